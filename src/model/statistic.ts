@@ -1,0 +1,66 @@
+import { formatCount, formatSize } from "./format.ts";
+import { compareTracebacks, type Traceback } from "./traceback.ts";
+
+/**
+ * Size and count of the memory blocks grouped under one traceback key, as
+ * CPython's `Statistic`; `String(stat)` is byte-identical to CPython's.
+ *
+ * @example
+ * ```ts
+ * for (const stat of snapshot.statistics("lineno").slice(0, 10)) console.log(String(stat));
+ * // app.ts:5: size=5002 B, count=2, average=2501 B
+ * ```
+ */
+export class Statistic {
+  constructor(
+    readonly traceback: Traceback,
+    readonly size: number,
+    readonly count: number,
+  ) {}
+
+  toString(): string {
+    return `${this.traceback}: size=${formatSize(this.size, false)}, count=${formatCount(this.count)}` +
+      average(this.size, this.count);
+  }
+}
+
+/**
+ * The change of one group between an old and a new snapshot, as CPython's
+ * `StatisticDiff`; `size` and `count` are the new values.
+ *
+ * @example
+ * ```ts
+ * const [top] = now.compareTo(before, "lineno");
+ * String(top); // "app.ts:5: size=5002 B (+5000 B), count=2 (+1), average=2501 B"
+ * ```
+ */
+export class StatisticDiff {
+  constructor(
+    readonly traceback: Traceback,
+    readonly size: number,
+    readonly sizeDiff: number,
+    readonly count: number,
+    readonly countDiff: number,
+  ) {}
+
+  toString(): string {
+    return `${this.traceback}: size=${formatSize(this.size, false)} (${formatSize(this.sizeDiff, true)}), ` +
+      `count=${formatCount(this.count)} (${formatCount(this.countDiff, true)})` + average(this.size, this.count);
+  }
+}
+
+function average(size: number, count: number): string {
+  return count ? `, average=${formatSize(size / count, false)}` : "";
+}
+
+/** Biggest first by size, count, then traceback: `Snapshot.statistics()`'s order. */
+export function compareStatistics(a: Statistic, b: Statistic): number {
+  return b.size - a.size || b.count - a.count || compareTracebacks(b.traceback, a.traceback);
+}
+
+/** Biggest first by |sizeDiff|, size, |countDiff|, count, traceback: `compareTo()`'s order. */
+export function compareStatisticDiffs(a: StatisticDiff, b: StatisticDiff): number {
+  return Math.abs(b.sizeDiff) - Math.abs(a.sizeDiff) || b.size - a.size ||
+    Math.abs(b.countDiff) - Math.abs(a.countDiff) || b.count - a.count ||
+    compareTracebacks(b.traceback, a.traceback);
+}
