@@ -1,0 +1,106 @@
+/**
+ * Reading and writing dump files, with errors that say what went wrong in
+ * words. `node:fs/promises` behaves alike on Node, Deno and Bun.
+ *
+ * @module
+ */
+import { open, readFile, rename, rm } from "node:fs/promises";
+import { basename, dirname, join } from "node:path";
+
+/** Plain words for the errno codes a user can act on. */
+const PROBLEMS: Record<string, string> = {
+  ENOENT: "no such file",
+  EISDIR: "is a directory",
+  ENOTDIR: "a parent of it is not a directory",
+  EACCES: "permission denied",
+  EPERM: "permission denied",
+  EROFS: "read-only file system",
+  ENOSPC: "no space left on the device",
+  EDQUOT: "disk quota exceeded",
+  EMFILE: "too many open files",
+  ENAMETOOLONG: "file name too long",
+  ELOOP: "too many symbolic links",
+};
+
+function describeError(error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === "string" && code in PROBLEMS) return PROBLEMS[code];
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * Writes `bytes` to `path` so that `path` holds either its old content or all
+ * of the new one, never part of it: the bytes go to a fresh file beside it,
+ * are flushed to disk, then renamed over `path`. On failure the temporary
+ * file is removed and `path` is untouched.
+ *
+ * The new file gets default permissions, not those of the file it replaces.
+ *
+ * @example
+ * ```ts
+ * await writeFileAtomic("app.dump", encodeSnapshot(snapshot));
+ * ```
+ */
+export async function writeFileAtomic(
+  path: string,
+  bytes: Uint8Array,
+): Promise<void> {
+  const dir = dirname(path);
+  // Same directory, so the rename never crosses file systems; "wx" refuses to reuse a name.
+  const temp = join(dir, `.${basename(path)}.${crypto.randomUUID()}.tmp`);
+  let created = false;
+  try {
+    const handle = await open(temp, "wx");
+    created = true;
+    try {
+      await handle.writeFile(bytes);
+      // fdatasync: the data and the size, without the timestamps a full sync would also flush.
+      await handle.datasync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temp, path);
+    created = false;
+  } catch (error) {
+    if (created) await rm(temp, { force: true }).catch(() => {});
+    const problem = (error as { code?: unknown } | null)?.code === "ENOENT"
+      ? "no such directory"
+      : describeError(error);
+    throw new Error(`${path}: cannot write: ${problem}`, { cause: error });
+  }
+  await syncDirectory(dir);
+}
+
+/** Makes the rename itself durable; some systems cannot open a directory, and then the rename stands unsynced. */
+async function syncDirectory(dir: string): Promise<void> {
+  try {
+    const handle = await open(dir, "r");
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    // Durability of the directory entry is best effort; the file itself is complete either way.
+  }
+}
+
+/**
+ * The bytes of the file at `path`; a missing or unreadable file rejects with
+ * an error naming the path and the problem ("no such file", "is a
+ * directory", "permission denied").
+ *
+ * @example
+ * ```ts
+ * const parts = decodeSnapshot(await readSnapshotFile("app.dump"), "app.dump");
+ * ```
+ */
+export async function readSnapshotFile(path: string): Promise<Uint8Array> {
+  try {
+    return await readFile(path);
+  } catch (error) {
+    throw new Error(`${path}: cannot read: ${describeError(error)}`, {
+      cause: error,
+    });
+  }
+}

@@ -1,0 +1,603 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import {
+  mkdir,
+  mkdtemp,
+  readdir,
+  readFile,
+  rm,
+  writeFile,
+} from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import {
+  decodeSnapshot,
+  DUMP_FORMAT_VERSION,
+  encodeSnapshot,
+  SnapshotFormatError,
+  xxhash32,
+} from "../../src/model/codec.ts";
+import { readSnapshotFile, writeFileAtomic } from "../../src/model/file.ts";
+import { Filter } from "../../src/model/filter.ts";
+import { type RawTrace, Snapshot } from "../../src/model/snapshot.ts";
+import { NONE } from "../../src/model/table.ts";
+
+/** Made by python3: tracemalloc.take_snapshot().filter_traces(...).dump(path). */
+const PICKLE = fileURLToPath(
+  new URL("../fixtures/cpython-tracemalloc-snapshot.pickle", import.meta.url),
+);
+
+/** A snapshot's traces in raw form, frames most recent first, absent fields as null. */
+function rawOf(snapshot: Snapshot): unknown[] {
+  return [...snapshot.traces].map((t) => [
+    t.domain,
+    t.size,
+    [...t.traceback].reverse().map((
+      f,
+    ) => [f.filename, f.lineno, f.column ?? null, f.functionName ?? null]),
+    t.traceback.totalNframe,
+    t.count,
+  ]);
+}
+
+function roundTrip(snapshot: Snapshot): Snapshot {
+  return new Snapshot(decodeSnapshot(encodeSnapshot(snapshot), "memory"));
+}
+
+async function withTempDir(
+  body: (dir: string) => Promise<void>,
+): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), "codec-test-"));
+  try {
+    await body(dir);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Wraps a hand-made payload in a valid header, checksum included. */
+function withHeader(payload: number[]): Uint8Array {
+  const out = new Uint8Array(24 + payload.length);
+  out.set([0x89, 0x54, 0x4d, 0x4a, 0x53, 0x0d, 0x0a, 0x1a]);
+  out.set(payload, 24);
+  const view = new DataView(out.buffer);
+  view.setUint32(8, DUMP_FORMAT_VERSION, true);
+  view.setUint32(12, payload.length, true);
+  view.setUint32(20, xxhash32(out.subarray(24)), true);
+  return out;
+}
+
+/** Asserts that decoding fails with a SnapshotFormatError naming `name`, and returns its message. */
+function refused(bytes: Uint8Array, name = "dump.tmjs"): string {
+  try {
+    decodeSnapshot(bytes, name);
+  } catch (error) {
+    assert.ok(
+      error instanceof SnapshotFormatError,
+      `expected SnapshotFormatError, got ${error}`,
+    );
+    assert.ok(error.message.startsWith(`${name}: `), error.message);
+    return error.message;
+  }
+  assert.fail("the damaged dump was accepted");
+}
+
+const small: RawTrace[] = [
+  [0, 64, [["src/app.ts", 12, 5, "handle"], ["src/main.ts", 3, null, null]], 2],
+  [3, 7, [["src/app.ts", 12, 5, "handle"]], null],
+  [-4, 1000, [["lib/ü.js", 1, 1, "λ"]], 9],
+];
+
+test("a dump round-trips rich frames: file, line, column and function name", () => {
+  const original = new Snapshot([
+    [0, 1, [["a.ts", 3, 7, "make"], ["b.ts", 40, 1, "main"]], 2],
+    [0, 2, [["a.ts", 3, 8, "make"], ["b.ts", 40, 1, null]], 2],
+    [0, 3, [["a.ts", 3, null, "make"], ["c.ts", 0]], 2],
+  ], 2);
+  assert.deepEqual(rawOf(roundTrip(original)), rawOf(original));
+  assert.deepEqual(rawOf(roundTrip(original))[2], [
+    0,
+    3,
+    [["a.ts", 3, null, "make"], ["c.ts", 0, null, null]],
+    2,
+    1,
+  ]);
+});
+
+test("a dump round-trips an absent totalNframe as null and a known one as its number", () => {
+  const loaded = roundTrip(
+    new Snapshot([[0, 1, [["a.ts", 1]], null], [0, 1, [["a.ts", 1]], 0], [
+      0,
+      1,
+      [["a.ts", 1]],
+      7,
+    ]], 1),
+  );
+  assert.deepEqual([...loaded.traces].map((t) => t.traceback.totalNframe), [
+    null,
+    0,
+    7,
+  ]);
+});
+
+test("a dump round-trips any int32 domain, negative ones included, in trace order", () => {
+  const domains = [
+    0,
+    0,
+    -1,
+    -1,
+    -1,
+    2 ** 31 - 1,
+    -(2 ** 31),
+    5,
+    0,
+    0,
+    300,
+    -300,
+  ];
+  const loaded = roundTrip(
+    new Snapshot(
+      domains.map((d, i) => [d, i, [["a.ts", 1]], 1] as RawTrace),
+      1,
+    ),
+  );
+  assert.deepEqual([...loaded.traces].map((t) => t.domain), domains);
+  assert.deepEqual(
+    [...loaded.traces].map((t) => t.size),
+    domains.map((_, i) => i),
+  );
+});
+
+test("a dump round-trips sizes from 0 to 2^53", () => {
+  const sizes = [
+    0,
+    1,
+    127,
+    128,
+    16383,
+    16384,
+    2 ** 21,
+    2 ** 28 - 1,
+    2 ** 28,
+    2 ** 32 - 1,
+    2 ** 32,
+    2 ** 53 - 1,
+    2 ** 53,
+  ];
+  const loaded = roundTrip(
+    new Snapshot(sizes.map((s) => [0, s, [["a.ts", 1]], 1] as RawTrace), 1),
+  );
+  assert.deepEqual([...loaded.traces].map((t) => t.size), sizes);
+});
+
+test("fractional, negative and non-finite sizes round-trip exactly", () => {
+  // -0 alone among whole numbers must still take the exact form.
+  for (
+    const sizes of [[1.5, -3, -0, Number.NaN, Infinity, 2 ** 60, 0.1], [5, -0]]
+  ) {
+    const loaded = roundTrip(
+      new Snapshot(sizes.map((s) => [0, s, [["a.ts", 1]], 1] as RawTrace), 1),
+    );
+    const back = [...loaded.traces].map((t) => t.size);
+    sizes.forEach((s, i) =>
+      assert.ok(Object.is(back[i], s), `size ${s} came back as ${back[i]}`)
+    );
+  }
+});
+
+test("the count column round-trips its weights", () => {
+  const counts = [1, 2.5, 1000, 0.001, 3];
+  const loaded = roundTrip(
+    new Snapshot(counts.map((c) => [0, 8, [["a.ts", 1]], 1, c] as RawTrace), 1),
+  );
+  assert.deepEqual([...loaded.traces].map((t) => t.count), counts);
+  assert.ok(loaded.columns.count);
+});
+
+test("whole-number counts round-trip in their compact form", () => {
+  const counts = [1, 2, 300, 2 ** 40];
+  const loaded = roundTrip(
+    new Snapshot(counts.map((c) => [0, 8, [["a.ts", 1]], 1, c] as RawTrace), 1),
+  );
+  assert.deepEqual([...loaded.traces].map((t) => t.count), counts);
+});
+
+test("the count column stays absent when every trace is one allocation", () => {
+  const loaded = roundTrip(new Snapshot(small, 2));
+  assert.equal(loaded.columns.count, null);
+});
+
+test("unicode, astral, empty and BOM-led file and function names round-trip", () => {
+  const names = [
+    "",
+    "dïr/ünïcödé.ts",
+    "emoji-😀/𝒳.ts",
+    "\ufeffbom.ts",
+    "日本語/ファイル.js",
+    "a\u0000b",
+  ];
+  const original = new Snapshot(
+    names.map((n, i) => [0, i, [[n, i, null, `fn-${n}`]], 1] as RawTrace),
+    1,
+  );
+  const loaded = roundTrip(original);
+  assert.deepEqual(rawOf(loaded), rawOf(original));
+  // A BOM at the very start of the string table is text, not a byte-order mark to drop.
+  const first = roundTrip(new Snapshot([[0, 1, [["\ufeffbom.ts", 1]], 1]], 1));
+  assert.equal(first.traces.at(0)!.traceback.at(0)!.filename, "\ufeffbom.ts");
+});
+
+test("file names with lone surrogates round-trip", () => {
+  const names = [
+    "lone-\ud800.ts",
+    "\udc00-low.ts",
+    "pair-\ud83d\ude00.ts",
+    "end-\ud83d",
+  ];
+  const original = new Snapshot(
+    names.map((n) => [0, 1, [[n, 1]], 1] as RawTrace),
+    1,
+  );
+  assert.deepEqual(
+    [...roundTrip(original).traces].map((t) => t.traceback.at(0)!.filename),
+    names,
+  );
+});
+
+test("the traceback limit round-trips", () => {
+  assert.equal(roundTrip(new Snapshot(small, 25)).tracebackLimit, 25);
+  assert.equal(roundTrip(new Snapshot(small, 0)).tracebackLimit, 0);
+});
+
+test("an empty snapshot round-trips", () => {
+  const loaded = roundTrip(new Snapshot([], 1));
+  assert.equal(loaded.traces.length, 0);
+  assert.deepEqual(loaded.statistics("lineno"), []);
+});
+
+test("traceback ids round-trip in the fixed-width and the varint forms alike", () => {
+  // 3: one byte each; 300 used unevenly: 1-2 byte varints; 20000 used evenly: two bytes each;
+  // 70000: up to 3-byte varints.
+  for (const distinct of [3, 300, 20000, 70000]) {
+    const raw: RawTrace[] = [];
+    for (let i = 0; i < distinct; i++) {
+      raw.push([0, i, [[`f${i % 7}.ts`, i]], 1]);
+    }
+    for (let i = 0; i < 200; i++) raw.push([0, 1, [["hot.ts", 1]], 1]);
+    const original = new Snapshot(raw, 1);
+    assert.deepEqual(
+      rawOf(roundTrip(original)),
+      rawOf(original),
+      `${distinct} tracebacks`,
+    );
+  }
+});
+
+test("a loaded snapshot gives the same statistics as the original", () => {
+  const original = new Snapshot(small, 2);
+  const loaded = roundTrip(original);
+  for (const key of ["filename", "lineno", "traceback"] as const) {
+    assert.deepEqual(
+      loaded.statistics(key).map(String),
+      original.statistics(key).map(String),
+      key,
+    );
+  }
+  assert.deepEqual(
+    loaded.compareTo(original, "lineno").map(String),
+    original.compareTo(original, "lineno").map(String),
+  );
+});
+
+test("only the table entries the traces use are written", () => {
+  const raw: RawTrace[] = [...small, [0, 5, [[
+    "dropped/only-here.ts",
+    1,
+    null,
+    "dropped-fn",
+  ]], 1]];
+  const full = new Snapshot(raw, 2);
+  const kept = full.filterTraces([new Filter(false, "dropped/*")]);
+  const bytes = encodeSnapshot(kept);
+  const loaded = new Snapshot(decodeSnapshot(bytes, "memory"));
+  assert.ok(!loaded.table.strings.includes("dropped/only-here.ts"));
+  assert.ok(!loaded.table.strings.includes("dropped-fn"));
+  assert.equal(loaded.table.tracebackCount, 3);
+  assert.ok(bytes.length < encodeSnapshot(full).length);
+  assert.deepEqual(rawOf(loaded), rawOf(kept));
+});
+
+test("a loaded table interns new entries without duplicating loaded ones", () => {
+  const { table } = decodeSnapshot(
+    encodeSnapshot(new Snapshot(small, 2)),
+    "memory",
+  );
+  const file = table.strings.indexOf("src/app.ts");
+  const handle = table.strings.indexOf("handle");
+  assert.equal(table.internString("src/app.ts"), file);
+  const frame = table.internFrame(file, 12, 5, handle);
+  assert.equal(table.frameFile[frame], file);
+  assert.equal(table.frameCount, 3);
+  const stack = table.internStack([frame]);
+  assert.equal(table.stackCount, 3);
+  const traceback = table.internTraceback(stack, NONE);
+  assert.deepEqual([
+    table.tracebackStack[traceback],
+    table.tracebackTotal[traceback],
+  ], [stack, NONE]);
+  assert.equal(table.tracebackCount, 3);
+  assert.equal(table.internString("new.ts"), table.strings.length - 1);
+});
+
+test("encoding refuses a fractional line number with a RangeError naming the frame", () => {
+  assert.throws(
+    () => encodeSnapshot(new Snapshot([[0, 1, [["a.ts", 1.5]], 1]], 1)),
+    (e: Error) => {
+      assert.ok(e instanceof RangeError);
+      assert.match(e.message, /a\.ts:1\.5/);
+      return true;
+    },
+  );
+});
+
+test("snapshot.dump writes a file that Snapshot.load reads back", async () => {
+  await withTempDir(async (dir) => {
+    const path = join(dir, "app.tmjs");
+    const original = new Snapshot(small, 2);
+    await original.dump(path);
+    const loaded = await Snapshot.load(path);
+    assert.deepEqual(rawOf(loaded), rawOf(original));
+    assert.equal(loaded.tracebackLimit, 2);
+  });
+});
+
+test("dump replaces an existing file", async () => {
+  await withTempDir(async (dir) => {
+    const path = join(dir, "app.tmjs");
+    await writeFile(path, "old content");
+    await new Snapshot(small, 2).dump(path);
+    assert.equal((await Snapshot.load(path)).traces.length, 3);
+  });
+});
+
+test("an atomic write leaves no temporary file behind", async () => {
+  await withTempDir(async (dir) => {
+    await writeFileAtomic(join(dir, "a.tmjs"), new Uint8Array([1, 2, 3]));
+    await writeFileAtomic(join(dir, "a.tmjs"), new Uint8Array([4, 5]));
+    assert.deepEqual(await readdir(dir), ["a.tmjs"]);
+    assert.deepEqual([...await readFile(join(dir, "a.tmjs"))], [4, 5]);
+  });
+});
+
+test("writing into a missing directory rejects naming the path", async () => {
+  await withTempDir(async (dir) => {
+    const path = join(dir, "missing", "a.tmjs");
+    await assert.rejects(
+      writeFileAtomic(path, new Uint8Array([1])),
+      (e: Error) => {
+        assert.equal(e.message, `${path}: cannot write: no such directory`);
+        return true;
+      },
+    );
+    assert.deepEqual(await readdir(dir), []);
+  });
+});
+
+test("a failed write leaves the existing target untouched and no temporary file", async () => {
+  await withTempDir(async (dir) => {
+    // The rename over a non-empty directory fails after the temporary file was written.
+    const target = join(dir, "target");
+    await mkdir(target);
+    await writeFile(join(target, "keep.txt"), "precious");
+    await assert.rejects(
+      new Snapshot(small, 2).dump(target),
+      (e: Error) => e.message.startsWith(`${target}: cannot write: `),
+    );
+    assert.deepEqual(await readdir(dir), ["target"]);
+    assert.equal(await readFile(join(target, "keep.txt"), "utf8"), "precious");
+  });
+});
+
+test("a dump that fails to encode leaves the existing file untouched", async () => {
+  await withTempDir(async (dir) => {
+    const path = join(dir, "a.tmjs");
+    await writeFile(path, "old");
+    await assert.rejects(
+      new Snapshot([[0, 1, [["a.ts", 0.5]], 1]], 1).dump(path),
+      RangeError,
+    );
+    assert.equal(await readFile(path, "utf8"), "old");
+    assert.deepEqual(await readdir(dir), ["a.tmjs"]);
+  });
+});
+
+test("loading a missing file rejects naming the path and 'no such file'", async () => {
+  await withTempDir(async (dir) => {
+    const path = join(dir, "nope.tmjs");
+    await assert.rejects(Snapshot.load(path), (e: Error) => {
+      assert.equal(e.message, `${path}: cannot read: no such file`);
+      return true;
+    });
+  });
+});
+
+test("loading a directory rejects with 'is a directory'", async () => {
+  await withTempDir(async (dir) => {
+    await assert.rejects(readSnapshotFile(dir), (e: Error) => {
+      assert.equal(e.message, `${dir}: cannot read: is a directory`);
+      return true;
+    });
+  });
+});
+
+test("every truncation of a dump is refused with a SnapshotFormatError", () => {
+  const bytes = encodeSnapshot(new Snapshot(small, 2));
+  for (let length = 0; length < bytes.length; length++) {
+    refused(bytes.slice(0, length));
+  }
+});
+
+test("every single damaged byte of a dump is detected", () => {
+  const bytes = encodeSnapshot(new Snapshot(small, 2));
+  for (let i = 0; i < bytes.length; i++) {
+    for (const flip of [0x01, 0x80, 0xff]) {
+      const damaged = bytes.slice();
+      damaged[i] ^= flip;
+      refused(damaged);
+    }
+  }
+});
+
+test("extra bytes after a dump are refused", () => {
+  const bytes = encodeSnapshot(new Snapshot(small, 2));
+  const longer = new Uint8Array(bytes.length + 1);
+  longer.set(bytes);
+  assert.match(refused(longer), /unexpected bytes/);
+});
+
+test("damaged payloads with a matching checksum are refused or decoded, never crash", () => {
+  const bytes = encodeSnapshot(
+    new Snapshot([...small, [1, 2 ** 40, [["x.ts", 1]], 3, 2.5]], 2),
+  );
+  let seed = 7;
+  const random = (n: number) => {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    return seed % n;
+  };
+  for (let round = 0; round < 3000; round++) {
+    const payload = [...bytes.subarray(24)];
+    for (let k = 1 + random(3); k > 0; k--) {
+      payload[random(payload.length)] = random(256);
+    }
+    const damaged = withHeader(payload);
+    let snapshot: Snapshot;
+    try {
+      snapshot = new Snapshot(decodeSnapshot(damaged, "fuzz"));
+    } catch (error) {
+      assert.ok(
+        error instanceof SnapshotFormatError,
+        `round ${round}: ${error}`,
+      );
+      continue;
+    }
+    // Whatever loads is a well-formed snapshot: it groups, and dumps again.
+    for (const key of ["filename", "lineno", "traceback"] as const) {
+      snapshot.statistics(key);
+    }
+    snapshot.statistics("lineno", true);
+    assert.deepEqual(rawOf(roundTrip(snapshot)), rawOf(snapshot));
+  }
+});
+
+test("a dump whose table repeats an entry is refused", () => {
+  // Hand-made payloads: limit 1, no count column, tables as given, no traces.
+  const dump = (...tables: number[][]) =>
+    withHeader([1, 0, ...tables.flat(), 0, 0, 1, 0]);
+  const a = [1, 0, 1, 1, 0x61]; // strings ["a"]
+  const frame = [1, 0, 2, 0, 0]; // frames [a:1]
+  const stack = [1, 1, 0]; // stacks [[frame 0]]
+  assert.match(
+    refused(dump([2, 0, 1, 1, 2, 0x61, 0x61], [0], [0], [0])),
+    /string 1 repeats/,
+  );
+  assert.match(
+    refused(dump(a, [2, 0, 2, 0, 0, 0, 2, 0, 0], [0], [0])),
+    /frame 1 repeats frame 0/,
+  );
+  assert.match(
+    refused(dump(a, frame, [2, 1, 0, 1, 0], [0])),
+    /stack 1 repeats stack 0/,
+  );
+  assert.match(
+    refused(dump(a, frame, stack, [2, 0, 0, 0, 0])),
+    /traceback 1 repeats traceback 0/,
+  );
+  // The same tables without the repeats load.
+  assert.equal(
+    decodeSnapshot(dump(a, frame, stack, [1, 0, 0]), "ok").table.tracebackCount,
+    1,
+  );
+});
+
+test("a dump whose ids point outside their tables is refused even with a good checksum", () => {
+  // strings ["a"]; one frame a:1; one stack [frame 5]: out of range.
+  const payload = [1, 0, 1, 0, 1, 1, 0x61, 1, 0, 2, 0, 0, 1, 1, 5, 0, 0];
+  assert.match(refused(withHeader(payload)), /refers to frame 5 of 1/);
+});
+
+test("a dump with a frameless stack is refused", () => {
+  // No strings or frames; one empty stack, one traceback, one trace of 5 bytes.
+  const payload = [1, 0, 0, 0, 0, 0, 1, 0, 1, 0, 0, 1, 1, 0, 1, 1, 0, 0, 5];
+  assert.match(refused(withHeader(payload)), /stack 0 has no frames/);
+});
+
+test("a count larger than the file is refused before anything is allocated", () => {
+  // 2^50 strings announced in a tiny file.
+  const payload = [1, 0, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x02];
+  assert.match(
+    refused(withHeader(payload)),
+    /string count \d+ exceeds the file's size/,
+  );
+});
+
+test("a future format version is refused with the version message", () => {
+  const bytes = encodeSnapshot(new Snapshot(small, 2));
+  const future = DUMP_FORMAT_VERSION + 1;
+  new DataView(bytes.buffer, bytes.byteOffset).setUint32(8, future, true);
+  const message =
+    `dump.tmjs: unsupported dump format version ${future} (this build reads ${DUMP_FORMAT_VERSION})`;
+  assert.equal(refused(bytes), message);
+  // Whatever a later version puts after its version number.
+  assert.equal(refused(bytes.slice(0, 12)), message);
+});
+
+test("a CPython tracemalloc pickle is refused with a message naming the file", async () => {
+  await assert.rejects(Snapshot.load(PICKLE), (e: Error) => {
+    assert.ok(e instanceof SnapshotFormatError);
+    assert.equal(
+      e.message,
+      `${PICKLE}: not a snapshot dump (it looks like a Python pickle, such as CPython tracemalloc's Snapshot.dump() writes)`,
+    );
+    return true;
+  });
+});
+
+test("a text file is refused with a message naming the file", async () => {
+  await withTempDir(async (dir) => {
+    const path = join(dir, "notes.txt");
+    await writeFile(path, "just some notes\nabout memory\n");
+    await assert.rejects(Snapshot.load(path), (e: Error) => {
+      assert.ok(e instanceof SnapshotFormatError);
+      assert.equal(
+        e.message,
+        `${path}: not a snapshot dump (it looks like a text file)`,
+      );
+      return true;
+    });
+  });
+});
+
+test("an empty file is refused with a message naming the file", async () => {
+  await withTempDir(async (dir) => {
+    const path = join(dir, "empty.tmjs");
+    await writeFile(path, "");
+    await assert.rejects(Snapshot.load(path), (e: Error) => {
+      assert.ok(e instanceof SnapshotFormatError);
+      assert.equal(e.message, `${path}: empty file, not a snapshot dump`);
+      return true;
+    });
+  });
+});
+
+test("the checksum is xxHash32 with seed 0", () => {
+  const text = (s: string) => new TextEncoder().encode(s);
+  assert.equal(xxhash32(text("")), 0x02cc5d05);
+  assert.equal(xxhash32(text("abc")), 0x32d153ff);
+  const bytes = Uint8Array.from({ length: 21 }, (_, i) => i + 1);
+  assert.equal(xxhash32(bytes), 0x848858ce);
+  // Unaligned input takes the byte-wise path and must agree.
+  const shifted = new Uint8Array(22);
+  shifted.set(bytes, 1);
+  assert.equal(xxhash32(shifted.subarray(1)), 0x848858ce);
+});
