@@ -33,8 +33,10 @@ const REPEAT = arg("repeat", 3);
 /** The synthetic workload, built the same way for both sides from one seed. */
 function generate(seed: number) {
   const rand = new Random(seed);
-  const files = Array.from({ length: FILES }, (_, i) =>
-    i % 10 === 0 ? `node_modules/pkg${i}/index.js` : `src/mod${i % 50}/file${i}.ts`);
+  const files = Array.from(
+    { length: FILES },
+    (_, i) => i % 10 === 0 ? `node_modules/pkg${i}/index.js` : `src/mod${i % 50}/file${i}.ts`,
+  );
   const tracebacks: RawFrame[][] = Array.from(
     { length: TRACEBACKS },
     () => Array.from({ length: rand.int(1, 5) }, () => [rand.pick(files), rand.int(1, 500)] as RawFrame),
@@ -140,15 +142,29 @@ async function main() {
     const us = (ms: number) => (ms * 1000 / TRACES).toFixed(3).padStart(9);
     const rows = Object.keys(ours).filter((k) => k !== "bytes");
     console.log(`\nmodel benchmark (${runtimeName()}): ${TRACES} traces, ${TRACEBACKS} tracebacks, ${FILES} files`);
-    console.log(`${"operation".padEnd(32)} ${"CPython us".padStart(10)} ${"ours us".padStart(9)}  speedup  (target >= 10x)`);
+    console.log(
+      `${"operation".padEnd(32)} ${"CPython us".padStart(10)} ${"ours us".padStart(9)}  speedup  (target >= 10x)`,
+    );
     for (const k of rows) {
       const ratio = cpython[k] / ours[k];
-      console.log(`${k.padEnd(32)} ${us(cpython[k]).padStart(10)} ${us(ours[k])}  ${ratio.toFixed(1).padStart(6)}x ${ratio >= 10 ? "ok" : "SLOW"}`);
+      console.log(
+        `${k.padEnd(32)} ${us(cpython[k]).padStart(10)} ${us(ours[k])}  ${ratio.toFixed(1).padStart(6)}x ${
+          ratio >= 10 ? "ok" : "SLOW"
+        }`,
+      );
     }
     const bpt = (b: number) => (b / TRACES).toFixed(2);
     const sizeRatio = ours.bytes / cpython.bytes;
-    console.log(`${"dump bytes per trace".padEnd(32)} ${bpt(cpython.bytes).padStart(10)} ${bpt(ours.bytes).padStart(9)}  ${sizeRatio.toFixed(2).padStart(6)}x ${sizeRatio <= 0.7 ? "ok" : "BIG"} (target <= 0.7x)`);
-    console.log(`${"memory beyond strings".padEnd(32)} ${"".padStart(10)} ${(memory / 2 ** 20).toFixed(1).padStart(8)}M  ${memory <= 32 * 2 ** 20 ? "ok" : "BIG"} (target <= 32 MB per 1M traces)`);
+    console.log(
+      `${"dump bytes per trace".padEnd(32)} ${bpt(cpython.bytes).padStart(10)} ${bpt(ours.bytes).padStart(9)}  ${
+        sizeRatio.toFixed(2).padStart(6)
+      }x ${sizeRatio <= 0.7 ? "ok" : "BIG"} (target <= 0.7x)`,
+    );
+    console.log(
+      `${"memory beyond strings".padEnd(32)} ${"".padStart(10)} ${(memory / 2 ** 20).toFixed(1).padStart(8)}M  ${
+        memory <= 32 * 2 ** 20 ? "ok" : "BIG"
+      } (target <= 32 MB per 1M traces)`,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -45,8 +45,7 @@ const steps: Step[] = [
   {
     name: "deno",
     cmd: ["deno", "test", "-A", "--quiet", "tests/"],
-    count: (out) =>
-      pair(lastMatch(out, /\| (\d+) passed/g), lastMatch(out, /\| (\d+) failed/g)),
+    count: (out) => pair(lastMatch(out, /\| (\d+) passed/g), lastMatch(out, /\| (\d+) failed/g)),
   },
   {
     name: "bun",

@@ -13,6 +13,12 @@ export interface TracerOptions {
   samplingInterval?: number;
   /** Domains to trace: `heap` (0), `buffers` (1), `wasm` (2); user domains are always on. */
   domains?: { heap?: boolean; buffers?: boolean; wasm?: boolean };
+  /**
+   * Force a full garbage collection before each `takeSnapshot()` (default
+   * true), so that a snapshot holds live objects rather than garbage the
+   * collector has not reached yet, as CPython's snapshots do.
+   */
+  gcBeforeSnapshot?: boolean;
 }
 
 /** Current and peak traced bytes. */

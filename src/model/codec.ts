@@ -366,9 +366,7 @@ function selectUsed(table: TraceTable, columns: TraceColumns): Subset {
   const bad = countUses(columns.traceback, columns.length, uses);
   if (bad >= 0) {
     throw new RangeError(
-      `cannot dump: trace ${bad} refers to traceback ${
-        columns.traceback[bad]
-      } of ${total}`,
+      `cannot dump: trace ${bad} refers to traceback ${columns.traceback[bad]} of ${total}`,
     );
   }
   const inTableOrder = usedInOrder(uses);
@@ -461,15 +459,7 @@ function numberByRank(
   for (let id = 0; id < ranked.length; id++) {
     const tb = ranked[id];
     bytes += uses[tb] *
-      (id < 0x80
-        ? 1
-        : id < 0x4000
-        ? 2
-        : id < 0x200000
-        ? 3
-        : id < TWO_28
-        ? 4
-        : 5);
+      (id < 0x80 ? 1 : id < 0x4000 ? 2 : id < 0x200000 ? 3 : id < TWO_28 ? 4 : 5);
     tracebackId[tb] = id;
   }
   return bytes;
@@ -489,8 +479,7 @@ function collectUsed(
   counts: Float64Array,
 ): void {
   const { stacks, stackId, frames, frameId, strings, stringId } = out;
-  const { tracebackStack, stackStart, stackFrames, frameFile, frameFunction } =
-    table;
+  const { tracebackStack, stackStart, stackFrames, frameFile, frameFunction } = table;
   let stackCount = 0, frameCount = 0, stringCount = 0, stackFrameCount = 0;
   for (let k = 0; k < tracebacks.length; k++) {
     const s = tracebackStack[tracebacks[k]];
@@ -516,15 +505,11 @@ function collectUsed(
       }
     }
   }
-  counts[0] = stackCount,
-    counts[1] = frameCount,
-    counts[2] = stringCount,
-    counts[3] = stackFrameCount;
+  counts[0] = stackCount, counts[1] = frameCount, counts[2] = stringCount, counts[3] = stackFrameCount;
 }
 
 /** Matches a UTF-16 unit that is half of no surrogate pair. */
-const LONE_SURROGATE =
-  /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 function writeStrings(w: Writer, table: TraceTable, used: Subset): void {
   const list = Array.from(used.strings, (id) => table.strings[id]);
@@ -593,9 +578,7 @@ function writeFrames(
 
 function badFrame(table: TraceTable, f: number): never {
   const where = `${table.strings[table.frameFile[f]]}:${table.frameLine[f]}`;
-  const column = table.frameColumn[f] === NONE
-    ? ""
-    : `, column ${table.frameColumn[f]}`;
+  const column = table.frameColumn[f] === NONE ? "" : `, column ${table.frameColumn[f]}`;
   throw new RangeError(
     `cannot dump frame ${where}${column}: line and column numbers must be integers of magnitude below 2^52`,
   );
@@ -644,9 +627,7 @@ function writeTracebacks(
     const total = tracebackTotal[tb] + 1;
     if (!(total >= 0 && total <= MAX_UINT && total % 1 === 0)) {
       throw new RangeError(
-        `cannot dump: totalNframe must be a non-negative integer or absent, not ${
-          total - 1
-        }`,
+        `cannot dump: totalNframe must be a non-negative integer or absent, not ${total - 1}`,
       );
     }
     if (total < 0x80) buf[p++] = total;
@@ -697,13 +678,7 @@ function writeTracebackColumn(
   n: number,
 ): void {
   const count = used.tracebacks.length;
-  const width = count <= 0x100
-    ? 1
-    : count <= 0x10000
-    ? 2
-    : count <= 0x1000000
-    ? 3
-    : 4;
+  const width = count <= 0x100 ? 1 : count <= 0x10000 ? 2 : count <= 0x1000000 ? 3 : 4;
   const fixed = width * n <= used.tracebackVarintBytes;
   w.byte(fixed ? width : 0);
   w.reserve(5 * n + 4);

@@ -67,17 +67,13 @@ export class Filter {
     }
     this.filenamePattern = filenamePattern;
     this.lineno = checkOptionalInteger("lineno", lineno);
-    this.allFrames = allFrames === undefined
-      ? false
-      : checkBoolean("allFrames", allFrames);
+    this.allFrames = allFrames === undefined ? false : checkBoolean("allFrames", allFrames);
     this.domain = checkOptionalInteger("domain", domain);
   }
 
   /** A readable description, e.g. `include "src/*" line 12 all-frames domain 1`. */
   toString(): string {
-    let text = `${this.inclusive ? "include" : "exclude"} ${
-      JSON.stringify(this.filenamePattern)
-    }`;
+    let text = `${this.inclusive ? "include" : "exclude"} ${JSON.stringify(this.filenamePattern)}`;
     if (this.lineno !== null) text += ` line ${this.lineno}`;
     if (this.allFrames) text += " all-frames";
     if (this.domain !== null) text += ` domain ${this.domain}`;

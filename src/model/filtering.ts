@@ -46,9 +46,7 @@ export function filterColumns(
   filters.forEach((filter, i) => {
     if (!(filter instanceof Filter) && !(filter instanceof DomainFilter)) {
       throw new TypeError(
-        `filters[${i}] must be a Filter or DomainFilter, not ${
-          describe(filter)
-        }`,
+        `filters[${i}] must be a Filter or DomainFilter, not ${describe(filter)}`,
       );
     }
   });
@@ -170,16 +168,13 @@ class FrameMatcher {
    * matching file name and, when the filter has one, the same line?
    */
   test(filter: Filter): FrameTest {
-    const { frameFile, frameLine, stackStart, stackFrames, tracebackStack } =
-      this.#table;
+    const { frameFile, frameLine, stackStart, stackFrames, tracebackStack } = this.#table;
     const fileMatches = this.#fileTest(filter.filenamePattern);
     const { lineno, allFrames } = filter;
     return (tb) => {
       const stack = tracebackStack[tb];
       const start = stackStart[stack];
-      const end = allFrames
-        ? stackStart[stack + 1]
-        : Math.min(start + 1, stackStart[stack + 1]);
+      const end = allFrames ? stackStart[stack + 1] : Math.min(start + 1, stackStart[stack + 1]);
       for (let k = start; k < end; k++) {
         const frame = stackFrames[k];
         if (

@@ -152,7 +152,9 @@ function describe(value: unknown): string {
 /** A key that is equal for equal groups of different tables. */
 function groupKey(g: Group): string {
   let key = "";
-  for (const f of g.traceback) key += `${f.filename}\0${f.lineno}\0${f.column ?? ""}\0${f.functionName ?? "\u0001"}\u0002`;
+  for (const f of g.traceback) {
+    key += `${f.filename}\0${f.lineno}\0${f.column ?? ""}\0${f.functionName ?? "\u0001"}\u0002`;
+  }
   return key;
 }
 

@@ -1,17 +1,6 @@
 import { readFileSync } from "node:fs";
-import {
-  cacheKey,
-  sameStamp,
-  type Stamp,
-  stampOf,
-  toPath,
-} from "./location.ts";
-import {
-  checkSourceMaps,
-  clearSourceMaps,
-  originalPosition,
-  originalSource,
-} from "./sourcemap.ts";
+import { cacheKey, sameStamp, type Stamp, stampOf, toPath } from "./location.ts";
+import { checkSourceMaps, clearSourceMaps, originalPosition, originalSource } from "./sourcemap.ts";
 import { decodeSource, splitLines } from "./text.ts";
 
 interface Entry {
@@ -117,9 +106,7 @@ export function clearcache(): void {
  * ```
  */
 export function checkcache(filename?: string): void {
-  const keys = filename === undefined
-    ? [...cache.keys()]
-    : [cacheKey(filename)];
+  const keys = filename === undefined ? [...cache.keys()] : [cacheKey(filename)];
   for (const key of keys) {
     const entry = cache.get(key);
     if (entry && !sameStamp(entry.stamp, stampOf(entry.path))) {

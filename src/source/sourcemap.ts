@@ -2,22 +2,8 @@ import { readFileSync } from "node:fs";
 import { Buffer } from "node:buffer";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { isAbsolute } from "node:path";
-import {
-  AnyMap,
-  decodedMappings,
-  type SourceMapSegment,
-  type TraceMap,
-  traceSegment,
-} from "@jridgewell/trace-mapping";
-import {
-  baseUrl,
-  cacheKey,
-  isPseudoFile,
-  sameStamp,
-  type Stamp,
-  stampOf,
-  toPath,
-} from "./location.ts";
+import { AnyMap, decodedMappings, type SourceMapSegment, type TraceMap, traceSegment } from "@jridgewell/trace-mapping";
+import { baseUrl, cacheKey, isPseudoFile, sameStamp, type Stamp, stampOf, toPath } from "./location.ts";
 
 /**
  * Where a generated position came from in the original source; lines and
@@ -253,9 +239,7 @@ function loadReference(
     const json = decodeDataUrl(ref);
     return json === null ? null : parseMap(json, base);
   }
-  const url = isAbsolute(ref)
-    ? pathToFileURL(ref).href
-    : new URL(ref, base).href;
+  const url = isAbsolute(ref) ? pathToFileURL(ref).href : new URL(ref, base).href;
   const path = toPath(url);
   if (path === null) return null; // not fetched over the network
   const stamp = stampOf(path);
@@ -267,9 +251,7 @@ function loadReference(
 function decodeDataUrl(url: string): string | null {
   const comma = url.indexOf(",");
   if (comma < 0) return null;
-  const params = url.slice(5, comma).split(";").map((p) =>
-    p.trim().toLowerCase()
-  );
+  const params = url.slice(5, comma).split(";").map((p) => p.trim().toLowerCase());
   let body = url.slice(comma + 1);
   if (params.includes("base64")) {
     if (body.includes("%")) body = decodeURIComponent(body);
@@ -288,9 +270,7 @@ function parseMap(input: string | object, mapUrl: string): Loaded | null {
     const map = AnyMap(raw as Parameters<typeof AnyMap>[0], mapUrl);
     decodedMappings(map); // decode now, so a broken `mappings` fails here, once
     // A `null` source resolves to the map's own directory; it names no source.
-    const sources = map.resolvedSources.map((r, i) =>
-      map.sources[i] == null ? null : sourceName(r)
-    );
+    const sources = map.resolvedSources.map((r, i) => map.sources[i] == null ? null : sourceName(r));
     return { map, sources };
   } catch {
     return null;

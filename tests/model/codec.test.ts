@@ -1,13 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import {
-  mkdir,
-  mkdtemp,
-  readdir,
-  readFile,
-  rm,
-  writeFile,
-} from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -180,9 +173,7 @@ test("fractional, negative and non-finite sizes round-trip exactly", () => {
       new Snapshot(sizes.map((s) => [0, s, [["a.ts", 1]], 1] as RawTrace), 1),
     );
     const back = [...loaded.traces].map((t) => t.size);
-    sizes.forEach((s, i) =>
-      assert.ok(Object.is(back[i], s), `size ${s} came back as ${back[i]}`)
-    );
+    sizes.forEach((s, i) => assert.ok(Object.is(back[i], s), `size ${s} came back as ${back[i]}`));
   }
 });
 
@@ -492,8 +483,7 @@ test("damaged payloads with a matching checksum are refused or decoded, never cr
 
 test("a dump whose table repeats an entry is refused", () => {
   // Hand-made payloads: limit 1, no count column, tables as given, no traces.
-  const dump = (...tables: number[][]) =>
-    withHeader([1, 0, ...tables.flat(), 0, 0, 1, 0]);
+  const dump = (...tables: number[][]) => withHeader([1, 0, ...tables.flat(), 0, 0, 1, 0]);
   const a = [1, 0, 1, 1, 0x61]; // strings ["a"]
   const frame = [1, 0, 2, 0, 0]; // frames [a:1]
   const stack = [1, 1, 0]; // stacks [[frame 0]]
@@ -545,8 +535,7 @@ test("a future format version is refused with the version message", () => {
   const bytes = encodeSnapshot(new Snapshot(small, 2));
   const future = DUMP_FORMAT_VERSION + 1;
   new DataView(bytes.buffer, bytes.byteOffset).setUint32(8, future, true);
-  const message =
-    `dump.tmjs: unsupported dump format version ${future} (this build reads ${DUMP_FORMAT_VERSION})`;
+  const message = `dump.tmjs: unsupported dump format version ${future} (this build reads ${DUMP_FORMAT_VERSION})`;
   assert.equal(refused(bytes), message);
   // Whatever a later version puts after its version number.
   assert.equal(refused(bytes.slice(0, 12)), message);

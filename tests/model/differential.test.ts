@@ -149,12 +149,21 @@ function randomCase(seed: number): Case {
     Array.from({ length: rand.int(1, 5) }, () => [rand.pick([sourceFile, sourceFile, ...files]), rand.int(0, 9)]);
   return {
     new: randomTraces(rand, pool, rand.int(0, 300)),
-    old: randomTraces(rand, pool.slice(0, Math.ceil(pool.length / 2)).concat([randomFrames(rand, files)]), rand.int(0, 200)),
+    old: randomTraces(
+      rand,
+      pool.slice(0, Math.ceil(pool.length / 2)).concat([randomFrames(rand, files)]),
+      rand.int(0, 200),
+    ),
     limit: rand.int(1, 5),
     filters: Array.from({ length: rand.int(0, 4) }, () => randomFilter(rand)),
     formats: Array.from(
       { length: 4 },
-      () => [formatFrames(), rand.pick([null, 1, 2, 0, -1, -2, 7]), rand.chance(0.5)] as [RawFrame[], number | null, boolean],
+      () =>
+        [formatFrames(), rand.pick([null, 1, 2, 0, -1, -2, 7]), rand.chance(0.5)] as [
+          RawFrame[],
+          number | null,
+          boolean,
+        ],
     ),
   };
 }

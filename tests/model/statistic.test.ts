@@ -17,7 +17,10 @@ test("StatisticDiff prints sizes and counts with their signed change", () => {
 });
 
 test("a freed group has no average", () => {
-  assert.equal(String(new StatisticDiff(at("a.py", 5), 0, -4428 * 1024, 0, -3)), "a.py:5: size=0 B (-4428 KiB), count=0 (-3)");
+  assert.equal(
+    String(new StatisticDiff(at("a.py", 5), 0, -4428 * 1024, 0, -3)),
+    "a.py:5: size=0 B (-4428 KiB), count=0 (-3)",
+  );
 });
 
 test("units step up at 10 KiB and keep three significant digits below 100", () => {

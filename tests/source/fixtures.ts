@@ -27,8 +27,7 @@ export const POINT_TS = [
 /** Generated line 2 (`const squared = ...`) comes from this TS line. */
 export const SQUARED_JS_LINE = 2;
 export const SQUARED_TS_LINE = 7;
-export const SQUARED_TS_TEXT =
-  "  const squared: number = p.x * p.x + p.y * p.y;\n";
+export const SQUARED_TS_TEXT = "  const squared: number = p.x * p.x + p.y * p.y;\n";
 export const SQUARED_JS_TEXT = "  const squared = p.x * p.x + p.y * p.y;\n";
 
 /** Runs `body` with a fresh temporary directory that is removed afterwards. */
@@ -72,8 +71,7 @@ export function compilePoint(
   dir: string,
   options: CompileOptions = {},
 ): Compiled {
-  const { map = "inline", sourcefile = "../src/point.ts", extra = "" } =
-    options;
+  const { map = "inline", sourcefile = "../src/point.ts", extra = "" } = options;
   mkdirSync(join(dir, "src"), { recursive: true });
   mkdirSync(join(dir, "dist"), { recursive: true });
   const ts = join(dir, "src", "point.ts");
@@ -88,9 +86,7 @@ export function compilePoint(
     sourcesContent: options.sourcesContent ?? true,
   });
   const comment = map === "inline"
-    ? `//# sourceMappingURL=data:application/json;base64,${
-      Buffer.from(out.map).toString("base64")
-    }\n`
+    ? `//# sourceMappingURL=data:application/json;base64,${Buffer.from(out.map).toString("base64")}\n`
     : map === "external"
     ? "//# sourceMappingURL=point.js.map\n"
     : "";

@@ -1,29 +1,12 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import {
-  chmodSync,
-  mkdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from "node:fs";
+import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { pathToFileURL } from "node:url";
-import {
-  checkcache,
-  clearcache,
-  getline,
-  getlines,
-} from "../../src/source/linecache.ts";
+import { checkcache, clearcache, getline, getlines } from "../../src/source/linecache.ts";
 import { registerSourceMap } from "../../src/source/sourcemap.ts";
-import {
-  compilePoint,
-  SQUARED_JS_LINE,
-  SQUARED_JS_TEXT,
-  SQUARED_TS_TEXT,
-  withTempDir,
-} from "./fixtures.ts";
+import { compilePoint, SQUARED_JS_LINE, SQUARED_JS_TEXT, SQUARED_TS_TEXT, withTempDir } from "./fixtures.ts";
 
 const MAP_COMMENT = /\/\/# sourceMappingURL=.*\n/;
 

@@ -4,19 +4,8 @@ import { Buffer } from "node:buffer";
 import { appendFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import {
-  checkSourceMaps,
-  originalPosition,
-  originalSource,
-  registerSourceMap,
-} from "../../src/source/sourcemap.ts";
-import {
-  compilePoint,
-  POINT_TS,
-  SQUARED_JS_LINE,
-  SQUARED_TS_LINE,
-  withTempDir,
-} from "./fixtures.ts";
+import { checkSourceMaps, originalPosition, originalSource, registerSourceMap } from "../../src/source/sourcemap.ts";
+import { compilePoint, POINT_TS, SQUARED_JS_LINE, SQUARED_TS_LINE, withTempDir } from "./fixtures.ts";
 
 const MAP_COMMENT = /\/\/# sourceMappingURL=.*\n/;
 const base64 = (text: string) => Buffer.from(text).toString("base64");
@@ -104,9 +93,7 @@ test("originalPosition with a column before the line's first mapping takes that 
     const late = { ...TINY_MAP, mappings: "IAEI" }; // the mapping starts at column 5
     writeFileSync(
       js,
-      `    run();\n//# sourceMappingURL=data:;base64,${
-        base64(JSON.stringify(late))
-      }\n`,
+      `    run();\n//# sourceMappingURL=data:;base64,${base64(JSON.stringify(late))}\n`,
     );
     assert.deepEqual(originalPosition(js, 1, 2), {
       file: join(dir, "a.ts"),
@@ -142,9 +129,7 @@ test("originalPosition returns null for missing files and pseudo-files", () => {
 test("originalPosition reads a url-encoded (not base64) inline map", () => {
   withTempDir((dir) => {
     const js = join(dir, "gen.js");
-    const url = `data:application/json,${
-      encodeURIComponent(JSON.stringify(TINY_MAP))
-    }`;
+    const url = `data:application/json,${encodeURIComponent(JSON.stringify(TINY_MAP))}`;
     writeFileSync(js, `run();\n//# sourceMappingURL=${url}\n`);
     assert.deepEqual(originalPosition(js, 1), {
       file: join(dir, "a.ts"),
@@ -157,9 +142,7 @@ test("originalPosition reads a url-encoded (not base64) inline map", () => {
 test("originalPosition reads an inline map with a charset parameter", () => {
   withTempDir((dir) => {
     const js = join(dir, "gen.js");
-    const url = `data:application/json;charset=utf-8;base64,${
-      base64(JSON.stringify(TINY_MAP))
-    }`;
+    const url = `data:application/json;charset=utf-8;base64,${base64(JSON.stringify(TINY_MAP))}`;
     writeFileSync(js, `run();\n//# sourceMappingURL=${url}\n`);
     assert.equal(originalPosition(js, 1)?.line, 3);
   });
@@ -171,12 +154,8 @@ test("originalPosition uses the last sourceMappingURL comment", () => {
     const other = { ...TINY_MAP, sources: ["b.ts"] };
     writeFileSync(
       js,
-      `run();\n//# sourceMappingURL=data:application/json;base64,${
-        base64(JSON.stringify(other))
-      }\n` +
-        `//# sourceMappingURL=data:application/json;base64,${
-          base64(JSON.stringify(TINY_MAP))
-        }\n`,
+      `run();\n//# sourceMappingURL=data:application/json;base64,${base64(JSON.stringify(other))}\n` +
+        `//# sourceMappingURL=data:application/json;base64,${base64(JSON.stringify(TINY_MAP))}\n`,
     );
     assert.equal(originalPosition(js, 1)?.file, join(dir, "a.ts"));
   });
@@ -185,9 +164,7 @@ test("originalPosition uses the last sourceMappingURL comment", () => {
 test("originalPosition ignores a sourceMappingURL inside a line of code", () => {
   withTempDir((dir) => {
     const js = join(dir, "gen.js");
-    const url = `data:application/json;base64,${
-      base64(JSON.stringify(TINY_MAP))
-    }`;
+    const url = `data:application/json;base64,${base64(JSON.stringify(TINY_MAP))}`;
     writeFileSync(js, `const s = "//# sourceMappingURL=${url}";\n`);
     assert.equal(originalPosition(js, 1), null);
   });
@@ -202,9 +179,7 @@ test("originalPosition reads an index map with sections", () => {
     };
     writeFileSync(
       js,
-      `a();\nb();\n//# sourceMappingURL=data:;base64,${
-        base64(JSON.stringify(indexMap))
-      }\n`,
+      `a();\nb();\n//# sourceMappingURL=data:;base64,${base64(JSON.stringify(indexMap))}\n`,
     );
     assert.equal(originalPosition(js, 1), null);
     assert.deepEqual(originalPosition(js, 2), {
@@ -220,12 +195,8 @@ test("originalPosition returns null, without throwing, for malformed maps", () =
     const cases = [
       "data:application/json;base64,bm90IGpzb24=", // "not json"
       `data:application/json;base64,${base64('{"version":3}')}`,
-      `data:application/json;base64,${
-        base64('{"version":3,"sources":["a.ts"],"mappings":"!!!!"}')
-      }`,
-      `data:application/json;base64,${
-        base64('{"version":3,"sources":["a.ts"],"mappings":"ZZZZ"}')
-      }`,
+      `data:application/json;base64,${base64('{"version":3,"sources":["a.ts"],"mappings":"!!!!"}')}`,
+      `data:application/json;base64,${base64('{"version":3,"sources":["a.ts"],"mappings":"ZZZZ"}')}`,
       "data:application/json,%E0%A4%A", // a broken percent-escape
       "missing.js.map",
       "https://example.com/remote.js.map",
