@@ -16,9 +16,10 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { DomainFilter, Filter, type RawTrace, Snapshot } from "../mod.ts";
+import { Filter, type RawTrace, Snapshot } from "../mod.ts";
 import type { RawFrame } from "../src/model/frame.ts";
 import { Random } from "../tests/oracle/random.ts";
+import { runtime } from "../src/runtime/index.ts";
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -100,8 +101,6 @@ function bestOf(fn: () => unknown | Promise<unknown>): Promise<number> {
   })();
 }
 
-const gc = (globalThis as { gc?: () => void }).gc;
-
 async function main() {
   const dir = mkdtempSync(join(tmpdir(), "tracemalloc-bench-"));
   try {
@@ -141,7 +140,9 @@ async function main() {
 
     const us = (ms: number) => (ms * 1000 / TRACES).toFixed(3).padStart(9);
     const rows = Object.keys(ours).filter((k) => k !== "bytes");
-    console.log(`\nmodel benchmark (${runtimeName()}): ${TRACES} traces, ${TRACEBACKS} tracebacks, ${FILES} files`);
+    console.log(
+      `\nmodel benchmark (${`${runtime().name} ${runtime().version}`}): ${TRACES} traces, ${TRACEBACKS} tracebacks, ${FILES} files`,
+    );
     console.log(
       `${"operation".padEnd(32)} ${"CPython us".padStart(10)} ${"ours us".padStart(9)}  speedup  (target >= 10x)`,
     );
@@ -172,21 +173,16 @@ async function main() {
 
 /** Heap and buffer bytes a loaded snapshot holds, its strings' characters excluded. */
 async function snapshotMemory(dump: string): Promise<number> {
-  const used = () => {
-    gc?.();
+  const used = async () => {
+    await runtime().gc();
     const m = process.memoryUsage();
     return m.heapUsed + m.arrayBuffers;
   };
-  const before = used();
+  const before = await used();
   const snapshot = await Snapshot.load(dump);
-  const after = used();
+  const after = await used();
   const strings = snapshot.table.strings.reduce((n, s) => n + s.length, 0);
   return after - before - strings;
-}
-
-function runtimeName(): string {
-  const g = globalThis as { Deno?: unknown; Bun?: unknown };
-  return g.Deno ? "deno" : g.Bun ? "bun" : `node ${process.version}`;
 }
 
 await main();

@@ -1,0 +1,202 @@
+/**
+ * Domain 1: ArrayBuffer and SharedArrayBuffer backing stores made from
+ * JavaScript. Hooked: the `ArrayBuffer`, `SharedArrayBuffer` and typed-array
+ * constructors (so `slice`, `map`, `from`... through `Symbol.species` too),
+ * typed-array methods that copy without species (`toReversed`, `toSorted`,
+ * `with`), `Uint8Array.fromBase64` / `fromHex`, `TextEncoder#encode`,
+ * Buffer's factories, `resize`, `grow` and `transfer`.
+ *
+ * A trace is keyed by the buffer, never by a view of it, so it lives exactly
+ * as long as the memory. A view made over an existing buffer allocates
+ * nothing. Node's Buffer pool: small Buffers are slices of a shared pool
+ * (`Buffer.poolSize` bytes); the pool is traced once, whole, at the first
+ * traced call that received a slice of it, and freed with it.
+ *
+ * @module
+ */
+import { Buffer } from "node:buffer";
+import type { StackBoundary } from "../../runtime/stack.ts";
+import { allocationStack, type HookContext } from "./context.ts";
+import { bufferKind, bufferSize, isTypedArray, typedArrayByteLength, viewBuffer } from "./intrinsics.ts";
+import { hookConstructor, hookFunction, type Patches } from "./patch.ts";
+import { BUFFER_DOMAIN } from "./store.ts";
+
+const TYPED_ARRAYS = [
+  "Int8Array",
+  "Uint8Array",
+  "Uint8ClampedArray",
+  "Int16Array",
+  "Uint16Array",
+  "Int32Array",
+  "Uint32Array",
+  "Float16Array",
+  "Float32Array",
+  "Float64Array",
+  "BigInt64Array",
+  "BigUint64Array",
+];
+
+const BUFFER_FACTORIES = [
+  "alloc",
+  "allocUnsafe",
+  "allocUnsafeSlow",
+  "from",
+  "concat",
+  "copyBytesFrom",
+];
+
+/**
+ * Installs the domain-1 hooks (whatever this runtime has of them).
+ *
+ * @example
+ * ```ts
+ * const patches = new Patches();
+ * installBufferHooks(patches);
+ * ```
+ */
+export function installBufferHooks(patches: Patches): void {
+  const g = globalThis as Record<string, unknown>;
+  hookConstructor(patches, g, "ArrayBuffer", traceArrayBuffer);
+  hookConstructor(patches, g, "SharedArrayBuffer", traceArrayBuffer);
+  for (const name of TYPED_ARRAYS) {
+    hookConstructor(patches, g, name, traceTypedArray);
+  }
+  const typedArrayPrototype = Object.getPrototypeOf(Uint8Array.prototype);
+  for (const name of ["toReversed", "toSorted", "with"]) {
+    hookFunction(patches, typedArrayPrototype, name, traceFreshView);
+  }
+  for (const name of ["fromBase64", "fromHex"]) {
+    hookFunction(patches, Uint8Array, name, traceFreshView);
+  }
+  const encoder = (g.TextEncoder as { prototype?: object } | undefined)
+    ?.prototype;
+  if (encoder) hookFunction(patches, encoder, "encode", traceFreshView);
+  for (const name of BUFFER_FACTORIES) {
+    hookFunction(patches, Buffer, name, traceFreshView);
+  }
+  hookFunction(patches, ArrayBuffer.prototype, "resize", traceResize);
+  if (g.SharedArrayBuffer) {
+    const shared = (g.SharedArrayBuffer as { prototype: object }).prototype;
+    hookFunction(patches, shared, "grow", traceResize);
+  }
+  hookFunction(patches, ArrayBuffer.prototype, "transfer", traceTransfer);
+  hookFunction(
+    patches,
+    ArrayBuffer.prototype,
+    "transferToFixedLength",
+    traceTransfer,
+  );
+}
+
+function traceBuffer(
+  ctx: HookContext,
+  buffer: object,
+  shared: boolean,
+  size: number,
+  below: StackBoundary,
+): void {
+  if (size === 0) return;
+  const stack = allocationStack(ctx, below);
+  if (stack) {
+    ctx.store.add(
+      buffer,
+      BUFFER_DOMAIN,
+      shared ? "shared" : "buffer",
+      size,
+      stack,
+    );
+  }
+}
+
+function traceArrayBuffer(
+  ctx: HookContext,
+  _args: readonly unknown[],
+  buffer: object,
+  below: StackBoundary,
+): void {
+  const kind = bufferKind(buffer);
+  if (kind === null) return;
+  traceBuffer(
+    ctx,
+    buffer,
+    kind === "shared",
+    bufferSize(buffer, kind === "shared"),
+    below,
+  );
+}
+
+function traceTypedArray(
+  ctx: HookContext,
+  args: readonly unknown[],
+  view: object,
+  below: StackBoundary,
+): void {
+  // A view over a buffer that exists already allocates nothing.
+  if (bufferKind(args[0]) !== null) return;
+  const size = typedArrayByteLength(view);
+  if (size === 0) return;
+  // A fresh typed array owns a fresh ArrayBuffer (its size is the view's).
+  traceBuffer(ctx, viewBuffer(view), false, size, below);
+}
+
+/** Traces the buffer under a typed array a call returned, unless it is traced or the caller's. */
+function traceFreshView(
+  ctx: HookContext,
+  _self: unknown,
+  args: readonly unknown[],
+  result: unknown,
+  below: StackBoundary,
+): unknown {
+  // `Buffer.from(arrayBuffer)` shares the caller's memory.
+  if (!isTypedArray(result) || bufferKind(args[0]) !== null) return result;
+  const buffer = viewBuffer(result as object);
+  if (ctx.store.has(buffer)) return result;
+  const kind = bufferKind(buffer);
+  if (kind === null) return result;
+  traceBuffer(
+    ctx,
+    buffer,
+    kind === "shared",
+    bufferSize(buffer, kind === "shared"),
+    below,
+  );
+  return result;
+}
+
+/**
+ * `resize` / `grow`: a traced buffer keeps its traceback and takes its new
+ * size; an untraced one (made before start) is traced from here, as
+ * CPython's `realloc` of an untraced block.
+ */
+function traceResize(
+  ctx: HookContext,
+  self: unknown,
+  _args: readonly unknown[],
+  result: unknown,
+  below: StackBoundary,
+): unknown {
+  const kind = bufferKind(self);
+  if (kind === null) return result;
+  const buffer = self as object;
+  const size = bufferSize(buffer, kind === "shared");
+  if (!ctx.store.resize(buffer, size)) {
+    traceBuffer(ctx, buffer, kind === "shared", size, below);
+  }
+  return result;
+}
+
+/** `transfer()`: the old buffer is detached; the new one is traced where the transfer was made. */
+function traceTransfer(
+  ctx: HookContext,
+  self: unknown,
+  _args: readonly unknown[],
+  result: unknown,
+  below: StackBoundary,
+): unknown {
+  if (bufferKind(self) === "plain") ctx.store.delete(self as object);
+  if (bufferKind(result) === "plain") {
+    const buffer = result as object;
+    traceBuffer(ctx, buffer, false, bufferSize(buffer, false), below);
+  }
+  return result;
+}

@@ -1,0 +1,244 @@
+/**
+ * Capturing the current stack as raw frames, for engines that trace an
+ * allocation at the moment it happens (the allocation hooks, `track()`).
+ *
+ * It uses V8's structured stack API (`Error.captureStackTrace` with a
+ * temporary `Error.prepareStackTrace` that hands back the call sites), which
+ * Bun implements too. What each runtime's call sites give:
+ *
+ * - Node: `file://` URLs and positions in the code V8 runs; with tsx that is
+ *   the emitted JavaScript, so positions go through the adapter's
+ *   `originalPosition` (tsx registers its source maps with Node).
+ * - Deno: paths and positions in the TypeScript source (Deno maps call sites).
+ * - Bun: paths and TypeScript positions; built-ins appear as native frames.
+ *   JavaScriptCore makes proper tail calls in strict code, so a function
+ *   whose last act is `return f(...)` has no frame of its own
+ *   ({@link properTailCalls}).
+ *
+ * Built-in frames (V8's `Array.prototype.map`, Bun's `[native code]`) are
+ * not frames of a source file and are left out, as CPython leaves C
+ * functions out of its tracebacks.
+ *
+ * @module
+ */
+import type { RawFrame } from "../model/frame.ts";
+import { runtime } from "./index.ts";
+
+/**
+ * A function, as `Error.captureStackTrace` takes it to cut the stack above.
+ *
+ * @example
+ * ```ts
+ * const below: StackBoundary = function hook() {};
+ * ```
+ */
+export type StackBoundary = (...args: never[]) => unknown;
+
+/** The part of a V8 / JavaScriptCore call site this module reads. */
+interface CallSite {
+  getFileName(): string | null | undefined;
+  getLineNumber(): number | null;
+  getColumnNumber(): number | null;
+  getFunctionName(): string | null;
+  isNative(): boolean;
+  isEval(): boolean;
+}
+
+/** V8's stack API, which Bun implements as well. */
+interface StackApi {
+  captureStackTrace(target: object, below?: StackBoundary): void;
+  prepareStackTrace?: (error: Error, sites: CallSite[]) => unknown;
+  stackTraceLimit: number;
+}
+
+/**
+ * A stack captured at an allocation.
+ *
+ * @example
+ * ```ts
+ * const stack: CapturedStack = {
+ *   frames: [["/app/main.ts", 12, 5, "load"]],
+ *   totalNframe: 4,
+ *   key: "7,4",
+ * };
+ * ```
+ */
+export interface CapturedStack {
+  /** At most the number of frames asked for, most recent first. */
+  readonly frames: readonly RawFrame[];
+  /**
+   * Frames the stack had, the tracer's own and built-ins removed; `null`
+   * when the stack was deeper than what was captured (knowing the depth of
+   * every stack would cost a frame's worth of work per level).
+   */
+  readonly totalNframe: number | null;
+  /** Equal for two captures with equal frames and `totalNframe`: an interning key. */
+  readonly key: string;
+}
+
+/**
+ * What to do with the tracer's own frames: `"drop"` gives up the capture
+ * when any is seen (the allocation is the tracer's own), `"strip"` removes
+ * them (the tracer was called by the user, as `track()` is).
+ *
+ * @example
+ * ```ts
+ * const own: OwnFrames = "strip";
+ * ```
+ */
+export type OwnFrames = "drop" | "strip";
+
+/** One source position, resolved once. */
+interface Position {
+  readonly frame: RawFrame;
+  readonly id: number;
+  readonly own: boolean;
+}
+
+const api = Error as unknown as StackApi;
+const passSites = (_error: Error, sites: CallSite[]): CallSite[] => sites;
+/** JavaScriptCore's name for code it made itself, such as a default class constructor. */
+const SYNTHETIC = /^\[source:\d+\]$/;
+/** Frames captured beyond the limit: built-in frames and one to see whether the stack goes on. */
+const SLACK = 2;
+
+/**
+ * Captures stacks and resolves their positions once per distinct position
+ * (mapped to the original source, files as paths).
+ *
+ * @example
+ * ```ts
+ * const stacks = new StackCapture((file) => file.includes("/my-tracer/src/"));
+ * function allocate() {
+ *   return stacks.capture(5, allocate, "drop"); // the caller of allocate() first
+ * }
+ * ```
+ */
+export class StackCapture {
+  readonly #isOwnFile: (file: string) => boolean;
+  readonly #positions = new Map<string, Position | null>();
+  readonly #mapped = !runtime().capabilities.mappedCallSites;
+  #nextId = 0;
+
+  /** @param isOwnFile true for a file of the tracer itself (a path or a `file://` URL) */
+  constructor(isOwnFile: (file: string) => boolean) {
+    this.#isOwnFile = isOwnFile;
+  }
+
+  /** Distinct source positions resolved so far. */
+  get positionCount(): number {
+    return this.#nextId;
+  }
+
+  /**
+   * The stack below `below` (which must be on the stack: the outermost
+   * function of the tracer the user's code called), up to `nframe` frames.
+   * `null` when `own` is `"drop"` and a frame of the tracer was seen.
+   * `extra` more frames are captured when tracer frames are expected
+   * between `below` and the user's code (`"strip"` removes them).
+   */
+  capture(
+    nframe: number,
+    below: StackBoundary,
+    own: OwnFrames,
+    extra = 0,
+  ): CapturedStack | null {
+    const limit = nframe + SLACK + extra;
+    const sites = collectSites(limit, below);
+    const frames: RawFrame[] = [];
+    let key = "";
+    let kept = 0;
+    for (const site of sites) {
+      const position = this.#resolve(site);
+      if (position === null) continue;
+      if (position.own) {
+        if (own === "drop") return null;
+        continue;
+      }
+      if (kept < nframe) {
+        frames.push(position.frame);
+        key += position.id + ",";
+      }
+      kept++;
+    }
+    const totalNframe = sites.length < limit ? kept : null;
+    return { frames, totalNframe, key: key + totalNframe };
+  }
+
+  /** The position of a call site, or `null` for a built-in frame. */
+  #resolve(site: CallSite): Position | null {
+    if (site.isNative()) return null;
+    const eval_ = site.isEval();
+    const file = eval_ ? "<eval>" : site.getFileName();
+    if (!file) return null;
+    const line = site.getLineNumber() ?? 0;
+    const column = site.getColumnNumber() ?? 0;
+    const rawKey = `${line}:${column}:${file}`;
+    let position = this.#positions.get(rawKey);
+    if (position === undefined) {
+      position = SYNTHETIC.test(file) ? null : this.#newPosition(site, file, line, column, eval_);
+      this.#positions.set(rawKey, position);
+    }
+    return position;
+  }
+
+  #newPosition(
+    site: CallSite,
+    file: string,
+    line: number,
+    column: number,
+    eval_: boolean,
+  ): Position {
+    const fn = site.getFunctionName() || null;
+    const id = this.#nextId++;
+    if (eval_) return { frame: [file, line, column, fn], id, own: false };
+    const rt = runtime();
+    const at = this.#mapped ? rt.originalPosition(file, line, column) : { file: rt.toPath(file), line, column };
+    const own = this.#isOwnFile(file) || this.#isOwnFile(at.file);
+    return { frame: [at.file, at.line, at.column ?? null, fn], id, own };
+  }
+}
+
+/** Call sites below `below`, at most `limit` of them, without disturbing the program's stack settings. */
+function collectSites(limit: number, below: StackBoundary): CallSite[] {
+  const prepare = api.prepareStackTrace;
+  const previousLimit = api.stackTraceLimit;
+  const holder: { stack?: unknown } = {};
+  try {
+    api.prepareStackTrace = passSites;
+    api.stackTraceLimit = limit;
+    api.captureStackTrace(holder, below);
+    const sites = holder.stack;
+    return Array.isArray(sites) ? sites as CallSite[] : [];
+  } finally {
+    api.prepareStackTrace = prepare;
+    api.stackTraceLimit = previousLimit;
+  }
+}
+
+let tailCalls: boolean | null = null;
+
+/**
+ * True when the engine makes proper tail calls (JavaScriptCore, in strict
+ * code): a function ending in `return f(...)` then leaves no frame on the
+ * stack, so tracebacks skip it. Probed once.
+ *
+ * @example
+ * ```ts
+ * if (properTailCalls()) console.log("frames of tail-calling functions are missing");
+ * ```
+ */
+export function properTailCalls(): boolean {
+  return tailCalls ??= probeTailCaller().every((site) => site.getFunctionName() !== "probeTailCaller");
+}
+
+// Module code is strict, where a proper-tail-call engine drops this frame.
+function probeTailCaller(): CallSite[] {
+  return probeTailCallee();
+}
+
+function probeTailCallee(): CallSite[] {
+  const sites = collectSites(4, probeTailCallee);
+  // Not `return collectSites(...)`: this frame must stay while it captures.
+  return sites.length >= 0 ? sites : [];
+}

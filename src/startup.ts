@@ -1,0 +1,35 @@
+/**
+ * Startup tracing, like `PYTHONTRACEMALLOC`: preload this module and set
+ * `TRACEMALLOC=NFRAME` to trace from before the program's first line.
+ *
+ * - Node: `TRACEMALLOC=5 node --import tsx --import ./src/startup.ts app.ts`
+ * - Bun: `TRACEMALLOC=5 bun --preload ./src/startup.ts app.ts`
+ * - Deno: `TRACEMALLOC=5 deno run -A --preload ./src/startup.ts app.ts`
+ *
+ * `TRACEMALLOC_SAMPLING_INTERVAL=BYTES` sets the domain-0 sampling interval.
+ * Without `TRACEMALLOC` (or with `0`) the module does nothing. A bad value
+ * stops the program with an error naming the variable.
+ *
+ * @example
+ * ```ts
+ * // TRACEMALLOC=1 node --import tsx --import ./src/startup.ts app.ts
+ * import { isTracing } from "./tracer.ts";
+ * isTracing(); // true on the program's first line
+ * ```
+ * @module
+ */
+import { runtime } from "./runtime/index.ts";
+import { startupSettings } from "./startup-env.ts";
+import { start } from "./tracer.ts";
+
+const settings = startupSettings((name) => runtime().env(name));
+if (settings) {
+  try {
+    await start(settings.nframe, settings.options);
+  } catch (err) {
+    throw new Error(
+      `TRACEMALLOC: cannot start tracing: ${err instanceof Error ? err.message : String(err)}`,
+      { cause: err },
+    );
+  }
+}

@@ -1,0 +1,489 @@
+/**
+ * The tracing API, as CPython's `tracemalloc` module functions: start and
+ * stop tracing, traced memory, snapshots, user domains.
+ *
+ * Everything that needs an engine returns a Promise on every runtime (Deno's
+ * inspector answers asynchronously), so one program works everywhere;
+ * `isTracing`, `getTracebackLimit`, `track` and `untrack` are synchronous.
+ * Calls that return Promises run one after another in call order, so
+ * `start(); takeSnapshot()` without an `await` between them still works.
+ *
+ * Engines: domain 0 (JS heap) comes from V8's sampling heap profiler where
+ * the runtime has one (Node, Deno), else from a heap census (Bun); domains 1
+ * (ArrayBuffer backing stores), 2 (WebAssembly.Memory) and user domains come
+ * from allocation hooks. Which heap engine runs is decided by the runtime's
+ * capabilities, never by its name.
+ *
+ * @module
+ */
+import { HookEngine } from "./engines/hooks.ts";
+import { JscHeapEngine } from "./engines/jsc.ts";
+import { DEFAULT_SAMPLING_INTERVAL, SamplerEngine } from "./engines/sampler.ts";
+import type { Engine, TracedMemory, TracerOptions } from "./engines/engine.ts";
+import { type RawTrace, Snapshot } from "./model/snapshot.ts";
+import type { Traceback } from "./model/traceback.ts";
+import type { RuntimeAdapter, RuntimeName } from "./runtime/adapter.ts";
+import { runtime } from "./runtime/index.ts";
+
+export type { TracedMemory, TracerOptions } from "./engines/engine.ts";
+export { DEFAULT_SAMPLING_INTERVAL } from "./engines/sampler.ts";
+
+/**
+ * The largest traceback limit, as CPython's (`tracemalloc.start(65536)`
+ * raises too).
+ *
+ * @example
+ * ```ts
+ * start(MAX_NFRAME); // the deepest tracebacks allowed
+ * ```
+ */
+export const MAX_NFRAME = 65535;
+
+/**
+ * What `status()` reports.
+ *
+ * @example
+ * ```ts
+ * const s: TracerStatus = status();
+ * console.log(`${s.runtime.name}: ${s.tracing ? "tracing" : "not tracing"}, limit ${s.tracebackLimit}`);
+ * ```
+ */
+export interface TracerStatus {
+  /** The runtime and its version. */
+  runtime: { name: RuntimeName; version: string };
+  /** Whether tracing is on. */
+  tracing: boolean;
+  /** The traceback limit (the last one used when not tracing). */
+  tracebackLimit: number;
+  /** The domain-0 sampling interval in bytes, when a sampler traces domain 0. */
+  samplingInterval: number | null;
+  /** Domains the running engines fill (user domains are always on). */
+  domains: number[];
+  /** What this runtime cannot see, in words, one item per limit. */
+  limits: string[];
+}
+
+/** The engines of one tracing session. */
+interface Session {
+  limit: number;
+  options: TracerOptions;
+  engines: Engine[];
+  hooks: HookEngine;
+  heap: Engine | null;
+}
+
+let session: Session | null = null;
+let lastLimit = 1;
+let queue: Promise<unknown> = Promise.resolve();
+
+/** Runs `task` after every call made before it, whatever their outcome. */
+function serial<T>(task: () => Promise<T>): Promise<T> {
+  const run = queue.then(task, task);
+  queue = run.catch(() => {});
+  return run;
+}
+
+function heapEngine(rt: RuntimeAdapter): Engine | null {
+  if (rt.capabilities.heapSampler) return new SamplerEngine(rt);
+  if (rt.capabilities.heapCensus) return new JscHeapEngine(rt);
+  return null;
+}
+
+function checkNframe(nframe: unknown): number {
+  if (typeof nframe !== "number") {
+    throw new TypeError(
+      `the number of frames must be a number, not ${typeof nframe}`,
+    );
+  }
+  if (!Number.isInteger(nframe) || nframe < 1 || nframe > MAX_NFRAME) {
+    throw new RangeError(
+      `the number of frames must be an integer in range [1; ${MAX_NFRAME}], not ${nframe}`,
+    );
+  }
+  return nframe;
+}
+
+function checkOptions(options: unknown): TracerOptions {
+  if (options === undefined) return {};
+  if (typeof options !== "object" || options === null) {
+    throw new TypeError(
+      `options must be an object, not ${options === null ? "null" : typeof options}`,
+    );
+  }
+  const { samplingInterval, domains, gcBeforeSnapshot } = options as TracerOptions;
+  if (samplingInterval !== undefined) {
+    if (typeof samplingInterval !== "number") {
+      throw new TypeError(
+        `samplingInterval must be a number of bytes, not ${typeof samplingInterval}`,
+      );
+    }
+    if (
+      !Number.isInteger(samplingInterval) || samplingInterval < 1 ||
+      samplingInterval > 2 ** 31 - 1
+    ) {
+      throw new RangeError(
+        `samplingInterval must be an integer in range [1; ${2 ** 31 - 1}] bytes, not ${samplingInterval}`,
+      );
+    }
+  }
+  if (domains !== undefined) {
+    if (typeof domains !== "object" || domains === null) {
+      throw new TypeError("domains must be an object");
+    }
+    for (const [name, on] of Object.entries(domains)) {
+      if (!["heap", "buffers", "wasm"].includes(name)) {
+        throw new TypeError(
+          `unknown domain option ${JSON.stringify(name)} (heap, buffers or wasm)`,
+        );
+      }
+      if (typeof on !== "boolean" && on !== undefined) {
+        throw new TypeError(`domains.${name} must be a boolean`);
+      }
+    }
+  }
+  if (gcBeforeSnapshot !== undefined && typeof gcBeforeSnapshot !== "boolean") {
+    throw new TypeError("gcBeforeSnapshot must be a boolean");
+  }
+  return { ...options as TracerOptions };
+}
+
+function createSession(limit: number, options: TracerOptions): Session {
+  const rt = runtime();
+  const heap = options.domains?.heap === false ? null : heapEngine(rt);
+  const hooks = new HookEngine();
+  return {
+    limit,
+    options,
+    heap,
+    hooks,
+    engines: heap ? [heap, hooks] : [hooks],
+  };
+}
+
+/**
+ * Starts tracing, keeping up to `nframe` frames per traceback (most recent
+ * first), as CPython's `tracemalloc.start()`. Calling it while tracing does
+ * nothing (the limit and options stay). Throws at once (`RangeError`) when
+ * `nframe` is not an integer in [1; 65535] or `samplingInterval` is out of
+ * range; rejects when an engine cannot start (tracing is then off).
+ *
+ * Options: `samplingInterval` (bytes, domain-0 sampler, default
+ * {@link DEFAULT_SAMPLING_INTERVAL}), `domains` (`heap`, `buffers`, `wasm`:
+ * false turns one off) and `gcBeforeSnapshot` (default true).
+ *
+ * @example
+ * ```ts
+ * await start(10, { samplingInterval: 128 * 1024 });
+ * ```
+ */
+export function start(
+  nframe: number = 1,
+  options?: TracerOptions,
+): Promise<void> {
+  const limit = checkNframe(nframe);
+  const opts = checkOptions(options);
+  if (session) return serial(() => Promise.resolve());
+  const current = createSession(limit, opts);
+  session = current;
+  lastLimit = limit;
+  return serial(async () => {
+    const started: Engine[] = [];
+    try {
+      for (const engine of current.engines) {
+        await engine.start(limit, opts);
+        started.push(engine);
+      }
+    } catch (err) {
+      if (session === current) session = null;
+      for (const engine of started) await engine.stop().catch(() => {});
+      throw err;
+    }
+  });
+}
+
+/**
+ * Stops tracing: removes the hooks, forgets every trace and zeroes traced
+ * memory. Does nothing when not tracing.
+ *
+ * @example
+ * ```ts
+ * await stop();
+ * isTracing(); // false
+ * ```
+ */
+export function stop(): Promise<void> {
+  const current = session;
+  if (!current) return serial(() => Promise.resolve());
+  session = null;
+  return serial(async () => {
+    const errors: unknown[] = [];
+    for (const engine of current.engines) {
+      await engine.stop().catch((err) => errors.push(err));
+    }
+    if (errors.length) throw errors[0];
+  });
+}
+
+/**
+ * True while tracing (from the moment `start()` is called until `stop()`).
+ *
+ * @example
+ * ```ts
+ * if (!isTracing()) await start();
+ * ```
+ */
+export function isTracing(): boolean {
+  return session !== null;
+}
+
+/**
+ * The maximum number of frames kept per traceback. When not tracing, the
+ * limit of the last `start()` (1 before any), as CPython does.
+ *
+ * @example
+ * ```ts
+ * await start(25);
+ * getTracebackLimit(); // 25
+ * ```
+ */
+export function getTracebackLimit(): number {
+  return session?.limit ?? lastLimit;
+}
+
+/**
+ * Forgets the traces collected so far and zeroes traced memory and its peak,
+ * but keeps tracing. Does nothing when not tracing. On Bun, domain 0 is a
+ * census of the whole heap and cannot forget objects.
+ *
+ * @example
+ * ```ts
+ * await clearTraces();
+ * ```
+ */
+export function clearTraces(): Promise<void> {
+  const current = session;
+  if (!current) return serial(() => Promise.resolve());
+  return serial(async () => {
+    for (const engine of current.engines) await engine.clear();
+  });
+}
+
+/**
+ * Current and peak size of traced memory in bytes, over every domain;
+ * `{ current: 0, peak: 0 }` when not tracing. The peak is the sum of each
+ * engine's peak: exact for hooked domains (1, 2 and user domains); for
+ * domain 0 the highest estimate seen whenever traced memory or a snapshot
+ * was taken, a lower bound. On Node and Deno each call reads V8's sampling
+ * profile, which runs a full garbage collection: poll it sparingly on big
+ * heaps.
+ *
+ * @example
+ * ```ts
+ * const { current, peak } = await getTracedMemory();
+ * ```
+ */
+export function getTracedMemory(): Promise<TracedMemory> {
+  const current = session;
+  if (!current) return serial(() => Promise.resolve({ current: 0, peak: 0 }));
+  return serial(async () => {
+    let now = 0;
+    let peak = 0;
+    for (const engine of current.engines) {
+      const memory = await engine.memory();
+      now += memory.current;
+      peak += Math.max(memory.peak, memory.current);
+    }
+    return { current: now, peak };
+  });
+}
+
+/**
+ * Sets the peak of traced memory to its current size, so that the peak of a
+ * phase of the program can be measured. Does nothing when not tracing.
+ *
+ * @example
+ * ```ts
+ * await resetPeak();
+ * phase();
+ * const { peak } = await getTracedMemory();
+ * ```
+ */
+export function resetPeak(): Promise<void> {
+  const current = session;
+  if (!current) return serial(() => Promise.resolve());
+  return serial(async () => {
+    for (const engine of current.engines) await engine.resetPeak();
+  });
+}
+
+/**
+ * Bytes the tracer uses to store traces (an estimate, including what V8
+ * keeps for its sampler); 0 when not tracing.
+ *
+ * @example
+ * ```ts
+ * const bytes = await getTracemallocMemory();
+ * ```
+ */
+export function getTracemallocMemory(): Promise<number> {
+  const current = session;
+  return serial(() =>
+    Promise.resolve(
+      current ? current.engines.reduce((sum, e) => sum + e.overhead(), 0) : 0,
+    )
+  );
+}
+
+/**
+ * A snapshot of the traces of live allocations. Rejects when not tracing.
+ * Unless started with `gcBeforeSnapshot: false`, runs a full garbage
+ * collection first (and lets finalizers run), so the snapshot holds live
+ * objects only. On Node and Deno, reading V8's sampling profile always runs
+ * a full collection (the inspector asks for it), whatever the option.
+ *
+ * @example
+ * ```ts
+ * const snapshot = await takeSnapshot();
+ * for (const stat of snapshot.statistics("lineno").slice(0, 10)) console.log(String(stat));
+ * ```
+ */
+export function takeSnapshot(): Promise<Snapshot> {
+  const current = session;
+  if (!current) {
+    return serial(() =>
+      Promise.reject(
+        new Error("tracing must be started (call start()) to take a snapshot"),
+      )
+    );
+  }
+  return serial(async () => {
+    const gc = current.options.gcBeforeSnapshot !== false;
+    // Reading V8's sampling profile runs a full gc by itself (the inspector
+    // asks for one), so a sampler is read first instead of collecting twice.
+    const sampler = current.heap instanceof SamplerEngine ? current.heap : null;
+    if (gc && !sampler) {
+      await runtime().gc();
+      await nextTask();
+    }
+    const traces: RawTrace[] = [];
+    for (const engine of current.engines) {
+      for (const trace of await engine.collect()) traces.push(trace);
+      if (gc && engine === sampler) await nextTask();
+    }
+    return new Snapshot(traces, current.limit);
+  });
+}
+
+/**
+ * Where `obj` was allocated, or `null` when it is not traced or the engine
+ * cannot know: exact for objects of hooked domains (ArrayBuffers, typed
+ * arrays, Buffers, WebAssembly.Memory and keys given to `track()`); `null`
+ * for ordinary JS heap objects, which the sampler does not tie to objects.
+ *
+ * @example
+ * ```ts
+ * const tb = await getObjectTraceback(new Uint8Array(1024));
+ * if (tb) console.log(tb.format().join("\n"));
+ * ```
+ */
+export function getObjectTraceback(obj: unknown): Promise<Traceback | null> {
+  const current = session;
+  return serial(() => {
+    if (!current) return Promise.resolve(null);
+    for (const engine of current.engines) {
+      const traceback = engine.objectTraceback(obj);
+      if (traceback) return Promise.resolve(traceback);
+    }
+    return Promise.resolve(null);
+  });
+}
+
+/**
+ * Traces `size` bytes of a user domain under `key` (an object, held weakly,
+ * or a number), with the caller's traceback, as CPython's
+ * `PyTraceMalloc_Track`: for native handles, pools and caches the heap
+ * engines cannot see. Tracking a key again replaces its trace. Returns
+ * false, tracing nothing, when not tracing. Throws (`TypeError` /
+ * `RangeError`) for domains 0, 1 and 2, a null or undefined key, or a size
+ * that is not a byte count, tracing or not.
+ *
+ * @example
+ * ```ts
+ * const handle = openNative();
+ * track(100, handle, 4096);
+ * ```
+ */
+export function track(
+  domain: number,
+  key: object | number,
+  size: number,
+): boolean {
+  return hooksOrIdle().track(domain, key, size);
+}
+
+/**
+ * Forgets the trace of `key` in `domain` (see {@link track}). Returns true
+ * when there was one; false when not tracing.
+ *
+ * @example
+ * ```ts
+ * untrack(100, handle);
+ * ```
+ */
+export function untrack(domain: number, key: object | number): boolean {
+  return hooksOrIdle().untrack(domain, key);
+}
+
+/** The running hooks, or idle ones that only check arguments. */
+function hooksOrIdle(): HookEngine {
+  return (session ?? createIdleView()).hooks;
+}
+
+/**
+ * The tracer's state for people: runtime, tracing or not, traceback limit,
+ * sampling interval, the domains being traced and what this runtime cannot
+ * see (each engine's limits). Shown by the REPL and the TUI.
+ *
+ * @example
+ * ```ts
+ * const { runtime, limits } = status();
+ * console.log(`${runtime.name} ${runtime.version}\n${limits.join("\n")}`);
+ * ```
+ */
+export function status(): TracerStatus {
+  const rt = runtime();
+  const current = session ?? createIdleView();
+  const limits = current.engines.flatMap((e) => e.limits);
+  if (!current.heap) {
+    limits.unshift(
+      current.options.domains?.heap === false
+        ? "domain 0 (JS heap) is turned off"
+        : `no JS heap engine on ${rt.name}: domain 0 is empty`,
+    );
+  }
+  return {
+    runtime: { name: rt.name, version: rt.version },
+    tracing: session !== null,
+    tracebackLimit: getTracebackLimit(),
+    samplingInterval: current.heap instanceof SamplerEngine
+      ? current.options.samplingInterval ?? DEFAULT_SAMPLING_INTERVAL
+      : null,
+    domains: [...new Set(current.engines.flatMap((e) => e.domains))].sort((
+      a,
+      b,
+    ) => a - b),
+    limits,
+  };
+}
+
+/** Resolves in a later task, after FinalizationRegistry callbacks a gc queued. */
+function nextTask(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
+let idle: Session | null = null;
+
+/** Engines as they would run with default options, to describe them while not tracing. */
+function createIdleView(): Session {
+  return idle ??= createSession(lastLimit, {});
+}
