@@ -361,6 +361,10 @@ export function takeSnapshot(): Promise<Snapshot> {
     // Reading V8's sampling profile runs a full gc by itself (the inspector
     // asks for one), so a sampler is read first instead of collecting twice.
     const sampler = current.heap instanceof SamplerEngine ? current.heap : null;
+    // V8 keeps every WeakRef target made or read in the current job alive
+    // until the job ends: without a new task first, buffers allocated just
+    // before the call would survive the gc and look leaked.
+    if (gc) await nextTask();
     if (gc && !sampler) {
       await runtime().gc();
       await nextTask();

@@ -372,3 +372,13 @@ test("status names the runtime, the tracing state, the limit and what the runtim
     { domains: { heap: false } },
   );
 });
+
+test("buffers dropped in the same job as takeSnapshot are not in the snapshot", async () => {
+  await tracing(async () => {
+    const scratch = () => new Float64Array(256).length;
+    for (let i = 0; i < 50; i++) scratch();
+    const snapshot = await tracemalloc.takeSnapshot();
+    const kept = [...snapshot.traces].filter((t) => t.domain === 1 && t.traceback.at(-1)?.filename === here);
+    assert.deepEqual(kept, []);
+  });
+});
