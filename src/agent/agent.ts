@@ -1,0 +1,128 @@
+/**
+ * The agent's life in the traced program: start tracing before the first
+ * line, wait for the controller, answer it, and end the program when the
+ * controller goes away.
+ *
+ * @module
+ */
+import { clearTimeout, setInterval, setTimeout } from "node:timers";
+import { rmdirSync, rmSync } from "node:fs";
+import { dirname } from "node:path";
+import process from "node:process";
+import { type AgentLaunch, PROTOCOL_VERSION } from "./protocol.ts";
+import { listenForController } from "./server.ts";
+import type { AgentTracer } from "./handlers.ts";
+import { requestHandler } from "./handlers.ts";
+import { encodeSnapshot } from "../model/codec.ts";
+
+/**
+ * The exit code of a program whose controller vanished: 128 + SIGHUP, as if
+ * its terminal had hung up.
+ *
+ * @example
+ * ```ts
+ * link.onClose(() => process.exit(CONTROLLER_GONE_EXIT));
+ * ```
+ */
+export const CONTROLLER_GONE_EXIT = 129;
+
+/** How long the program waits for its controller before giving up. */
+const CONNECT_TIMEOUT_MS = 30_000;
+/** How often the agent checks that its parent (the controller) is still there. */
+const PARENT_POLL_MS = 200;
+
+/**
+ * Runs the agent: resolves once the controller is connected (the program's
+ * first line runs after that), and keeps serving it in the background
+ * without keeping the program alive.
+ *
+ * @example
+ * ```ts
+ * await runAgent(JSON.parse(env), tracer, process.exit);
+ * ```
+ */
+export async function runAgent(
+  launch: AgentLaunch,
+  tracer: AgentTracer,
+  exit: (code: number) => never,
+): Promise<void> {
+  const watch = watchParent(launch.parentPid, () => controllerGone(launch.socket, exit));
+  let startError: string | undefined;
+  if (launch.start) {
+    try {
+      await tracer.start(launch.start.nframe, launch.start.options);
+    } catch (e) {
+      startError = e instanceof Error ? e.message : String(e);
+    }
+  }
+  const listener = await listenForController({
+    socket: launch.socket,
+    secret: launch.secret,
+    hello: () => ({ protocol: PROTOCOL_VERSION, pid: process.pid, runtime: tracer.runtime(), startError }),
+    handle: requestHandler(tracer),
+  });
+  const giveUp = setTimeout(() => {
+    process.stderr.write("tracemalloc agent: the controller did not connect; ending the program\n");
+    exit(1);
+  }, CONNECT_TIMEOUT_MS);
+  const link = await listener.controller;
+  clearTimeout(giveUp);
+  link.onClose(() => controllerGone(launch.socket, exit));
+  if (startError) {
+    // The controller refuses to go on untraced and will close the channel: the program must not start.
+    return new Promise<never>(() => {});
+  }
+  link.release();
+  watch.unref();
+  if (launch.snapshotAtExit) {
+    let sent = false;
+    process.on("beforeExit", () => {
+      if (sent) return;
+      sent = true;
+      link.hold();
+      sendExitSnapshot(tracer, link).finally(() => link.release());
+    });
+  }
+}
+
+async function sendExitSnapshot(
+  tracer: AgentTracer,
+  link: { send(header: unknown, body?: Uint8Array): Promise<void> },
+): Promise<void> {
+  try {
+    if (!tracer.isTracing()) return await link.send({ event: "exitSnapshot", error: "tracing was not started" });
+    const dump = encodeSnapshot(await tracer.takeSnapshot());
+    await link.send({ event: "exitSnapshot" }, dump);
+  } catch (e) {
+    await link.send({ event: "exitSnapshot", error: e instanceof Error ? e.message : String(e) });
+  }
+}
+
+/**
+ * Ends the program when its parent changes (the controller died and the
+ * program was adopted). Until the controller connects the timer keeps the
+ * program waiting; afterwards it is unref'd.
+ */
+function watchParent(parentPid: number, gone: () => void): { unref(): void } {
+  // Started through something else than the controller (a wrapper): the socket is the only signal.
+  if (process.ppid !== parentPid) return { unref() {} };
+  const timer = setInterval(() => {
+    if (process.ppid !== parentPid) gone();
+  }, PARENT_POLL_MS);
+  return { unref: () => timer.unref() };
+}
+
+/**
+ * Ends the program once its controller is gone. A controller that was
+ * killed could not remove the session's private directory, so the agent
+ * removes the socket and the directory (only if empty) on its way out.
+ */
+function controllerGone(socket: string, exit: (code: number) => never): never {
+  try {
+    rmSync(socket, { force: true });
+    rmdirSync(dirname(socket));
+  } catch {
+    // Removed by the controller already, or not ours to remove.
+  }
+  return exit(CONTROLLER_GONE_EXIT);
+}
