@@ -1,0 +1,119 @@
+/**
+ * `stats FILE` and `compare NEW OLD`: analysis of dump files with no
+ * program, through the same commands as the REPL.
+ *
+ * @module
+ */
+import { OfflineTarget } from "../session/offline.ts";
+import { CommandError, messageOf } from "../session/errors.ts";
+import { Session } from "../session/session.ts";
+import { quote } from "../session/tokenize.ts";
+import type { CliIO } from "./io.ts";
+import { Printer } from "./printer.ts";
+
+/** Options shared by the offline commands, as commander parses them. */
+export interface FilterOptions {
+  by: string;
+  cumulative?: boolean;
+  limit: number;
+  include?: string[];
+  exclude?: string[];
+  allFrames?: boolean;
+  includeDomain?: number[];
+  excludeDomain?: number[];
+  json?: boolean;
+}
+
+/** The filter lines and the listing options of `options`, in the command language. */
+function filterLines(options: FilterOptions): string[] {
+  const allFrames = options.allFrames ? " --all-frames" : "";
+  return [
+    ...(options.include ?? []).map((glob) => `filter include ${quote(glob)}${allFrames}`),
+    ...(options.exclude ?? []).map((glob) => `filter exclude ${quote(glob)}${allFrames}`),
+    ...(options.includeDomain ?? []).map((n) => `filter domain include ${n}`),
+    ...(options.excludeDomain ?? []).map((n) => `filter domain exclude ${n}`),
+  ];
+}
+
+function listingFlags(options: FilterOptions): string {
+  return ` --by ${options.by} --limit ${options.limit}${options.cumulative ? " --cumulative" : ""}`;
+}
+
+/**
+ * Runs `setup` lines quietly, then prints the result of `report`; resolves
+ * to the exit status (1 when a line fails, with its message on stderr).
+ */
+async function analyse(
+  name: string,
+  setup: readonly string[],
+  report: string,
+  json: boolean,
+  io: CliIO,
+): Promise<number> {
+  const session = new Session({ target: new OfflineTarget() });
+  const printer = new Printer(io, { json });
+  const off = session.on((event) => printer.event(event));
+  try {
+    for (const line of setup) await session.execute(line);
+    const outcome = await session.execute(report);
+    if (outcome) printer.result(outcome);
+    return 0;
+  } catch (error) {
+    // The lines are this module's own; the user typed `stats` or `compare`, so name that.
+    const problem = error instanceof CommandError ? error.problem : messageOf(error);
+    printer.error(`${name}: ${problem}`, name);
+    return 1;
+  } finally {
+    off();
+    await session.close();
+  }
+}
+
+/**
+ * `stats FILE`: the `[ Top N ]` listing of a dump file.
+ *
+ * @example
+ * ```ts
+ * await offlineStats("app.dump", { by: "lineno", limit: 10 }, processIO()); // 0
+ * ```
+ */
+export function offlineStats(
+  file: string,
+  options: FilterOptions,
+  io: CliIO,
+): Promise<number> {
+  return analyse(
+    "stats",
+    [`load ${quote(file)} snapshot`, ...filterLines(options)],
+    `stats snapshot${listingFlags(options)}`,
+    options.json ?? false,
+    io,
+  );
+}
+
+/**
+ * `compare NEW OLD`: the `[ Top N differences ]` listing of two dump files.
+ *
+ * @example
+ * ```ts
+ * await offlineCompare("after.dump", "before.dump", { by: "lineno", limit: 10 }, processIO()); // 0
+ * ```
+ */
+export function offlineCompare(
+  newer: string,
+  older: string,
+  options: FilterOptions,
+  io: CliIO,
+): Promise<number> {
+  return analyse(
+    "compare",
+    [
+      `load ${quote(newer)} new`,
+      `load ${quote(older)} old`,
+      ...filterLines(options),
+    ],
+    `compare new old${listingFlags(options)}`,
+    options.json ?? false,
+    io,
+  );
+}

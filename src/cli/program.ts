@@ -1,0 +1,252 @@
+/**
+ * The command line: `repl`, `run`, `stats`, `compare`, `tui`, and the REPL
+ * on the built-in demo when started on a terminal with no command.
+ *
+ * @module
+ */
+import { Command, CommanderError, InvalidArgumentError, Option } from "@commander-js/extra-typings";
+import { quote } from "../session/tokenize.ts";
+import type { CliIO } from "./io.ts";
+import { type FilterOptions, offlineCompare, offlineStats } from "./offline.ts";
+import { defaultHistoryFile, type ReplSource, runRepl } from "./repl.ts";
+import { runProgram } from "./run.ts";
+import { onTermination } from "./signals.ts";
+import pkg from "../../package.json" with { type: "json" };
+
+/** This package's version, for `--version`. */
+export const VERSION: string = pkg.version;
+
+/**
+ * How a program the REPL starts itself (the demo, `tui SCRIPT`) is traced:
+ * enough frames for `traceback` to tell a story, and a JS heap sampled
+ * finely enough to show a small service's allocations within seconds.
+ */
+const PROGRAM_SETTINGS = { nframe: 5, options: { samplingInterval: 64 * 1024 } } as const;
+
+function integer(min: number, what: string) {
+  return (text: string): number => {
+    const value = /^[+-]?\d+$/.test(text.trim()) ? Number(text) : NaN;
+    if (!Number.isSafeInteger(value) || value < min) {
+      throw new InvalidArgumentError(`must be ${what}`);
+    }
+    return value;
+  };
+}
+
+const positive = integer(1, "a positive integer");
+const anyInteger = integer(-(2 ** 53), "an integer");
+const collect = <T>(parse: (text: string) => T) =>
+(
+  text: string,
+  previous: T[] = [],
+): T[] => [...previous, parse(text)];
+
+/** The options of the offline `stats` and `compare` (fresh objects for each command). */
+function listingOptions(): Option[] {
+  return [
+    new Option("--by <key>", "group by lineno, filename or traceback").choices([
+      "lineno",
+      "filename",
+      "traceback",
+    ])
+      .default("lineno"),
+    new Option(
+      "--cumulative",
+      "count every frame of a traceback, not only the most recent",
+    ),
+    new Option("--limit <n>", "show the n first entries").argParser(positive)
+      .default(10),
+    new Option(
+      "--include <glob>",
+      "keep only traces whose file matches glob (repeatable)",
+    ).argParser(collect(String)),
+    new Option(
+      "--exclude <glob>",
+      "drop traces whose file matches glob (repeatable)",
+    ).argParser(collect(String)),
+    new Option(
+      "--all-frames",
+      "match --include and --exclude against every frame, not only the most recent",
+    ),
+    new Option(
+      "--include-domain <n>",
+      "keep only traces of domain n (repeatable)",
+    ).argParser(collect(anyInteger)),
+    new Option("--exclude-domain <n>", "drop traces of domain n (repeatable)")
+      .argParser(collect(anyInteger)),
+    new Option("--json", "print the result as JSON"),
+  ] as unknown as Option[];
+}
+
+/**
+ * Runs the command line with `argv` (the words after the program name) and
+ * resolves to the exit status.
+ *
+ * @example
+ * ```ts
+ * process.exitCode = await main(process.argv.slice(2), processIO());
+ * ```
+ */
+export async function main(
+  argv: readonly string[],
+  io: CliIO,
+): Promise<number> {
+  let status = 0;
+  const program = new Command()
+    .name("tracemalloc")
+    .description(
+      "Trace memory allocations of JavaScript programs on Node.js, Deno and Bun, as Python's tracemalloc.\n" +
+        "Without a command on a terminal: the REPL on a built-in demo service that leaks.",
+    )
+    .version(VERSION, "-V, --version", "print the version")
+    .helpOption("-h, --help", "show help")
+    .enablePositionalOptions()
+    .showHelpAfterError("(add --help for usage)")
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: (text) => io.stderr.write(text),
+    })
+    .action(async () => {
+      if (!io.stdin.isTTY) {
+        program.outputHelp();
+        return;
+      }
+      status = await repl(io, { demo: true });
+    });
+
+  program.command("repl")
+    .description(
+      "The line REPL: commands from a terminal, --script FILE, or standard input",
+    )
+    .option("--script <file>", "run the commands of file")
+    .option(
+      "--keep-going",
+      "in scripts, go on after a failing command (and exit non-zero at the end)",
+    )
+    .option("--json", "print one JSON object per command")
+    .option(
+      "--demo",
+      "act on the built-in demo service (a child process) from the start",
+    )
+    .action(async (options) => {
+      status = await repl(io, options);
+    });
+
+  program.command("run")
+    .description(
+      "Trace a program from its first line and print the top statistics when it exits",
+    )
+    .argument("<script>", "the program to run")
+    .argument("[args...]", "its arguments")
+    .option("--nframe <n>", "frames kept per traceback", positive, 1)
+    .option(
+      "--interval <bytes>",
+      "JS heap sampling interval in bytes",
+      positive,
+    )
+    .option("--limit <n>", "lines shown at exit", positive, 10)
+    .option("--dump <file>", "also write the snapshot taken at exit to file")
+    .addOption(
+      new Option(
+        "--runtime <name>",
+        "runtime to run it under (default: this one)",
+      ).choices(["node", "deno", "bun"]),
+    )
+    .passThroughOptions()
+    .action(async (script, args, options) => {
+      status = await runProgram({ script, args, ...options }, io);
+    });
+
+  const stats = program.command("stats")
+    .description("Statistics of a dump file, biggest first ('[ Top N ]')")
+    .argument("<file>", "a snapshot dump file");
+  for (const option of listingOptions()) stats.addOption(option);
+  stats.action(async (file, options) => {
+    status = await offlineStats(file, options as unknown as FilterOptions, io);
+  });
+
+  const compare = program.command("compare")
+    .description(
+      "Differences between two dump files, biggest change first ('[ Top N differences ]')",
+    )
+    .argument("<new>", "the newer snapshot dump file")
+    .argument("<old>", "the older snapshot dump file");
+  for (const option of listingOptions()) compare.addOption(option);
+  compare.action(async (newer, older, options) => {
+    status = await offlineCompare(
+      newer,
+      older,
+      options as unknown as FilterOptions,
+      io,
+    );
+  });
+
+  program.command("tui")
+    .description(
+      "The live terminal UI (arrives with issue 5; opens the REPL meanwhile)",
+    )
+    .argument(
+      "[script]",
+      "a program to run and trace (default: the built-in demo)",
+    )
+    .argument("[args...]", "its arguments")
+    .passThroughOptions()
+    .action(async (script, args) => {
+      io.stderr.write(
+        "The terminal UI arrives with issue 5; opening the REPL meanwhile.\n",
+      );
+      status = await repl(
+        io,
+        script ? { program: [script, ...args] } : { demo: true },
+      );
+    });
+
+  try {
+    await program.parseAsync([...argv], { from: "user" });
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode;
+    throw error;
+  }
+  return status;
+}
+
+interface ReplChoices {
+  script?: string;
+  keepGoing?: boolean;
+  json?: boolean;
+  demo?: boolean;
+  /** A program and its arguments to run, traced, before the first command. */
+  program?: readonly string[];
+}
+
+async function repl(io: CliIO, choices: ReplChoices): Promise<number> {
+  // Loaded on demand: offline commands never load the tracer.
+  const { DEMO_SCRIPT, openSession } = await import("../session/open.ts");
+  const session = openSession();
+  const source: ReplSource = choices.script !== undefined
+    ? { kind: "script", file: choices.script }
+    : io.stdin.isTTY
+    ? {
+      kind: "terminal",
+      input: io.stdin,
+      output: io.stdout,
+      history: defaultHistoryFile(),
+    }
+    : { kind: "stream", input: io.stdin, name: "<stdin>" };
+  const program = choices.demo ? [DEMO_SCRIPT] : choices.program;
+  if (program) session.settings = PROGRAM_SETTINGS;
+  let off = () => {};
+  const code = await runRepl({
+    session,
+    source,
+    sinks: io,
+    json: choices.json,
+    keepGoing: choices.keepGoing,
+    startup: program ? [`run ${program.map(quote).join(" ")}`] : [],
+    // At a terminal, readline turns Ctrl-C into its own event; signals matter for scripts and pipes.
+    onReady: source.kind === "terminal" ? undefined : (interrupt) => off = onTermination(interrupt),
+  });
+  off();
+  return code;
+}

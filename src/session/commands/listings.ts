@@ -1,0 +1,208 @@
+/**
+ * Listing commands: stats, compare and top. Every listing applies the
+ * active filters and becomes the session's last listing, which `traceback`
+ * reads.
+ *
+ * @module
+ */
+import { Filter } from "../../model/filter.ts";
+import { pyFixed } from "../../model/format.ts";
+import type { KeyType } from "../../model/group.ts";
+import type { Command, JsonValue } from "../command.ts";
+import { CommandError } from "../errors.ts";
+import { entryJson, sourceLine } from "../present.ts";
+import type { OptionSpec, ParsedArgs } from "../spec.ts";
+
+const KEYS = ["lineno", "filename", "traceback"] as const;
+
+const LISTING_OPTIONS: readonly OptionSpec[] = [
+  {
+    name: "by",
+    value: "KEY",
+    kind: { choices: KEYS },
+    help: "group by lineno (default), filename or traceback",
+  },
+  {
+    name: "cumulative",
+    help: "count every frame of a traceback, not only the most recent",
+  },
+  {
+    name: "limit",
+    value: "N",
+    kind: "count",
+    help: "show the N first entries (default 10)",
+  },
+];
+
+interface Grouping {
+  keyType: KeyType;
+  cumulative: boolean;
+  limit: number;
+}
+
+function grouping(command: string, args: ParsedArgs): Grouping {
+  const keyType = args.textOption("by", "lineno") as KeyType;
+  const cumulative = args.flag("cumulative");
+  if (cumulative && keyType === "traceback") {
+    throw new CommandError(
+      command,
+      "--cumulative cannot be used with --by traceback",
+    );
+  }
+  return { keyType, cumulative, limit: args.numberOption("limit", 10) };
+}
+
+function numbered(
+  entries: readonly { [key: string]: JsonValue }[],
+): JsonValue[] {
+  return entries.map((e, i) => ({ rank: i + 1, ...e }));
+}
+
+/** `stats [LABEL] [--by KEY] [--cumulative] [--limit N]`: the seed's "[ Top N ]" listing. */
+export const statsCommand: Command = {
+  spec: {
+    name: "stats",
+    summary: "Statistics of a snapshot, biggest first",
+    help: [
+      "Prints '[ Top N ]' then one line per group of traces of snapshot LABEL (default: the latest),",
+      "biggest first, as Python's str(Statistic). Active filters apply.",
+      "Entries are numbered from 1 for traceback LABEL N.",
+    ],
+    args: [{ name: "LABEL", optional: true, complete: "label" }],
+    options: LISTING_OPTIONS,
+  },
+  run(session, args) {
+    const { keyType, cumulative, limit } = grouping("stats", args);
+    const entry = session.snapshotEntry("stats", args.text("LABEL"));
+    const stats = session.filtered(entry).statistics(keyType, cumulative);
+    session.listing = {
+      command: "stats",
+      label: entry.label,
+      keyType,
+      cumulative,
+      entries: stats,
+    };
+    const shown = stats.slice(0, limit);
+    return Promise.resolve({
+      lines: [`[ Top ${limit} ]`, ...shown.map(String)],
+      data: {
+        label: entry.label,
+        by: keyType,
+        cumulative,
+        limit,
+        total: stats.length,
+        filters: session.filters.map(String),
+        entries: numbered(shown.map(entryJson)),
+      },
+    });
+  },
+};
+
+/** `compare NEW OLD [--by KEY] [--cumulative] [--limit N]`: the seed's "[ Top N differences ]". */
+export const compareCommand: Command = {
+  spec: {
+    name: "compare",
+    summary: "Differences between two snapshots, biggest change first",
+    help: [
+      "Prints '[ Top N differences ]' then one line per group whose size or count changed from OLD to NEW,",
+      "biggest change first, as Python's str(StatisticDiff). Active filters apply to both snapshots.",
+    ],
+    args: [{ name: "NEW", complete: "label" }, {
+      name: "OLD",
+      complete: "label",
+    }],
+    options: LISTING_OPTIONS,
+  },
+  run(session, args) {
+    const { keyType, cumulative, limit } = grouping("compare", args);
+    const now = session.snapshotEntry("compare", args.text("NEW"));
+    const before = session.snapshotEntry("compare", args.text("OLD"));
+    const diffs = session.filtered(now).compareTo(
+      session.filtered(before),
+      keyType,
+      cumulative,
+    );
+    session.listing = {
+      command: "compare",
+      label: now.label,
+      keyType,
+      cumulative,
+      entries: diffs,
+    };
+    const shown = diffs.slice(0, limit);
+    return Promise.resolve({
+      lines: [`[ Top ${limit} differences ]`, ...shown.map(String)],
+      data: {
+        new: now.label,
+        old: before.label,
+        by: keyType,
+        cumulative,
+        limit,
+        total: diffs.length,
+        filters: session.filters.map(String),
+        entries: numbered(shown.map(entryJson)),
+      },
+    });
+  },
+};
+
+/** Traces the seed's `display_top` leaves out. */
+const UNKNOWN = new Filter(false, "<unknown>");
+
+/** `top [LABEL] [--limit N]`: the seed's "pretty top", with source lines. */
+export const topCommand: Command = {
+  spec: {
+    name: "top",
+    summary: "The top lines of a snapshot with their source",
+    help: [
+      "Prints the lines allocating most in snapshot LABEL (default: the latest), each with its source line,",
+      "then how much the other lines hold and the total, as the tracemalloc documentation's display_top.",
+      "Traces of unknown place and those the active filters drop are left out.",
+    ],
+    args: [{ name: "LABEL", optional: true, complete: "label" }],
+    options: [LISTING_OPTIONS[2]],
+  },
+  run(session, args) {
+    const limit = args.numberOption("limit", 10);
+    const entry = session.snapshotEntry("top", args.text("LABEL"));
+    const stats = session.filtered(entry).filterTraces([UNKNOWN]).statistics(
+      "lineno",
+    );
+    session.listing = {
+      command: "top",
+      label: entry.label,
+      keyType: "lineno",
+      cumulative: false,
+      entries: stats,
+    };
+    const kib = (size: number) => `${pyFixed(size / 1024, 1)} KiB`;
+    const lines = [`Top ${limit} lines`];
+    const shown = stats.slice(0, limit);
+    const entries: JsonValue[] = [];
+    shown.forEach((stat, i) => {
+      const frame = stat.traceback.at(0)!;
+      const source = sourceLine(frame);
+      lines.push(
+        `#${i + 1}: ${frame.filename}:${frame.lineno}: ${kib(stat.size)}`,
+      );
+      if (source) lines.push(`    ${source}`);
+      entries.push({ rank: i + 1, ...entryJson(stat), source });
+    });
+    const other = stats.slice(limit);
+    const otherSize = other.reduce((sum, s) => sum + s.size, 0);
+    if (other.length) lines.push(`${other.length} other: ${kib(otherSize)}`);
+    const total = stats.reduce((sum, s) => sum + s.size, 0);
+    lines.push(`Total allocated size: ${kib(total)}`);
+    return Promise.resolve({
+      lines,
+      data: {
+        label: entry.label,
+        limit,
+        filters: session.filters.map(String),
+        entries,
+        other: { count: other.length, size: otherSize },
+        total,
+      },
+    });
+  },
+};

@@ -1,0 +1,191 @@
+/**
+ * Commands about snapshots: snapshot, snapshots, dump, load.
+ *
+ * @module
+ */
+import { stat } from "node:fs/promises";
+import { formatSize } from "../../model/format.ts";
+import { Snapshot } from "../../model/snapshot.ts";
+import type { Command, JsonValue } from "../command.ts";
+import { CommandError } from "../errors.ts";
+import type { Session, SnapshotEntry } from "../session.ts";
+
+/** Labels are single words that cannot be taken for options. */
+const LABEL = /^[^\s-]\S*$/;
+
+function checkLabel(command: string, label: string): string {
+  if (!LABEL.test(label)) {
+    throw new CommandError(
+      command,
+      `bad label ${JSON.stringify(label)}: a label is one word not starting with -`,
+    );
+  }
+  return label;
+}
+
+/** Number of traces and their total size, unfiltered. */
+function totals(snapshot: Snapshot): { traces: number; size: number } {
+  const { size, length } = snapshot.columns;
+  let sum = 0;
+  for (let i = 0; i < length; i++) sum += size[i];
+  return { traces: length, size: sum };
+}
+
+function describe(entry: SnapshotEntry): string {
+  const { traces, size } = totals(entry.snapshot);
+  return `${traces} traces, ${formatSize(size, false)}`;
+}
+
+function snapshotJson(entry: SnapshotEntry): { [key: string]: JsonValue } {
+  return {
+    label: entry.label,
+    origin: entry.origin,
+    source: entry.source,
+    file: entry.file ?? null,
+    time: entry.time.toISOString(),
+    tracebackLimit: entry.snapshot.tracebackLimit,
+    ...totals(entry.snapshot),
+  };
+}
+
+function store(session: Session, entry: SnapshotEntry): boolean {
+  const replaced = session.snapshots.delete(entry.label);
+  session.snapshots.set(entry.label, entry);
+  return replaced;
+}
+
+/** `snapshot [LABEL]`: takes a snapshot of the target's traces. */
+export const snapshotCommand: Command = {
+  spec: {
+    name: "snapshot",
+    summary: "Take a snapshot of the traces, labelled LABEL (default s1, s2, ...)",
+    help: [
+      "Takes a snapshot of the target's live traces and keeps it under LABEL (default s1, s2, ...).",
+      "A snapshot with the same label is replaced. Tracing must be started.",
+    ],
+    args: [{ name: "LABEL", optional: true, complete: "none" }],
+    options: [],
+  },
+  async run(session, args) {
+    const label = args.text("LABEL");
+    if (label !== undefined) checkLabel("snapshot", label);
+    const { command } = await session.target.status();
+    const snapshot = await session.activity(
+      "taking a snapshot",
+      session.target.takeSnapshot(),
+    );
+    const entry: SnapshotEntry = {
+      label: label ?? session.nextLabel(),
+      snapshot,
+      origin: "taken",
+      time: new Date(),
+      source: command,
+    };
+    const replaced = store(session, entry);
+    return {
+      lines: [
+        `${entry.label}: ${describe(entry)}${replaced ? " (replaced)" : ""}`,
+      ],
+      data: { ...snapshotJson(entry), replaced },
+    };
+  },
+};
+
+/** `snapshots`: the snapshots held, oldest first. */
+export const snapshotsCommand: Command = {
+  spec: {
+    name: "snapshots",
+    summary: "List the snapshots held",
+    help: [
+      "Lists the snapshots held: label, when, traces, total size (before filters) and where from.",
+    ],
+    args: [],
+    options: [],
+  },
+  run(session) {
+    const entries = [...session.snapshots.values()];
+    const width = Math.max(5, ...entries.map((e) => e.label.length));
+    const lines = entries.length
+      ? entries.map((e) =>
+        `${e.label.padEnd(width)}  ${e.time.toTimeString().slice(0, 8)}  ${describe(e)}  ` +
+        `${e.origin === "loaded" ? "loaded from" : "from"} ${e.source}`
+      )
+      : ["no snapshots"];
+    return Promise.resolve({
+      lines,
+      data: { snapshots: entries.map(snapshotJson) },
+    });
+  },
+};
+
+/** `dump LABEL FILE`: writes a snapshot in the binary dump format. */
+export const dumpCommand: Command = {
+  spec: {
+    name: "dump",
+    summary: "Write snapshot LABEL to FILE",
+    help: [
+      "Writes snapshot LABEL to FILE in the binary dump format, atomically (all of it or nothing).",
+      "The whole snapshot is written, whatever the active filters.",
+    ],
+    args: [{ name: "LABEL", complete: "label" }, {
+      name: "FILE",
+      complete: "file",
+    }],
+    options: [],
+  },
+  async run(session, args) {
+    const entry = session.snapshotEntry("dump", args.text("LABEL"));
+    const file = args.text("FILE")!;
+    await session.activity(`writing ${file}`, entry.snapshot.dump(file));
+    entry.file = file;
+    const bytes = (await stat(file)).size;
+    return {
+      lines: [
+        `${entry.label} written to ${file} (${formatSize(bytes, false)})`,
+      ],
+      data: { label: entry.label, file, bytes },
+    };
+  },
+};
+
+/** `load FILE [LABEL]`: reads a dump file as a snapshot. */
+export const loadCommand: Command = {
+  spec: {
+    name: "load",
+    summary: "Read a dump FILE as snapshot LABEL (default s1, s2, ...)",
+    help: [
+      "Reads a snapshot written by dump (or by run --dump) and keeps it under LABEL (default s1, s2, ...).",
+      "A damaged or foreign file is refused with the reason.",
+    ],
+    args: [{ name: "FILE", complete: "file" }, {
+      name: "LABEL",
+      optional: true,
+      complete: "none",
+    }],
+    options: [],
+  },
+  async run(session, args) {
+    const file = args.text("FILE")!;
+    const label = args.text("LABEL");
+    if (label !== undefined) checkLabel("load", label);
+    const snapshot = await session.activity(
+      `reading ${file}`,
+      Snapshot.load(file),
+    );
+    const entry: SnapshotEntry = {
+      label: label ?? session.nextLabel(),
+      snapshot,
+      origin: "loaded",
+      file,
+      time: new Date(),
+      source: file,
+    };
+    const replaced = store(session, entry);
+    return {
+      lines: [
+        `${entry.label}: ${describe(entry)} from ${file}${replaced ? " (replaced)" : ""}`,
+      ],
+      data: { ...snapshotJson(entry), replaced },
+    };
+  },
+};

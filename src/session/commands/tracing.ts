@@ -1,0 +1,222 @@
+/**
+ * Commands that drive the tracer of the target: start, stop, status,
+ * memory, reset-peak, clear, gc.
+ *
+ * @module
+ */
+import type { TracerOptions } from "../../engines/engine.ts";
+import { formatSize } from "../../model/format.ts";
+import type { Command, CommandResult, JsonValue } from "../command.ts";
+import { describeExit } from "../child.ts";
+import { CommandError } from "../errors.ts";
+import type { TargetStatus } from "../target.ts";
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+
+/** `start [NFRAME] [--interval BYTES]`: starts tracing (and sets what `run` will use). */
+export const startCommand: Command = {
+  spec: {
+    name: "start",
+    summary: "Start tracing, keeping NFRAME frames per traceback",
+    help: [
+      "Starts tracing the target, keeping up to NFRAME frames (default 1) per traceback.",
+      "--interval sets the average bytes between two samples of the JS heap sampler (domain 0 on Node and Deno):",
+      "smaller is finer and slower.",
+      "Given before run, the settings also apply to the program run starts: it is traced from its first line.",
+    ],
+    args: [{ name: "NFRAME", kind: "count", optional: true }],
+    options: [{
+      name: "interval",
+      value: "BYTES",
+      kind: "count",
+      help: "JS heap sampling interval in bytes",
+    }],
+  },
+  async run(session, args) {
+    const nframe = args.number("NFRAME") ?? 1;
+    const interval = args.numberOption("interval");
+    const options: TracerOptions = interval === undefined ? {} : { samplingInterval: interval };
+    const before = await session.target.status();
+    if (before.tracing) {
+      throw new CommandError(
+        "start",
+        `already tracing with a traceback limit of ${plural(before.tracebackLimit, "frame")}; stop first to change it`,
+      );
+    }
+    await session.target.start(nframe, options);
+    session.settings = { nframe, options };
+    const status = await session.target.status();
+    const sampling = interval === undefined ? "" : `, sampling every ${formatSize(interval, false)}`;
+    return {
+      lines: [
+        `tracing ${status.command} (pid ${status.pid}): ${plural(nframe, "frame")}${sampling}` +
+        (session.hasChild ? "" : " (and a program started by run, from its first line)"),
+      ],
+      data: {
+        tracing: true,
+        nframe,
+        interval: interval ?? null,
+        target: status.command,
+        pid: status.pid,
+      },
+    };
+  },
+};
+
+/** `stop`: stops tracing and forgets the traces. */
+export const stopCommand: Command = {
+  spec: {
+    name: "stop",
+    summary: "Stop tracing and forget the traces",
+    help: [
+      "Stops tracing the target; its traces are forgotten (snapshots already taken stay).",
+    ],
+    args: [],
+    options: [],
+  },
+  async run(session) {
+    await session.target.stop();
+    session.settings = null;
+    return { lines: ["tracing stopped"], data: { tracing: false } };
+  },
+};
+
+/** `status`: what is traced, how, and what cannot be seen. */
+export const statusCommand: Command = {
+  spec: {
+    name: "status",
+    summary: "Runtime, target, tracing state, memory and limits",
+    help: [
+      "Shows the runtime, the target, whether it is traced and with how many frames,",
+      "traced memory, the tracer's own memory, what this runtime cannot see, snapshots and filters.",
+    ],
+    args: [],
+    options: [],
+  },
+  async run(session) {
+    const status = await session.target.status();
+    const lines = [
+      `runtime:       ${status.runtime}`,
+      `target:        ${status.command} (pid ${status.pid})`,
+      `tracing:       ${status.tracing ? `on, traceback limit ${plural(status.tracebackLimit, "frame")}` : "off"}`,
+      ...memoryLines(status),
+      ...status.limits.map((limit, i) => `${i ? "               " : "cannot see:    "}${limit}`),
+      `snapshots:     ${[...session.snapshots.keys()].join(", ") || "none"}`,
+      `filters:       ${session.filters.map(String).join("; ") || "none"}`,
+    ];
+    if (status.exit) lines.push(`program:       ${describeExit(status.exit)}`);
+    return {
+      lines,
+      data: {
+        ...statusJson(status),
+        snapshots: [...session.snapshots.keys()],
+        filters: session.filters.map(String),
+      },
+    };
+  },
+};
+
+/** `memory`: current and peak traced memory, and the tracer's own. */
+export const memoryCommand: Command = {
+  spec: {
+    name: "memory",
+    summary: "Current and peak traced memory",
+    help: [
+      "Shows the current and peak size of traced memory, and the memory the tracer uses for its traces.",
+    ],
+    args: [],
+    options: [],
+  },
+  async run(session) {
+    const status = await session.target.status();
+    return {
+      lines: memoryLines(status).map((line) => line.replace(/ {2,}/, " ")),
+      data: {
+        current: status.memory.current,
+        peak: status.memory.peak,
+        tracer: status.tracerMemory,
+      },
+    };
+  },
+};
+
+/** `reset-peak`: sets the peak to the current size. */
+export const resetPeakCommand: Command = {
+  spec: {
+    name: "reset-peak",
+    summary: "Set the peak of traced memory to its current size",
+    help: [
+      "Sets the peak of traced memory to the current size, to measure the peak of what comes next.",
+    ],
+    args: [],
+    options: [],
+  },
+  async run(session) {
+    await session.target.resetPeak();
+    const { memory } = await session.target.status();
+    return {
+      lines: [`peak reset to ${formatSize(memory.peak, false)}`],
+      data: { current: memory.current, peak: memory.peak },
+    };
+  },
+};
+
+/** `clear`: forgets the target's traces, tracing goes on. */
+export const clearCommand: Command = {
+  spec: {
+    name: "clear",
+    summary: "Forget the target's traces (tracing goes on)",
+    help: [
+      "Forgets every trace the target holds; tracing goes on. Snapshots already taken stay.",
+    ],
+    args: [],
+    options: [],
+  },
+  async run(session) {
+    await session.target.clearTraces();
+    return { lines: ["traces cleared"], data: { cleared: true } };
+  },
+};
+
+/** `gc`: a full garbage collection in the target. */
+export const gcCommand: Command = {
+  spec: {
+    name: "gc",
+    summary: "Force a garbage collection in the target",
+    help: [
+      "Runs a full garbage collection in the target, so a snapshot shows only live memory.",
+    ],
+    args: [],
+    options: [],
+  },
+  async run(session): Promise<CommandResult> {
+    if (!(await session.target.gc())) {
+      throw new CommandError(
+        "gc",
+        "this runtime cannot force a garbage collection",
+      );
+    }
+    return { lines: ["garbage collected"], data: { collected: true } };
+  },
+};
+
+function memoryLines(status: TargetStatus): string[] {
+  return [
+    `traced memory: current ${formatSize(status.memory.current, false)}, peak ${formatSize(status.memory.peak, false)}`,
+    `tracer memory: ${formatSize(status.tracerMemory, false)}`,
+  ];
+}
+
+function statusJson(status: TargetStatus): { [key: string]: JsonValue } {
+  return {
+    runtime: status.runtime,
+    target: status.command,
+    pid: status.pid,
+    tracing: status.tracing,
+    tracebackLimit: status.tracebackLimit,
+    memory: { current: status.memory.current, peak: status.memory.peak },
+    tracerMemory: status.tracerMemory,
+    limits: [...status.limits],
+    exit: status.exit ? { code: status.exit.code, signal: status.exit.signal } : null,
+  };
+}

@@ -1,0 +1,59 @@
+/**
+ * Starting a traced program as a child process: what `run` asks for. The
+ * child target itself lives in `child.ts`; this module is the seam the
+ * session uses, so tests and the TUI can start programs their own way.
+ *
+ * @module
+ */
+import type { TracerOptions } from "../engines/engine.ts";
+import type { RuntimeName } from "../runtime/adapter.ts";
+import type { Target } from "./target.ts";
+import { ChildTarget } from "./child.ts";
+
+/** Tracing settings: `start NFRAME --interval BYTES`. */
+export interface TraceSettings {
+  readonly nframe: number;
+  readonly options?: TracerOptions;
+}
+
+/**
+ * How to start a traced program.
+ *
+ * @example
+ * ```ts
+ * const launch: ProgramLaunch = { script: "app.ts", args: ["--port", "0"], start: { nframe: 5 } };
+ * ```
+ */
+export interface ProgramLaunch {
+  /** The program's entry file. */
+  readonly script: string;
+  readonly args?: readonly string[];
+  /** Default: the controller's own runtime. */
+  readonly runtime?: RuntimeName;
+  /** Tracing from the program's first line with these settings; untraced until `start` when absent. */
+  readonly start?: TraceSettings;
+  readonly cwd?: string;
+  /** Take a snapshot just before the program ends (`mod.ts run`). */
+  readonly snapshotAtExit?: boolean;
+  /** The program's standard input: `"ignore"` (default: the REPL keeps the terminal) or `"inherit"`. */
+  readonly stdin?: "inherit" | "ignore";
+  /** Extra environment variables for the program. */
+  readonly env?: Readonly<Record<string, string>>;
+}
+
+/** Starts a program and resolves to its target once it can take requests. */
+export type Launcher = (launch: ProgramLaunch) => Promise<Target>;
+
+/**
+ * Starts `launch.script` as a child process with the tracer's agent preloaded.
+ *
+ * @example
+ * ```ts
+ * const target = await launchChild({ script: "scripts/demo.ts" });
+ * console.log((await target.status()).pid);
+ * await target.close();
+ * ```
+ */
+export function launchChild(launch: ProgramLaunch): Promise<ChildTarget> {
+  return ChildTarget.launch(launch);
+}
