@@ -92,7 +92,8 @@ async function sendExitSnapshot(
   try {
     if (!tracer.isTracing()) return await link.send({ event: "exitSnapshot", error: "tracing was not started" });
     const dump = encodeSnapshot(await tracer.takeSnapshot());
-    await link.send({ event: "exitSnapshot" }, dump);
+    // JS programs usually drop their data before they end: the peak tells what they held.
+    await link.send({ event: "exitSnapshot", memory: await tracer.getTracedMemory() }, dump);
   } catch (e) {
     await link.send({ event: "exitSnapshot", error: e instanceof Error ? e.message : String(e) });
   }

@@ -17,6 +17,7 @@
  *
  * @module
  */
+import type { TracedMemory } from "../engines/engine.ts";
 import type { TargetStatus } from "../session/target.ts";
 import type { TracerOptions } from "../engines/engine.ts";
 
@@ -162,7 +163,7 @@ export type Reply =
  * const event: AgentEvent = { event: "exitSnapshot" };
  * ```
  */
-export type AgentEvent = { event: "exitSnapshot"; error?: string };
+export type AgentEvent = { event: "exitSnapshot"; error?: string; memory?: TracedMemory };
 
 /**
  * One frame: the request id, its JSON header and its body.

@@ -6,6 +6,7 @@
  * @module
  */
 import { constants } from "node:os";
+import { formatSize } from "../model/format.ts";
 import type { Snapshot } from "../model/snapshot.ts";
 import type { RuntimeName } from "../runtime/adapter.ts";
 import { launchChild } from "../session/launch.ts";
@@ -85,6 +86,12 @@ export async function runProgram(
       return statusOf(exit);
     }
     if (!(await report(snapshot, options, io))) return statusOf(exit) || 1;
+    const memory = await target.exitMemory();
+    if (memory) {
+      io.stderr.write(
+        `Traced memory at exit: current=${formatSize(memory.current, false)}, peak=${formatSize(memory.peak, false)}\n`,
+      );
+    }
     return statusOf(exit);
   } finally {
     off();

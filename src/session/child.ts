@@ -13,7 +13,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
-import type { TracerOptions } from "../engines/engine.ts";
+import type { TracedMemory, TracerOptions } from "../engines/engine.ts";
 import { decodeSnapshot } from "../model/codec.ts";
 import { Snapshot } from "../model/snapshot.ts";
 import type { RuntimeName } from "../runtime/adapter.ts";
@@ -130,6 +130,7 @@ export class ChildTarget implements Target {
   #exitReported = false;
   #output: Output;
   #exitSnapshot: Snapshot | null = null;
+  #exitMemory: TracedMemory | null = null;
   /** Settles once the exit has been reported to the listeners. */
   #reported: Promise<void> = Promise.resolve();
   #closing: Promise<void> | null = null;
@@ -324,6 +325,12 @@ export class ChildTarget implements Target {
     return this.#exitSnapshot;
   }
 
+  /** With `snapshotAtExit`: traced memory (current and peak) when the exit snapshot was taken, or `null`. */
+  async exitMemory(): Promise<TracedMemory | null> {
+    await this.#reported;
+    return this.#exitMemory;
+  }
+
   /** The child's pid. */
   get pid(): number {
     return this.#status.pid;
@@ -387,6 +394,7 @@ export class ChildTarget implements Target {
     if (event.event !== "exitSnapshot" || event.error || !body.byteLength) {
       return;
     }
+    this.#exitMemory = event.memory ?? null;
     try {
       this.#exitSnapshot = new Snapshot(
         decodeSnapshot(body, `exit snapshot from pid ${this.#status.pid}`),
