@@ -54,3 +54,10 @@ test("run of a missing program says it cannot start it and exits non-zero", asyn
   assert.match(run.stderr, /^run: .*\/nonexistent\/app\.ts: no such file\n$/);
   assert.equal(run.code, 1);
 });
+
+test("run prints the traced memory at exit, peak included", async () => {
+  const run = await cli(["run", PROGRAM]);
+  const match = run.stderr.match(/^Traced memory at exit: current=(\S+ \S+), peak=(\d+)(?:\.\d)? KiB$/m);
+  assert.ok(match, run.stderr);
+  assert.ok(Number(match[2]) >= 1024, `peak ${match[2]} KiB holds the 16 kept 64 KiB buffers`);
+});
