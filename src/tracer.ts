@@ -261,11 +261,7 @@ export function getTracebackLimit(): number {
  * ```
  */
 export function clearTraces(): Promise<void> {
-  const current = session;
-  if (!current) return serial(() => Promise.resolve());
-  return serial(async () => {
-    for (const engine of current.engines) await engine.clear();
-  });
+  return eachEngine((engine) => engine.clear());
 }
 
 /**
@@ -309,10 +305,14 @@ export function getTracedMemory(): Promise<TracedMemory> {
  * ```
  */
 export function resetPeak(): Promise<void> {
-  const current = session;
-  if (!current) return serial(() => Promise.resolve());
+  return eachEngine((engine) => engine.resetPeak());
+}
+
+/** Runs `task` on each engine of the current session in turn, in the queue; nothing when not tracing. */
+function eachEngine(task: (engine: Engine) => Promise<void>): Promise<void> {
+  const engines = session?.engines ?? [];
   return serial(async () => {
-    for (const engine of current.engines) await engine.resetPeak();
+    for (const engine of engines) await task(engine);
   });
 }
 

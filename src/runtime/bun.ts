@@ -11,6 +11,7 @@
 import process from "node:process";
 import type { HeapCensus, InspectorSession, RuntimeAdapter, SourcePosition } from "./adapter.ts";
 import { pathOf } from "./paths.ts";
+import { keepPosition } from "./positions.ts";
 import { processEnv, processHeapStatistics } from "./process.ts";
 
 /** The part of `bun:jsc` this adapter uses. */
@@ -72,7 +73,7 @@ export function bunOriginalPosition(
   line: number,
   column?: number,
 ): SourcePosition {
-  return column === undefined ? { file: pathOf(file), line } : { file: pathOf(file), line, column };
+  return keepPosition(file, line, column);
 }
 
 /**

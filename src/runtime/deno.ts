@@ -7,16 +7,12 @@
  * @module
  */
 import process from "node:process";
-import { registerSourceMap } from "../source/sourcemap.ts";
-import type { HeapCensus, InspectorSession, RuntimeAdapter, SourcePosition } from "./adapter.ts";
+import type { RuntimeAdapter, SourcePosition } from "./adapter.ts";
 import { emittedSourceMap } from "./deno-emit.ts";
-import { inspectorGc } from "./gc.ts";
-import { connectInspector } from "./inspector.ts";
-import { pathOf } from "./paths.ts";
-import { mapOrKeep } from "./positions.ts";
-import { processEnv, processHeapStatistics } from "./process.ts";
+import { mapperWith } from "./positions.ts";
+import { v8Adapter } from "./v8.ts";
 
-const looked = new Set<string>();
+const throughEmit = mapperWith(emittedSourceMap);
 const INSPECTOR_FRAME = /^ext:deno_node\/(?:internal\/)?inspector/;
 
 /**
@@ -34,12 +30,7 @@ export function denoOriginalPosition(
   line: number,
   column?: number,
 ): SourcePosition {
-  if (!looked.has(file)) {
-    looked.add(file);
-    const map = emittedSourceMap(file);
-    if (map) registerSourceMap(file, map);
-  }
-  return mapOrKeep(file, line, column);
+  return throughEmit(file, line, column);
 }
 
 /**
@@ -52,22 +43,11 @@ export function denoOriginalPosition(
  * ```
  */
 export function denoAdapter(): RuntimeAdapter {
-  return {
+  return v8Adapter({
     name: "deno",
     version: process.versions.deno ?? "unknown",
-    capabilities: {
-      heapSampler: true,
-      heapCensus: false,
-      gc: true,
-      mappedCallSites: true,
-    },
-    openInspector: (): Promise<InspectorSession | null> => connectInspector(),
-    heapStatistics: processHeapStatistics,
-    heapCensus: (): Promise<HeapCensus | null> => Promise.resolve(null),
-    gc: inspectorGc,
+    mappedCallSites: true,
     originalPosition: denoOriginalPosition,
-    isInspectorFrame: (file: string): boolean => INSPECTOR_FRAME.test(file),
-    toPath: pathOf,
-    env: processEnv,
-  };
+    inspectorFrame: INSPECTOR_FRAME,
+  });
 }

@@ -9,15 +9,17 @@
  */
 import { findSourceMap } from "node:module";
 import process from "node:process";
-import { registerSourceMap } from "../source/sourcemap.ts";
-import type { HeapCensus, InspectorSession, RuntimeAdapter, SourcePosition } from "./adapter.ts";
-import { inspectorGc } from "./gc.ts";
-import { connectInspector } from "./inspector.ts";
-import { mapOrKeep } from "./positions.ts";
-import { pathOf } from "./paths.ts";
-import { processEnv, processHeapStatistics } from "./process.ts";
+import type { RuntimeAdapter, SourcePosition } from "./adapter.ts";
+import { mapperWith } from "./positions.ts";
+import { v8Adapter } from "./v8.ts";
 
-const looked = new Set<string>();
+const throughNodeMaps = mapperWith((file) => {
+  try {
+    return (findSourceMap(file) as { payload?: object } | undefined)?.payload;
+  } catch {
+    return undefined; // not a path or URL Node knows: the file's own comment, if any, decides
+  }
+});
 const INSPECTOR_FRAME = /^node:(?:internal\/)?inspector(?:\/|\.js|$)/;
 
 /**
@@ -36,17 +38,7 @@ export function nodeOriginalPosition(
   line: number,
   column?: number,
 ): SourcePosition {
-  if (!looked.has(file)) {
-    looked.add(file);
-    try {
-      const payload = (findSourceMap(file) as { payload?: object } | undefined)
-        ?.payload;
-      if (payload) registerSourceMap(file, payload);
-    } catch {
-      // not a path or URL Node knows: the file's own comment, if any, decides
-    }
-  }
-  return mapOrKeep(file, line, column);
+  return throughNodeMaps(file, line, column);
 }
 
 /**
@@ -59,22 +51,11 @@ export function nodeOriginalPosition(
  * ```
  */
 export function nodeAdapter(): RuntimeAdapter {
-  return {
+  return v8Adapter({
     name: "node",
     version: process.versions.node,
-    capabilities: {
-      heapSampler: true,
-      heapCensus: false,
-      gc: true,
-      mappedCallSites: false,
-    },
-    openInspector: (): Promise<InspectorSession | null> => connectInspector(),
-    heapStatistics: processHeapStatistics,
-    heapCensus: (): Promise<HeapCensus | null> => Promise.resolve(null),
-    gc: inspectorGc,
+    mappedCallSites: false,
     originalPosition: nodeOriginalPosition,
-    isInspectorFrame: (file: string): boolean => INSPECTOR_FRAME.test(file),
-    toPath: pathOf,
-    env: processEnv,
-  };
+    inspectorFrame: INSPECTOR_FRAME,
+  });
 }

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { originalPosition } from "../source/sourcemap.ts";
+import { originalPosition, registerSourceMap } from "../source/sourcemap.ts";
 import type { SourcePosition } from "./adapter.ts";
 import { pathOf } from "./paths.ts";
 
@@ -25,10 +25,46 @@ export function mapOrKeep(
   column?: number,
 ): SourcePosition {
   const found = originalPosition(file, line, column);
-  if (found) {
-    return found.column === undefined
-      ? { file: pathOf(found.file), line: found.line }
-      : { file: pathOf(found.file), line: found.line, column: found.column };
-  }
+  return found ? keepPosition(found.file, found.line, found.column) : keepPosition(file, line, column);
+}
+
+/**
+ * The position as it is, with the file as a path (no `column` key when the
+ * column is not known).
+ *
+ * @example
+ * ```ts
+ * keepPosition("file:///app/main.ts", 9, 3); // { file: "/app/main.ts", line: 9, column: 3 }
+ * ```
+ */
+export function keepPosition(
+  file: string,
+  line: number,
+  column?: number,
+): SourcePosition {
   return column === undefined ? { file: pathOf(file), line } : { file: pathOf(file), line, column };
+}
+
+/**
+ * A position mapper that asks `findMap` once per file for that file's map,
+ * registers what it finds, and maps with {@link mapOrKeep}.
+ *
+ * @example
+ * ```ts
+ * const map = mapperWith((file) => file.endsWith(".js") ? readFileSync(file + ".map", "utf8") : null);
+ * map("file:///app/main.js", 3, 7); // { file: "/app/main.ts", line: 9, column: 1 }
+ * ```
+ */
+export function mapperWith(
+  findMap: (file: string) => string | object | null | undefined,
+): (file: string, line: number, column?: number) => SourcePosition {
+  const looked = new Set<string>();
+  return (file, line, column) => {
+    if (!looked.has(file)) {
+      looked.add(file);
+      const map = findMap(file);
+      if (map) registerSourceMap(file, map);
+    }
+    return mapOrKeep(file, line, column);
+  };
 }

@@ -2,21 +2,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { LEAK_LINE, LEAKY, tempDir, writeDumps } from "../session/helpers.ts";
+import { LEAK_LINE, LEAKY, withDumps } from "../session/helpers.ts";
 import { cli, RUNTIMES } from "./helpers.ts";
-
-async function withDumps(
-  body: (
-    files: { before: string; after: string; dir: string },
-  ) => Promise<void>,
-) {
-  const { dir, cleanup } = await tempDir();
-  try {
-    await body({ ...(await writeDumps(dir)), dir });
-  } finally {
-    await cleanup();
-  }
-}
 
 for (const runtime of RUNTIMES) {
   test(`stats FILE prints the top statistics of a dump (${runtime})`, () =>

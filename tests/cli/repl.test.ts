@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
-import { runRepl } from "../../src/cli/repl.ts";
+import { type ReplOptions, runRepl } from "../../src/cli/repl.ts";
 import { OfflineTarget } from "../../src/session/offline.ts";
 import { Session } from "../../src/session/session.ts";
 import { quote } from "../../src/session/tokenize.ts";
@@ -35,6 +35,8 @@ interface Setup {
   stdout: ReturnType<typeof sink>;
   stderr: ReturnType<typeof sink>;
   files: { before: string; after: string };
+  /** Runs the REPL on the script (unless `options` give another source) into the sinks. */
+  run(options?: Partial<ReplOptions>): Promise<number>;
 }
 
 async function withScript(
@@ -47,14 +49,17 @@ async function withScript(
     const script = join(dir, "session.txt");
     await writeFile(script, commands(files).join("\n") + "\n");
     const target = new ClosingTarget();
-    await body({
+    const session = new Session({ target });
+    const setup: Setup = {
       script,
-      session: new Session({ target }),
+      session,
       target,
       stdout: sink(),
       stderr: sink(),
       files,
-    });
+      run: (options) => runRepl({ session, source: { kind: "script", file: script }, sinks: setup, ...options }),
+    };
+    await body(setup);
   } finally {
     await cleanup();
   }
@@ -64,11 +69,7 @@ test("a script runs its commands in order and prints their output", () =>
   withScript(
     ({ after }) => [`load ${quote(after)} a  # the dump`, "stats a --limit 1"],
     async (s) => {
-      const code = await runRepl({
-        session: s.session,
-        source: { kind: "script", file: s.script },
-        sinks: s,
-      });
+      const code = await s.run();
       assert.equal(s.stderr.text, "");
       assert.equal(
         s.stdout.text,
@@ -83,11 +84,7 @@ test("a script stops at an unknown command, naming it and its line, with a non-z
   withScript(
     ({ after }) => [`load ${quote(after)} a`, "bogus 1", "stats a"],
     async (s) => {
-      const code = await runRepl({
-        session: s.session,
-        source: { kind: "script", file: s.script },
-        sinks: s,
-      });
+      const code = await s.run();
       assert.equal(
         s.stderr.text,
         `${s.script}:2: bogus: unknown command (try help)\n`,
@@ -105,11 +102,7 @@ test("a script stops at a bad option, naming the command and the option", () =>
   withScript(
     ({ after }) => [`load ${quote(after)} a`, "stats a --limit lots"],
     async (s) => {
-      const code = await runRepl({
-        session: s.session,
-        source: { kind: "script", file: s.script },
-        sinks: s,
-      });
+      const code = await s.run();
       assert.equal(
         s.stderr.text,
         `${s.script}:2: stats: option --limit must be a positive integer, not "lots"\n`,
@@ -120,11 +113,7 @@ test("a script stops at a bad option, naming the command and the option", () =>
 
 test("a script stops at a failing command", () =>
   withScript(() => ["load /nonexistent/x.dump", "help"], async (s) => {
-    const code = await runRepl({
-      session: s.session,
-      source: { kind: "script", file: s.script },
-      sinks: s,
-    });
+    const code = await s.run();
     assert.equal(
       s.stderr.text,
       `${s.script}:1: load: /nonexistent/x.dump: cannot read: no such file\n`,
@@ -135,16 +124,9 @@ test("a script stops at a failing command", () =>
 
 test("with keep-going a script runs every line and exits non-zero at the end", () =>
   withScript(
-    (
-      { after },
-    ) => ["bogus", `load ${quote(after)} a`, "stats a --limit 1", "stats b"],
+    ({ after }) => ["bogus", `load ${quote(after)} a`, "stats a --limit 1", "stats b"],
     async (s) => {
-      const code = await runRepl({
-        session: s.session,
-        source: { kind: "script", file: s.script },
-        sinks: s,
-        keepGoing: true,
-      });
+      const code = await s.run({ keepGoing: true });
       assert.match(s.stdout.text, /\[ Top 1 \]/);
       assert.equal(s.stderr.text.split("\n").length - 1, 2, s.stderr.text);
       assert.match(
@@ -157,22 +139,14 @@ test("with keep-going a script runs every line and exits non-zero at the end", (
 
 test("quit ends a script before its remaining lines", () =>
   withScript(() => ["quit", "bogus"], async (s) => {
-    const code = await runRepl({
-      session: s.session,
-      source: { kind: "script", file: s.script },
-      sinks: s,
-    });
+    const code = await s.run();
     assert.equal(s.stderr.text, "");
     assert.equal(code, 0);
   }));
 
 test("a missing script file is named and gives a non-zero exit", () =>
   withScript(() => [], async (s) => {
-    const code = await runRepl({
-      session: s.session,
-      source: { kind: "script", file: s.script + ".no" },
-      sinks: s,
-    });
+    const code = await s.run({ source: { kind: "script", file: s.script + ".no" } });
     assert.equal(
       s.stderr.text,
       `repl: cannot read script ${s.script}.no: no such file\n`,
@@ -182,11 +156,7 @@ test("a missing script file is named and gives a non-zero exit", () =>
 
 test("the session is closed when the script ends, even after a failure", () =>
   withScript(() => ["bogus"], async (s) => {
-    await runRepl({
-      session: s.session,
-      source: { kind: "script", file: s.script },
-      sinks: s,
-    });
+    await s.run();
     assert.equal(s.target.closed, 1);
   }));
 
@@ -194,11 +164,7 @@ test("commands are read from a stream that is not a terminal", () =>
   withScript(() => [], async (s) => {
     const input = new PassThrough();
     input.end(`load ${quote(s.files.after)} a\nsnapshots\nbogus\n`);
-    const code = await runRepl({
-      session: s.session,
-      source: { kind: "stream", input, name: "<stdin>" },
-      sinks: s,
-    });
+    const code = await s.run({ source: { kind: "stream", input, name: "<stdin>" } });
     assert.match(s.stdout.text, /^a: 4 traces/);
     assert.equal(
       s.stderr.text,
@@ -211,13 +177,7 @@ test("with --json every command gives one JSON object, failures included", () =>
   withScript(
     ({ after }) => [`load ${quote(after)} a`, "stats a --limit 1", "stats b"],
     async (s) => {
-      const code = await runRepl({
-        session: s.session,
-        source: { kind: "script", file: s.script },
-        sinks: s,
-        json: true,
-        keepGoing: true,
-      });
+      const code = await s.run({ json: true, keepGoing: true });
       const objects = s.stdout.text.trim().split("\n").map((line) => JSON.parse(line));
       assert.deepEqual(objects.map((o) => [o.command, o.ok]), [["load", true], [
         "stats",
@@ -238,11 +198,7 @@ test("an interactive session prints errors and goes on, keeping its snapshots", 
     const output = new PassThrough();
     let screen = "";
     output.setEncoding("utf8").on("data", (text: string) => screen += text);
-    const done = runRepl({
-      session: s.session,
-      source: { kind: "terminal", input, output },
-      sinks: s,
-    });
+    const done = s.run({ source: { kind: "terminal", input, output } });
     input.write(`load ${quote(s.files.after)} a\n`);
     input.write("stats a --limit nope\n");
     input.write("snapshots\n");
@@ -318,7 +274,7 @@ test("Ctrl-C on an empty line at the terminal ends the session with status 130",
     const input = new PassThrough();
     const output = new PassThrough();
     output.resume();
-    const done = runRepl({ session: s.session, source: { kind: "terminal", input, output }, sinks: s });
+    const done = s.run({ source: { kind: "terminal", input, output } });
     input.write(`load ${quote(s.files.after)} a\n`);
     input.write("\x03");
     assert.equal(await done, 130);

@@ -5,24 +5,11 @@ import { fileURLToPath } from "node:url";
 import { isTracerFile } from "../../src/engines/own-frames.ts";
 import { runtime } from "../../src/runtime/index.ts";
 import * as tracemalloc from "../../src/tracer.ts";
+import { tracing } from "./tracing.ts";
 
 const rt = runtime();
 const here = fileURLToPath(import.meta.url);
 const userDomain = 4242;
-
-/** Runs `body` while tracing, and always stops. */
-async function tracing<T>(
-  body: () => Promise<T>,
-  nframe = 1,
-  options?: tracemalloc.TracerOptions,
-): Promise<T> {
-  await tracemalloc.start(nframe, options);
-  try {
-    return await body();
-  } finally {
-    await tracemalloc.stop();
-  }
-}
 
 function retainArrays(n: number): number[][] {
   const out: number[][] = [];

@@ -59,6 +59,18 @@ export async function writeDumps(
   return { before, after };
 }
 
+/** Runs `body` with `before.dump` and `after.dump` written in a fresh temporary directory. */
+export async function withDumps(
+  body: (files: { before: string; after: string; dir: string }) => Promise<void>,
+): Promise<void> {
+  const { dir, cleanup } = await tempDir();
+  try {
+    await body({ ...(await writeDumps(dir)), dir });
+  } finally {
+    await cleanup();
+  }
+}
+
 /** A session that only reads dump files. */
 export function offlineSession(): Session {
   return new Session({ target: new OfflineTarget() });

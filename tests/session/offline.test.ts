@@ -3,20 +3,15 @@ import assert from "node:assert/strict";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { CommandError } from "../../src/session/errors.ts";
+import type { Session } from "../../src/session/session.ts";
 import { quote } from "../../src/session/tokenize.ts";
-import { LEAK_LINE, LEAKY, lines, offlineSession, RELEASE_LINE, tempDir, writeDumps } from "./helpers.ts";
+import { LEAK_LINE, LEAKY, lines, offlineSession, RELEASE_LINE, withDumps } from "./helpers.ts";
 
-async function withDumps(
-  body: (
-    files: { before: string; after: string; dir: string },
-  ) => Promise<void>,
-) {
-  const { dir, cleanup } = await tempDir();
-  try {
-    await body({ ...(await writeDumps(dir)), dir });
-  } finally {
-    await cleanup();
-  }
+/** An offline session with `file` loaded (under `label` when given). */
+async function loaded(file: string, label?: string): Promise<Session> {
+  const session = offlineSession();
+  await session.execute(label ? `load ${quote(file)} ${label}` : `load ${quote(file)}`);
+  return session;
 }
 
 test("load keeps dumps under default labels s1, s2, ...", () =>
@@ -31,8 +26,7 @@ test("load keeps dumps under default labels s1, s2, ...", () =>
 
 test("load keeps a dump under the label given", () =>
   withDumps(async ({ before }) => {
-    const session = offlineSession();
-    await session.execute(`load ${quote(before)} base`);
+    const session = await loaded(before, "base");
     assert.deepEqual([...session.snapshots.keys()], ["base"]);
   }));
 
@@ -51,12 +45,8 @@ test("stats prints the seed's [ Top N ] then one str(Statistic) per line", () =>
 
 test("stats groups by filename when asked", () =>
   withDumps(async ({ after }) => {
-    const session = offlineSession();
-    const out = await lines(
-      session,
-      `load ${quote(after)}`,
-      "stats --by filename",
-    );
+    const session = await loaded(after);
+    const out = await lines(session, "stats --by filename");
     assert.deepEqual(out, [
       "[ Top 10 ]",
       `${LEAKY}:0: size=55.8 KiB, count=52, average=1099 B`,
@@ -66,12 +56,8 @@ test("stats groups by filename when asked", () =>
 
 test("stats --cumulative counts every frame of a traceback", () =>
   withDumps(async ({ after }) => {
-    const session = offlineSession();
-    const out = await lines(
-      session,
-      `load ${quote(after)}`,
-      "stats --by filename --cumulative",
-    );
+    const session = await loaded(after);
+    const out = await lines(session, "stats --by filename --cumulative");
     assert.ok(
       out.includes("main.ts:0: size=4096 B, count=1, average=4096 B"),
       out.join("\n"),
@@ -80,8 +66,7 @@ test("stats --cumulative counts every frame of a traceback", () =>
 
 test("stats gives its entries as JSON data", () =>
   withDumps(async ({ after }) => {
-    const session = offlineSession();
-    await session.execute(`load ${quote(after)}`);
+    const session = await loaded(after);
     const data = (await session.execute("stats --limit 1"))!.result
       .data as Record<string, unknown>;
     assert.equal(data.total, 3);
@@ -102,9 +87,8 @@ test("stats gives its entries as JSON data", () =>
 
 test("compare puts the leaking line first in [ Top N differences ]", () =>
   withDumps(async ({ before, after }) => {
-    const session = offlineSession();
     const out = await lines(
-      session,
+      offlineSession(),
       `load ${quote(before)} old`,
       `load ${quote(after)} new`,
       "compare new old",
@@ -133,13 +117,8 @@ test("top prints the seed's pretty top with source lines, others and total", () 
 
 test("traceback shows the tracebacks of a listed entry with source lines", () =>
   withDumps(async ({ after }) => {
-    const session = offlineSession();
-    const out = await lines(
-      session,
-      `load ${quote(after)} a`,
-      "stats a",
-      "traceback a 2",
-    );
+    const session = await loaded(after, "a");
+    const out = await lines(session, "stats a", "traceback a 2");
     assert.deepEqual(out, [
       `a #2: ${LEAKY}:${RELEASE_LINE}: size=6144 B, count=2, average=3072 B`,
       "1 memory blocks: 4.0 KiB",
@@ -155,13 +134,8 @@ test("traceback shows the tracebacks of a listed entry with source lines", () =>
 
 test("traceback --newest-first puts the most recent frame first", () =>
   withDumps(async ({ after }) => {
-    const session = offlineSession();
-    const out = await lines(
-      session,
-      `load ${quote(after)} a`,
-      "stats a",
-      "traceback a 2 --limit 1 --newest-first",
-    );
+    const session = await loaded(after, "a");
+    const out = await lines(session, "stats a", "traceback a 2 --limit 1 --newest-first");
     assert.deepEqual(out.slice(2, 4), [
       `  File "${LEAKY}", line ${RELEASE_LINE}, in release`,
       "    kept.length = 0;",
@@ -170,8 +144,7 @@ test("traceback --newest-first puts the most recent frame first", () =>
 
 test("traceback before any listing says to list first", () =>
   withDumps(async ({ after }) => {
-    const session = offlineSession();
-    await session.execute(`load ${quote(after)} a`);
+    const session = await loaded(after, "a");
     await assert.rejects(session.execute("traceback a 1"), {
       message: /run stats, compare or top first/,
     });
@@ -179,8 +152,8 @@ test("traceback before any listing says to list first", () =>
 
 test("traceback of an entry the listing does not have names the count", () =>
   withDumps(async ({ after }) => {
-    const session = offlineSession();
-    await lines(session, `load ${quote(after)} a`, "stats a");
+    const session = await loaded(after, "a");
+    await lines(session, "stats a");
     await assert.rejects(session.execute("traceback a 9"), {
       message: "traceback: no entry 9 in the last listing (stats a has 3)",
     });
@@ -188,8 +161,7 @@ test("traceback of an entry the listing does not have names the count", () =>
 
 test("filters apply to every listing until cleared", () =>
   withDumps(async ({ after }) => {
-    const session = offlineSession();
-    await session.execute(`load ${quote(after)}`);
+    const session = await loaded(after);
     assert.deepEqual(await lines(session, "filter exclude '*leaky.ts'"), [
       `added: exclude "*leaky.ts"`,
       `1: exclude "*leaky.ts"`,
@@ -208,8 +180,7 @@ test("filters apply to every listing until cleared", () =>
 
 test("an include filter with a line keeps only that line", () =>
   withDumps(async ({ after }) => {
-    const session = offlineSession();
-    await session.execute(`load ${quote(after)}`);
+    const session = await loaded(after);
     await session.execute(
       `filter include '*leaky.ts' --lineno ${RELEASE_LINE}`,
     );
@@ -218,8 +189,7 @@ test("an include filter with a line keeps only that line", () =>
 
 test("an all-frames filter matches older frames too", () =>
   withDumps(async ({ after }) => {
-    const session = offlineSession();
-    await session.execute(`load ${quote(after)}`);
+    const session = await loaded(after);
     await session.execute("filter include other.ts --all-frames");
     assert.deepEqual(await lines(session, "stats"), [
       "[ Top 10 ]",
@@ -229,8 +199,7 @@ test("an all-frames filter matches older frames too", () =>
 
 test("domain filters keep or drop whole domains", () =>
   withDumps(async ({ after }) => {
-    const session = offlineSession();
-    await session.execute(`load ${quote(after)}`);
+    const session = await loaded(after);
     await session.execute("filter domain include 1");
     assert.deepEqual((await lines(session, "stats")).slice(1), [
       `${LEAKY}:${RELEASE_LINE}: size=6144 B, count=2, average=3072 B`,
@@ -293,8 +262,7 @@ test("snapshots lists the snapshots held", () =>
 
 test("load of a missing file names it and keeps earlier snapshots", () =>
   withDumps(async ({ before, dir }) => {
-    const session = offlineSession();
-    await session.execute(`load ${quote(before)}`);
+    const session = await loaded(before);
     const missing = join(dir, "missing.dump");
     await assert.rejects(session.execute(`load ${quote(missing)}`), {
       message: `load: ${missing}: cannot read: no such file`,
@@ -320,8 +288,7 @@ test("load of a corrupt file says it is not a dump", () =>
 
 test("a listing of an unknown label names the labels there are", () =>
   withDumps(async ({ before }) => {
-    const session = offlineSession();
-    await session.execute(`load ${quote(before)}`);
+    const session = await loaded(before);
     await assert.rejects(session.execute("stats nope"), {
       message: 'stats: no snapshot labelled "nope" (have s1)',
     });

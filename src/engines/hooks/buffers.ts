@@ -18,7 +18,7 @@ import { Buffer } from "node:buffer";
 import type { StackBoundary } from "../../runtime/stack.ts";
 import { allocationStack, type HookContext } from "./context.ts";
 import { bufferKind, bufferSize, isTypedArray, typedArrayByteLength, viewBuffer } from "./intrinsics.ts";
-import { hookConstructor, hookFunction, type Patches } from "./patch.ts";
+import { type AfterApply, type AfterConstruct, hookConstructor, hookFunction, type Patches } from "./patch.ts";
 import { BUFFER_DOMAIN } from "./store.ts";
 
 const TYPED_ARRAYS = [
@@ -108,73 +108,38 @@ function traceBuffer(
   }
 }
 
-function traceArrayBuffer(
-  ctx: HookContext,
-  _args: readonly unknown[],
-  buffer: object,
-  below: StackBoundary,
-): void {
+/** Traces `buffer` at its whole size, if it is an ArrayBuffer or SharedArrayBuffer. */
+function traceWhole(ctx: HookContext, buffer: unknown, below: StackBoundary): void {
   const kind = bufferKind(buffer);
   if (kind === null) return;
-  traceBuffer(
-    ctx,
-    buffer,
-    kind === "shared",
-    bufferSize(buffer, kind === "shared"),
-    below,
-  );
+  const shared = kind === "shared";
+  traceBuffer(ctx, buffer as object, shared, bufferSize(buffer as object, shared), below);
 }
 
-function traceTypedArray(
-  ctx: HookContext,
-  args: readonly unknown[],
-  view: object,
-  below: StackBoundary,
-): void {
+const traceArrayBuffer: AfterConstruct = (ctx, _args, buffer, below) => traceWhole(ctx, buffer, below);
+
+const traceTypedArray: AfterConstruct = (ctx, args, view, below) => {
   // A view over a buffer that exists already allocates nothing.
   if (bufferKind(args[0]) !== null) return;
-  const size = typedArrayByteLength(view);
-  if (size === 0) return;
   // A fresh typed array owns a fresh ArrayBuffer (its size is the view's).
-  traceBuffer(ctx, viewBuffer(view), false, size, below);
-}
+  traceBuffer(ctx, viewBuffer(view), false, typedArrayByteLength(view), below);
+};
 
 /** Traces the buffer under a typed array a call returned, unless it is traced or the caller's. */
-function traceFreshView(
-  ctx: HookContext,
-  _self: unknown,
-  args: readonly unknown[],
-  result: unknown,
-  below: StackBoundary,
-): unknown {
+const traceFreshView: AfterApply = (ctx, _self, args, result, below) => {
   // `Buffer.from(arrayBuffer)` shares the caller's memory.
   if (!isTypedArray(result) || bufferKind(args[0]) !== null) return result;
   const buffer = viewBuffer(result as object);
-  if (ctx.store.has(buffer)) return result;
-  const kind = bufferKind(buffer);
-  if (kind === null) return result;
-  traceBuffer(
-    ctx,
-    buffer,
-    kind === "shared",
-    bufferSize(buffer, kind === "shared"),
-    below,
-  );
+  if (!ctx.store.has(buffer)) traceWhole(ctx, buffer, below);
   return result;
-}
+};
 
 /**
  * `resize` / `grow`: a traced buffer keeps its traceback and takes its new
  * size; an untraced one (made before start) is traced from here, as
  * CPython's `realloc` of an untraced block.
  */
-function traceResize(
-  ctx: HookContext,
-  self: unknown,
-  _args: readonly unknown[],
-  result: unknown,
-  below: StackBoundary,
-): unknown {
+const traceResize: AfterApply = (ctx, self, _args, result, below) => {
   const kind = bufferKind(self);
   if (kind === null) return result;
   const buffer = self as object;
@@ -183,20 +148,11 @@ function traceResize(
     traceBuffer(ctx, buffer, kind === "shared", size, below);
   }
   return result;
-}
+};
 
 /** `transfer()`: the old buffer is detached; the new one is traced where the transfer was made. */
-function traceTransfer(
-  ctx: HookContext,
-  self: unknown,
-  _args: readonly unknown[],
-  result: unknown,
-  below: StackBoundary,
-): unknown {
+const traceTransfer: AfterApply = (ctx, self, _args, result, below) => {
   if (bufferKind(self) === "plain") ctx.store.delete(self as object);
-  if (bufferKind(result) === "plain") {
-    const buffer = result as object;
-    traceBuffer(ctx, buffer, false, bufferSize(buffer, false), below);
-  }
+  if (bufferKind(result) === "plain") traceWhole(ctx, result, below);
   return result;
-}
+};

@@ -13,7 +13,7 @@
 import type { CapturedStack, StackBoundary } from "../../runtime/stack.ts";
 import { allocationStack, type HookContext, state } from "./context.ts";
 import { isMemory, memorySize } from "./intrinsics.ts";
-import { hookConstructor, hookFunction, type Patches } from "./patch.ts";
+import { type AfterApply, type AfterConstruct, hookConstructor, hookFunction, type Patches } from "./patch.ts";
 import { WASM_DOMAIN } from "./store.ts";
 
 /**
@@ -35,12 +35,8 @@ export function installWasmHooks(patches: Patches): void {
   hookFunction(patches, wasm, "instantiateStreaming", traceInstantiation);
 }
 
-function traceMemory(
-  ctx: HookContext,
-  _args: readonly unknown[],
-  memory: object,
-  below: StackBoundary,
-): void {
+/** Traces `memory` at its current size, allocated here. */
+function traceMemoryHere(ctx: HookContext, memory: object, below: StackBoundary): void {
   const stack = allocationStack(ctx, below);
   if (stack) addMemory(ctx, memory, stack);
 }
@@ -53,44 +49,27 @@ function addMemory(
   ctx.store.add(memory, WASM_DOMAIN, "memory", memorySize(memory), stack);
 }
 
+const traceMemory: AfterConstruct = (ctx, _args, memory, below) => traceMemoryHere(ctx, memory, below);
+
 /** A traced memory takes its new size; one made before start is traced from here. */
-function traceGrow(
-  ctx: HookContext,
-  self: unknown,
-  _args: readonly unknown[],
-  result: unknown,
-  below: StackBoundary,
-): unknown {
-  if (!isMemory(self)) return result;
-  if (!ctx.store.resize(self, memorySize(self))) {
-    const stack = allocationStack(ctx, below);
-    if (stack) addMemory(ctx, self, stack);
+const traceGrow: AfterApply = (ctx, self, _args, result, below) => {
+  if (isMemory(self) && !ctx.store.resize(self, memorySize(self))) {
+    traceMemoryHere(ctx, self, below);
   }
   return result;
-}
+};
 
-function traceInstance(
-  ctx: HookContext,
-  _args: readonly unknown[],
-  instance: object,
-  below: StackBoundary,
-): void {
+const traceInstance: AfterConstruct = (ctx, _args, instance, below) => {
   const stack = allocationStack(ctx, below);
   if (stack) traceExports(ctx, instance, stack);
-}
+};
 
 /**
  * `instantiate` resolves later: the stack is taken now, the exports looked
  * at when it resolves. The caller gets a promise that follows the original
  * one (settling the same way, unhandled rejections included).
  */
-function traceInstantiation(
-  ctx: HookContext,
-  _self: unknown,
-  _args: readonly unknown[],
-  result: unknown,
-  below: StackBoundary,
-): unknown {
+const traceInstantiation: AfterApply = (ctx, _self, _args, result, below) => {
   if (!(result instanceof Promise)) return result;
   const stack = allocationStack(ctx, below);
   if (!stack) return result;
@@ -101,7 +80,7 @@ function traceInstantiation(
     }
     return value;
   });
-}
+};
 
 function traceExports(
   ctx: HookContext,

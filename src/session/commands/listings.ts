@@ -8,9 +8,11 @@
 import { Filter } from "../../model/filter.ts";
 import { pyFixed } from "../../model/format.ts";
 import type { KeyType } from "../../model/group.ts";
-import type { Command, JsonValue } from "../command.ts";
+import type { Statistic, StatisticDiff } from "../../model/statistic.ts";
+import type { Command, CommandResult, JsonValue } from "../command.ts";
 import { CommandError } from "../errors.ts";
 import { entryJson, sourceLine } from "../present.ts";
+import type { Session } from "../session.ts";
 import type { OptionSpec, ParsedArgs } from "../spec.ts";
 
 const KEYS = ["lineno", "filename", "traceback"] as const;
@@ -58,6 +60,35 @@ function numbered(
   return entries.map((e, i) => ({ rank: i + 1, ...e }));
 }
 
+/**
+ * Makes `entries` the session's last listing and shows the first ones under
+ * `[ title ]`; `labels` name the snapshots listed in the data.
+ */
+function listing(
+  session: Session,
+  command: "stats" | "compare",
+  { keyType, cumulative, limit }: Grouping,
+  entries: readonly (Statistic | StatisticDiff)[],
+  title: string,
+  labels: { label: string } | { new: string; old: string },
+): Promise<CommandResult> {
+  const label = "label" in labels ? labels.label : labels.new;
+  session.listing = { command, label, keyType, cumulative, entries };
+  const shown = entries.slice(0, limit);
+  return Promise.resolve({
+    lines: [`[ ${title} ]`, ...shown.map(String)],
+    data: {
+      ...labels,
+      by: keyType,
+      cumulative,
+      limit,
+      total: entries.length,
+      filters: session.filters.map(String),
+      entries: numbered(shown.map(entryJson)),
+    },
+  });
+}
+
 /** `stats [LABEL] [--by KEY] [--cumulative] [--limit N]`: the seed's "[ Top N ]" listing. */
 export const statsCommand: Command = {
   spec: {
@@ -72,29 +103,10 @@ export const statsCommand: Command = {
     options: LISTING_OPTIONS,
   },
   run(session, args) {
-    const { keyType, cumulative, limit } = grouping("stats", args);
+    const group = grouping("stats", args);
     const entry = session.snapshotEntry("stats", args.text("LABEL"));
-    const stats = session.filtered(entry).statistics(keyType, cumulative);
-    session.listing = {
-      command: "stats",
-      label: entry.label,
-      keyType,
-      cumulative,
-      entries: stats,
-    };
-    const shown = stats.slice(0, limit);
-    return Promise.resolve({
-      lines: [`[ Top ${limit} ]`, ...shown.map(String)],
-      data: {
-        label: entry.label,
-        by: keyType,
-        cumulative,
-        limit,
-        total: stats.length,
-        filters: session.filters.map(String),
-        entries: numbered(shown.map(entryJson)),
-      },
-    });
+    const stats = session.filtered(entry).statistics(group.keyType, group.cumulative);
+    return listing(session, "stats", group, stats, `Top ${group.limit}`, { label: entry.label });
   },
 };
 
@@ -114,34 +126,13 @@ export const compareCommand: Command = {
     options: LISTING_OPTIONS,
   },
   run(session, args) {
-    const { keyType, cumulative, limit } = grouping("compare", args);
+    const group = grouping("compare", args);
     const now = session.snapshotEntry("compare", args.text("NEW"));
     const before = session.snapshotEntry("compare", args.text("OLD"));
-    const diffs = session.filtered(now).compareTo(
-      session.filtered(before),
-      keyType,
-      cumulative,
-    );
-    session.listing = {
-      command: "compare",
-      label: now.label,
-      keyType,
-      cumulative,
-      entries: diffs,
-    };
-    const shown = diffs.slice(0, limit);
-    return Promise.resolve({
-      lines: [`[ Top ${limit} differences ]`, ...shown.map(String)],
-      data: {
-        new: now.label,
-        old: before.label,
-        by: keyType,
-        cumulative,
-        limit,
-        total: diffs.length,
-        filters: session.filters.map(String),
-        entries: numbered(shown.map(entryJson)),
-      },
+    const diffs = session.filtered(now).compareTo(session.filtered(before), group.keyType, group.cumulative);
+    return listing(session, "compare", group, diffs, `Top ${group.limit} differences`, {
+      new: now.label,
+      old: before.label,
     });
   },
 };

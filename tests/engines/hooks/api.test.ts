@@ -3,23 +3,11 @@ import assert from "node:assert/strict";
 import { isTracerFile } from "../../../src/engines/own-frames.ts";
 import type { Snapshot } from "../../../src/model/snapshot.ts";
 import * as tracemalloc from "../../../src/tracer.ts";
+import { tracing } from "../tracing.ts";
 import { keep, lineOf, pathOf } from "./helpers.ts";
 
 const here = pathOf(import.meta.url);
 const NO_HEAP: tracemalloc.TracerOptions = { domains: { heap: false } };
-
-async function tracing<T>(
-  body: () => Promise<T>,
-  nframe = 1,
-  options: tracemalloc.TracerOptions = NO_HEAP,
-): Promise<T> {
-  await tracemalloc.start(nframe, options);
-  try {
-    return await body();
-  } finally {
-    await tracemalloc.stop();
-  }
-}
 
 /** [domain, size] of the traces whose most recent frame is line `line` of this file. */
 function tracedAt(snapshot: Snapshot, line: number): [number, number][] {
@@ -39,49 +27,63 @@ test("takeSnapshot holds a domain-1 trace at the allocating line, with every eng
       keep(bytes);
       return snapshot;
     },
-    1,
-    {},
   );
   assert.deepEqual(tracedAt(snapshot, lineOf(here, "// @api-bytes")), [[1, 10000]]);
 });
 
 test("getObjectTraceback of a typed array is its allocating line", async () => {
-  await tracing(async () => {
-    const view = new Float64Array(100); // @api-object
-    const traceback = await tracemalloc.getObjectTraceback(view);
-    assert.equal(traceback?.at(-1)?.lineno, lineOf(here, "// @api-object"));
-    assert.equal(traceback?.at(-1)?.filename, here);
-  });
+  await tracing(
+    async () => {
+      const view = new Float64Array(100); // @api-object
+      const traceback = await tracemalloc.getObjectTraceback(view);
+      assert.equal(traceback?.at(-1)?.lineno, lineOf(here, "// @api-object"));
+      assert.equal(traceback?.at(-1)?.filename, here);
+    },
+    1,
+    NO_HEAP,
+  );
 });
 
 test("track through the API traces at the caller's line, the tracer's frames removed", async () => {
-  const snapshot = await tracing(async () => {
-    const handle = { native: 1 };
-    tracemalloc.track(4343, handle, 2048); // @api-track
-    const snapshot = await tracemalloc.takeSnapshot();
-    keep(handle);
-    return snapshot;
-  }, 5);
+  const snapshot = await tracing(
+    async () => {
+      const handle = { native: 1 };
+      tracemalloc.track(4343, handle, 2048); // @api-track
+      const snapshot = await tracemalloc.takeSnapshot();
+      keep(handle);
+      return snapshot;
+    },
+    5,
+    NO_HEAP,
+  );
   assert.deepEqual(tracedAt(snapshot, lineOf(here, "// @api-track")), [[4343, 2048]]);
 });
 
 test("untrack through the API removes the trace", async () => {
-  const snapshot = await tracing(async () => {
-    tracemalloc.track(4343, 77, 100);
-    tracemalloc.untrack(4343, 77);
-    return await tracemalloc.takeSnapshot();
-  });
+  const snapshot = await tracing(
+    async () => {
+      tracemalloc.track(4343, 77, 100);
+      tracemalloc.untrack(4343, 77);
+      return await tracemalloc.takeSnapshot();
+    },
+    1,
+    NO_HEAP,
+  );
   assert.equal([...snapshot.traces].filter((t) => t.domain === 4343).length, 0);
 });
 
 test("getTracedMemory counts hooked bytes exactly", async () => {
-  await tracing(async () => {
-    const before = await tracemalloc.getTracedMemory();
-    tracemalloc.track(4343, 0xcace, 123456);
-    const after = await tracemalloc.getTracedMemory();
-    assert.ok(after.current - before.current >= 123456);
-    assert.ok(after.peak >= after.current);
-  });
+  await tracing(
+    async () => {
+      const before = await tracemalloc.getTracedMemory();
+      tracemalloc.track(4343, 0xcace, 123456);
+      const after = await tracemalloc.getTracedMemory();
+      assert.ok(after.current - before.current >= 123456);
+      assert.ok(after.peak >= after.current);
+    },
+    1,
+    NO_HEAP,
+  );
 });
 
 test("no frame of the tracer's own files appears in a snapshot", async () => {
@@ -93,7 +95,6 @@ test("no frame of the tracer's own files appears in a snapshot", async () => {
       return await tracemalloc.takeSnapshot();
     },
     25,
-    {},
   );
   for (const trace of snapshot.traces) {
     for (const frame of trace.traceback) {
@@ -108,14 +109,12 @@ test("buffers the tracer allocates while taking a snapshot are not traced", asyn
       await tracemalloc.takeSnapshot(); // @api-first-snapshot
       return await tracemalloc.takeSnapshot();
     },
-    1,
-    {},
   );
   assert.deepEqual(tracedAt(snapshot, lineOf(here, "// @api-first-snapshot")), []);
 });
 
 test("stop through the API restores the hooked globals", async () => {
   const before = [Uint8Array, ArrayBuffer, WebAssembly.Memory];
-  await tracing(() => Promise.resolve(assert.notEqual(Uint8Array, before[0])));
+  await tracing(() => Promise.resolve(assert.notEqual(Uint8Array, before[0])), 1, NO_HEAP);
   assert.deepEqual([Uint8Array, ArrayBuffer, WebAssembly.Memory], before);
 });

@@ -1,24 +1,9 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
-import { hooked, keep, lineOf, pathOf, traceAt, tracesAt, tracesIn } from "./helpers.ts";
+import { hooked, keep, lineOf, pathOf, traceAt, tracesAt, tracesIn, TYPED_ARRAYS } from "./helpers.ts";
 
 const here = pathOf(import.meta.url);
-
-const TYPED_ARRAYS = [
-  "Int8Array",
-  "Uint8Array",
-  "Uint8ClampedArray",
-  "Int16Array",
-  "Uint16Array",
-  "Int32Array",
-  "Uint32Array",
-  "Float16Array",
-  "Float32Array",
-  "Float64Array",
-  "BigInt64Array",
-  "BigUint64Array",
-];
 
 type TypedArrayConstructor = new (length: number) => ArrayBufferView;
 

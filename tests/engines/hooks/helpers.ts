@@ -11,6 +11,35 @@ import { HookEngine } from "../../../src/engines/hooks.ts";
 import type { RawTrace } from "../../../src/model/snapshot.ts";
 import { runtime } from "../../../src/runtime/index.ts";
 
+/**
+ * Every typed-array constructor the buffer hooks must trace (the
+ * specification, written out apart from the list the hooks use).
+ */
+export const TYPED_ARRAYS = [
+  "Int8Array",
+  "Uint8Array",
+  "Uint8ClampedArray",
+  "Int16Array",
+  "Uint16Array",
+  "Int32Array",
+  "Uint32Array",
+  "Float16Array",
+  "Float32Array",
+  "Float64Array",
+  "BigInt64Array",
+  "BigUint64Array",
+] as const;
+
+/** Every `Buffer` factory the buffer hooks must trace. */
+export const BUFFER_FACTORIES = [
+  "alloc",
+  "allocUnsafe",
+  "allocUnsafeSlow",
+  "from",
+  "concat",
+  "copyBytesFrom",
+] as const;
+
 /** The path of a test module, from its `import.meta.url`. */
 export function pathOf(url: string): string {
   return fileURLToPath(url);

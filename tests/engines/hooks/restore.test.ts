@@ -2,22 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
 import { HookEngine, untraced } from "../../../src/engines/hooks.ts";
-import { hooked, keep } from "./helpers.ts";
-
-const TYPED_ARRAYS = [
-  "Int8Array",
-  "Uint8Array",
-  "Uint8ClampedArray",
-  "Int16Array",
-  "Uint16Array",
-  "Int32Array",
-  "Uint32Array",
-  "Float16Array",
-  "Float32Array",
-  "Float64Array",
-  "BigInt64Array",
-  "BigUint64Array",
-];
+import { BUFFER_FACTORIES, hooked, keep, TYPED_ARRAYS } from "./helpers.ts";
 
 /** Every property the hooks may replace, read now: [holder name, key, value]. */
 function hookable(): [string, string, PropertyDescriptor | undefined][] {
@@ -50,7 +35,7 @@ function hookable(): [string, string, PropertyDescriptor | undefined][] {
     rows.push(["globalThis", g, name]);
     if (g[name]) rows.push([`${name}.prototype`, g[name].prototype, "constructor"]);
   }
-  for (const name of ["alloc", "allocUnsafe", "allocUnsafeSlow", "from", "concat", "copyBytesFrom"]) {
+  for (const name of BUFFER_FACTORIES) {
     rows.push(["Buffer", Buffer, name]);
   }
   return rows.map(([holder, object, key]) => [

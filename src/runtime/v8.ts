@@ -1,0 +1,66 @@
+/**
+ * What the two V8 runtimes, Node.js and Deno, do alike: V8's sampler and gc
+ * through `node:inspector`, and heap figures from `process.memoryUsage()`.
+ * Their adapters differ in name, call sites and where source maps come from.
+ *
+ * @module
+ */
+import type { HeapCensus, InspectorSession, RuntimeAdapter, SourcePosition } from "./adapter.ts";
+import { inspectorGc } from "./gc.ts";
+import { connectInspector } from "./inspector.ts";
+import { pathOf } from "./paths.ts";
+import { processEnv, processHeapStatistics } from "./process.ts";
+
+/**
+ * What tells one V8 runtime's adapter from the other's.
+ *
+ * @example
+ * ```ts
+ * const parts: V8Parts = {
+ *   name: "node",
+ *   version: "24.0.0",
+ *   mappedCallSites: false,
+ *   originalPosition: (file, line) => ({ file, line }),
+ *   inspectorFrame: /^node:inspector/,
+ * };
+ * ```
+ */
+export interface V8Parts {
+  name: "node" | "deno";
+  version: string;
+  /** See {@link RuntimeCapabilities.mappedCallSites}. */
+  mappedCallSites: boolean;
+  originalPosition(file: string, line: number, column?: number): SourcePosition;
+  /** Matches the files of the runtime's own inspector module. */
+  inspectorFrame: RegExp;
+}
+
+/**
+ * An adapter for a V8 runtime: sampler, inspector gc, no census.
+ *
+ * @example
+ * ```ts
+ * const rt = v8Adapter({ name: "node", version: "24.0.0", mappedCallSites: false, originalPosition: (file, line) => ({ file, line }), inspectorFrame: /^node:inspector/ });
+ * rt.capabilities.heapSampler; // true
+ * ```
+ */
+export function v8Adapter(parts: V8Parts): RuntimeAdapter {
+  return {
+    name: parts.name,
+    version: parts.version,
+    capabilities: {
+      heapSampler: true,
+      heapCensus: false,
+      gc: true,
+      mappedCallSites: parts.mappedCallSites,
+    },
+    openInspector: (): Promise<InspectorSession | null> => connectInspector(),
+    heapStatistics: processHeapStatistics,
+    heapCensus: (): Promise<HeapCensus | null> => Promise.resolve(null),
+    gc: inspectorGc,
+    originalPosition: parts.originalPosition,
+    isInspectorFrame: (file: string): boolean => parts.inspectorFrame.test(file),
+    toPath: pathOf,
+    env: processEnv,
+  };
+}
