@@ -1,0 +1,80 @@
+/**
+ * The header of a dump: what makes a file a dump of a version this build
+ * reads, of the right length, undamaged. It is checked before anything in the
+ * payload is parsed.
+ *
+ * @module
+ */
+import { TWO_32 } from "./bytes.ts";
+import { xxhash32 } from "./checksum.ts";
+import { DUMP_FORMAT_VERSION, HEADER_BYTES, MAGIC, SnapshotFormatError } from "./format.ts";
+
+/**
+ * Fills in the header at the start of `dump` for the payload after it.
+ *
+ * @example
+ * ```ts
+ * const dump = new Uint8Array(HEADER_BYTES + payload.length);
+ * dump.set(payload, HEADER_BYTES);
+ * writeHeader(dump);
+ * ```
+ */
+export function writeHeader(dump: Uint8Array): void {
+  const payloadLength = dump.length - HEADER_BYTES;
+  dump.set(MAGIC, 0);
+  const view = new DataView(dump.buffer, dump.byteOffset, HEADER_BYTES);
+  view.setUint32(8, DUMP_FORMAT_VERSION, true);
+  view.setUint32(12, payloadLength % TWO_32, true);
+  view.setUint32(16, Math.floor(payloadLength / TWO_32), true);
+  view.setUint32(20, xxhash32(dump.subarray(HEADER_BYTES)), true);
+}
+
+/**
+ * The payload of `bytes`, after checking magic, version, length and checksum,
+ * in that order: each check means something only once the previous passed.
+ *
+ * @param name the file's path, for error messages
+ * @throws SnapshotFormatError when a check fails
+ *
+ * @example
+ * ```ts
+ * const payload = checkHeader(await readFile("app.dump"), "app.dump");
+ * ```
+ */
+export function checkHeader(bytes: Uint8Array, name: string): Uint8Array {
+  const fail = (problem: string): never => {
+    throw new SnapshotFormatError(name, problem);
+  };
+  if (bytes.length === 0) fail("empty file, not a snapshot dump");
+  for (let i = 0; i < Math.min(bytes.length, MAGIC.length); i++) {
+    if (bytes[i] !== MAGIC[i]) fail(`not a snapshot dump (${describeForeign(bytes)})`);
+  }
+  const truncated = `truncated snapshot dump: ${bytes.length} bytes, shorter than its header`;
+  if (bytes.length < 12) fail(truncated);
+  // The version comes first: later versions may lay out the rest differently.
+  const view = new DataView(bytes.buffer, bytes.byteOffset);
+  const version = view.getUint32(8, true);
+  if (version !== DUMP_FORMAT_VERSION) {
+    fail(`unsupported dump format version ${version} (this build reads ${DUMP_FORMAT_VERSION})`);
+  }
+  if (bytes.length < HEADER_BYTES) fail(truncated);
+  const length = view.getUint32(12, true) + view.getUint32(16, true) * TWO_32;
+  const actual = bytes.length - HEADER_BYTES;
+  if (length > actual) fail(`truncated snapshot dump: ${actual} of ${length} payload bytes`);
+  if (length < actual) fail(`${actual - length} unexpected bytes after the end of the snapshot dump`);
+  const payload = bytes.subarray(HEADER_BYTES);
+  if (xxhash32(payload) !== view.getUint32(20, true)) fail("checksum mismatch: the snapshot dump is damaged");
+  return payload;
+}
+
+/** What a file that is not a dump seems to be, for the error message. */
+function describeForeign(bytes: Uint8Array): string {
+  // CPython's Snapshot.dump() writes a pickle: the PROTO opcode 0x80, then the protocol number.
+  if (bytes[0] === 0x80 && bytes.length > 1 && bytes[1] >= 2 && bytes[1] <= 5) {
+    return "it looks like a Python pickle, such as CPython tracemalloc's Snapshot.dump() writes";
+  }
+  for (const b of bytes.subarray(0, 512)) {
+    if (b < 0x09 || (b > 0x0d && b < 0x20) || b === 0x7f) return "unknown file signature";
+  }
+  return "it looks like a text file";
+}
