@@ -24,6 +24,7 @@ test("a long operation shows progress on a terminal and clears it when done", as
   finish();
   await done;
   await new Promise((resolve) => setTimeout(resolve, 0));
+  // deno-lint-ignore no-control-regex
   assert.match(stderr.text, /^\r\x1b\[K[|/\\-] taking a snapshot\.\.\. \d+\.\d s/);
   assert.ok(stderr.text.endsWith("\r\x1b[K"), "the progress line is cleared");
 });
