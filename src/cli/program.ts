@@ -1,5 +1,5 @@
 /**
- * The command line: `repl`, `run`, `stats`, `compare`, `tui`, and the REPL
+ * The command line: `repl`, `run`, `stats`, `compare`, `tui`, and the TUI
  * on the built-in demo when started on a terminal with no command.
  *
  * @module
@@ -96,7 +96,7 @@ export async function main(
     .name("tracemalloc")
     .description(
       "Trace memory allocations of JavaScript programs on Node.js, Deno and Bun, as Python's tracemalloc.\n" +
-        "Without a command on a terminal: the REPL on a built-in demo service that leaks.",
+        "Without a command on a terminal: the live terminal UI on a built-in demo service that leaks.",
     )
     .version(VERSION, "-V, --version", "print the version")
     .helpOption("-h, --help", "show help")
@@ -108,11 +108,11 @@ export async function main(
       writeErr: (text) => io.stderr.write(text),
     })
     .action(async () => {
-      if (!io.stdin.isTTY) {
+      if (!io.stdin.isTTY || !io.stdout.isTTY) {
         program.outputHelp();
         return;
       }
-      status = await repl(io, { demo: true });
+      status = await tui(io, {});
     });
 
   program.command("repl")
@@ -184,22 +184,24 @@ export async function main(
 
   program.command("tui")
     .description(
-      "The live terminal UI (arrives with issue 5; opens the REPL meanwhile)",
+      "The live terminal UI: watch allocations, take snapshots, compare, filter and drill into tracebacks",
     )
     .argument(
       "[script]",
       "a program to run and trace (default: the built-in demo)",
     )
     .argument("[args...]", "its arguments")
+    .option("--nframe <n>", "frames kept per traceback", positive, 5)
+    .option("--interval <bytes>", "JS heap sampling interval in bytes", positive)
+    .addOption(
+      new Option(
+        "--runtime <name>",
+        "runtime to run it under (default: this one)",
+      ).choices(["node", "deno", "bun"]),
+    )
     .passThroughOptions()
-    .action(async (script, args) => {
-      io.stderr.write(
-        "The terminal UI arrives with issue 5; opening the REPL meanwhile.\n",
-      );
-      status = await repl(
-        io,
-        script ? { program: [script, ...args] } : { demo: true },
-      );
+    .action(async (script, args, options) => {
+      status = await tui(io, { script, args, ...options });
     });
 
   try {
@@ -209,6 +211,21 @@ export async function main(
     throw error;
   }
   return status;
+}
+
+/** What `tui` was given on the command line. */
+interface TuiChoices {
+  script?: string;
+  args?: readonly string[];
+  nframe?: number;
+  interval?: number;
+  runtime?: "node" | "deno" | "bun";
+}
+
+async function tui(io: CliIO, choices: TuiChoices): Promise<number> {
+  // Loaded on demand: the other commands never load Ink and React.
+  const { runTui } = await import("../../tui/mod.ts");
+  return runTui({ ...choices, stdin: io.stdin, stdout: io.stdout, stderr: io.stderr });
 }
 
 interface ReplChoices {

@@ -1,0 +1,80 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Frame } from "../../../src/model/frame.ts";
+import { Snapshot } from "../../../src/model/snapshot.ts";
+import { Traceback } from "../../../src/model/traceback.ts";
+import { drillLines, sourceContext, tracebacksOf } from "../../../tui/state/drill.ts";
+
+const snapshot = new Snapshot([
+  [0, 100, [["a.ts", 9, 1, "leaf"], ["main.ts", 1]], 2],
+  [0, 300, [["a.ts", 9, 1, "leaf"], ["other.ts", 2]], 2],
+  [0, 50, [["b.ts", 3], ["a.ts", 9, 1, "leaf"]], 2],
+], 2);
+
+test("a line's tracebacks are those whose newest frame is that line", () => {
+  const key = Traceback.fromRaw([["a.ts", 9, 1, "leaf"]]);
+  const stats = tracebacksOf({ title: "", snapshot, key, grouping: { keyType: "lineno", cumulative: false } });
+  assert.deepEqual(stats.map((s) => s.size), [300, 100]);
+});
+
+test("cumulative rows take every traceback that passes through the line", () => {
+  const key = Traceback.fromRaw([["a.ts", 9, 1, "leaf"]]);
+  const stats = tracebacksOf({ title: "", snapshot, key, grouping: { keyType: "lineno", cumulative: true } });
+  assert.deepEqual(stats.map((s) => s.size), [300, 100, 50]);
+});
+
+test("a file's tracebacks are those whose newest frame is in the file", () => {
+  const key = Traceback.fromRaw([["b.ts", 0]]);
+  const stats = tracebacksOf({ title: "", snapshot, key, grouping: { keyType: "filename", cumulative: false } });
+  assert.deepEqual(stats.map((s) => s.size), [50]);
+});
+
+test("source context gives the line and its neighbours, clipped to the file", async () => {
+  const dir = await mkdtemp(join(tmpdir(), "tracemalloc-tui-"));
+  try {
+    const file = join(dir, "x.ts");
+    await writeFile(file, "one\n\ttwo\nthree\n");
+    const context = sourceContext(new Frame(file, 1), 2);
+    assert.deepEqual(context?.lines, [{ lineno: 1, text: "one" }, { lineno: 2, text: "  two" }, {
+      lineno: 3,
+      text: "three",
+    }]);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test("a frame without a readable source has no context", () => {
+  assert.equal(sourceContext(new Frame("<unknown>", 0), 2), null);
+});
+
+test("more tracebacks than the limit are summed up in one line", () => {
+  const key = Traceback.fromRaw([["a.ts", 9, 1, "leaf"]]);
+  const stats = tracebacksOf({ title: "", snapshot, key, grouping: { keyType: "lineno", cumulative: true } });
+  const lines = drillLines(stats, { newestFirst: false, radius: 0, limit: 1 });
+  assert.equal(lines.at(-1)?.text, "2 other tracebacks: 150 B");
+});
+
+test("a traceback as long as the traceback limit says older frames may be cut", () => {
+  const deep = new Snapshot([[0, 10, [["a.ts", 1]], 7]], 1);
+  const lines = drillLines(deep.statistics("traceback"), {
+    newestFirst: false,
+    radius: 0,
+    limit: 5,
+    tracebackLimit: 1,
+  });
+  assert.ok(lines.some((l) => l.text.includes("were not kept (traceback limit 1")));
+});
+
+test("a traceback shorter than the traceback limit says nothing about older frames", () => {
+  const lines = drillLines(new Snapshot([[0, 10, [["a.ts", 1]], 1]], 3).statistics("traceback"), {
+    newestFirst: false,
+    radius: 0,
+    limit: 5,
+    tracebackLimit: 3,
+  });
+  assert.ok(!lines.some((l) => l.text.includes("older frames")));
+});

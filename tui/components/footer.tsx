@@ -1,0 +1,75 @@
+/**
+ * The last line: the prompt being typed, else the latest message, else
+ * the keys of the view on screen.
+ *
+ * @module
+ */
+import { Text } from "ink";
+import type { ReactElement } from "react";
+import type { Message, Prompt, View } from "../state/ui.ts";
+import { Line, type Part } from "./line.tsx";
+
+/** The keys each view offers, for the footer. */
+export const VIEW_KEYS: Record<View["kind"], string> = {
+  live:
+    "? help · q quit · t trace on/off · s snapshot · c compare · / filter · g group · o sort · Enter drill in · : command",
+  snapshot: "Enter drill in · o sort · g group · C cumulative · / filter · Esc back · ? help",
+  compare: "[ ] older/newer base · { } older/newer new · o sort · Enter drill in · g group · Esc back",
+  snapshots: "Enter open · n mark new · b mark base · c compare · w dump to file · x delete · Esc back",
+  filters: "x remove the selected filter · / add glob · d add domain · Esc back",
+  traceback: "r newest/oldest first · ↑↓ PgUp PgDn scroll · Esc back",
+  help: "↑↓ PgUp PgDn scroll · Esc back",
+  log: "↑↓ PgUp PgDn scroll · End follows new lines · Esc back",
+};
+
+/** Props of {@link Footer}. */
+export interface FooterProps {
+  readonly prompt: Prompt | null;
+  readonly message: Message | null;
+  /** What is being done, e.g. "taking a snapshot". */
+  readonly busy?: string | null;
+  readonly view: View["kind"];
+  readonly width: number;
+}
+
+function PromptLine({ prompt, width }: { prompt: Prompt; width: number }): ReactElement {
+  const title = prompt.kind === "command" ? ":" : `${prompt.title}: `;
+  const room = Math.max(1, width - title.length - 1);
+  // Keep the caret in view when the text is longer than the line.
+  const start = Math.max(0, prompt.caret - room + 1);
+  const value = prompt.value.slice(start, start + room);
+  const caret = prompt.caret - start;
+  const shown = value || !prompt.placeholder ? value : "";
+  const hint = prompt.note
+    ? `   ${prompt.note}`
+    : prompt.value
+    ? ""
+    : (prompt.placeholder ? `${prompt.placeholder}  ` : "") + `(${prompt.hint})`;
+  const after = shown.slice(caret + 1);
+  const rest = Math.max(0, width - title.length - shown.length - 1);
+  return (
+    <Text wrap="truncate-end">
+      <Text color="cyan" bold>{title}</Text>
+      <Text>{shown.slice(0, caret)}</Text>
+      <Text inverse>{shown[caret] ?? " "}</Text>
+      <Text>{after}</Text>
+      <Text dimColor>{hint.slice(0, rest)}</Text>
+    </Text>
+  );
+}
+
+/**
+ * The footer line.
+ *
+ * @example
+ * ```tsx
+ * <Footer prompt={ui.prompt} message={ui.message} view="live" width={120} />
+ * ```
+ */
+export function Footer({ prompt, message, busy, view, width }: FooterProps): ReactElement {
+  if (prompt) return <PromptLine prompt={prompt} width={width} />;
+  const parts: Part[] = busy ? [{ text: ` ⧗ ${busy}…`, color: "cyan", bold: true }] : [];
+  if (message) parts.push({ text: ` ${message.text}`, color: message.tone === "error" ? "red" : "green" });
+  else if (!busy) parts.push({ text: ` ${VIEW_KEYS[view]}`, dim: true });
+  return <Line width={width} parts={parts} />;
+}

@@ -1,0 +1,110 @@
+/**
+ * The header: what is traced and how, traced memory now, at its peak and
+ * over time, and what this runtime cannot see.
+ *
+ * @module
+ */
+import { Box, Text } from "ink";
+import type { ReactElement } from "react";
+import { describeExit } from "../../src/session/child.ts";
+import type { TargetStatus } from "../../src/session/target.ts";
+import { bytes, duration, shortPath } from "../format.ts";
+import { sparkline } from "../state/sparkline.ts";
+import { Line, type Part } from "./line.tsx";
+
+/** Props of {@link Header}. */
+export interface HeaderProps {
+  readonly status: TargetStatus | null;
+  /** Current traced memory at each refresh, oldest first. */
+  readonly samples: readonly number[];
+  /** When the target was first seen, and now (ms since the epoch). */
+  readonly since: number;
+  readonly now: number;
+  readonly snapshots: number;
+  /** What is being done, e.g. "taking a snapshot". */
+  readonly busy: string | null;
+  /** The last refresh's failure. */
+  readonly error: string | null;
+  readonly width: number;
+}
+
+/** Lines the header takes. */
+export const HEADER_HEIGHT = 3;
+
+const SEP: Part = { text: " │ ", dim: true };
+
+function targetLine(props: HeaderProps): Part[] {
+  const { status } = props;
+  const head: Part[] = [{ text: " tracemalloc ", bold: true, inverse: true }, { text: " " }];
+  if (!status) return [...head, { text: props.busy ? `${props.busy}…` : "connecting…", color: "yellow" }];
+  const frames = `${status.tracebackLimit} frame${status.tracebackLimit === 1 ? "" : "s"}`;
+  const state: Part = status.exit
+    ? { text: `✖ ${describeExit(status.exit)}`, color: "red", bold: true }
+    : status.tracing
+    ? { text: `● tracing, ${frames}`, color: "green" }
+    : { text: "○ not tracing (t starts)", color: "yellow" };
+  // Fields in screen order with their rank: on a narrow terminal the highest ranks go first.
+  const fields: [Part, number][] = [
+    [{ text: status.command.split(" ").map((word) => shortPath(word)).join(" "), bold: true }, 0],
+    [{ text: `pid ${status.pid}` }, 3],
+    [{ text: status.runtime }, 4],
+    [state, 0],
+    [{ text: `elapsed ${duration(props.now - props.since)}` }, 2],
+    [{ text: `${props.snapshots} snapshot${props.snapshots === 1 ? "" : "s"}` }, 1],
+  ];
+  const length = (kept: [Part, number][]) =>
+    head.reduce((n, p) => n + p.text.length, 0) +
+    kept.reduce((n, [p], i) => n + p.text.length + (i ? SEP.text.length : 0), 0);
+  let kept = fields;
+  for (let rank = 4; rank > 0 && length(kept) > props.width; rank--) kept = kept.filter(([, r]) => r < rank);
+  return [...head, ...kept.flatMap(([part], i) => i ? [SEP, part] : [part])];
+}
+
+function Memory(props: HeaderProps): ReactElement {
+  const { status, width } = props;
+  const current = status?.memory.current ?? 0;
+  const peak = status?.memory.peak ?? 0;
+  const label = ` traced memory ${bytes(current)}  peak ${bytes(peak)}  `;
+  const graphWidth = Math.max(0, width - label.length - 1);
+  const graph = sparkline(props.samples, graphWidth, peak);
+  const before = graph.text.slice(0, Math.max(0, graph.peakAt));
+  const at = graph.peakAt >= 0 ? graph.text[graph.peakAt] : "";
+  const after = graph.peakAt >= 0 ? graph.text.slice(graph.peakAt + 1) : "";
+  return (
+    <Text wrap="truncate-end">
+      <Text>{label.slice(0, width)}</Text>
+      <Text color="cyan">{before}</Text>
+      <Text color="red" bold>{at}</Text>
+      <Text color="cyan">{after}</Text>
+    </Text>
+  );
+}
+
+function limitsLine(props: HeaderProps): Part[] {
+  if (props.error) return [{ text: ` refresh failed: ${props.error}`, color: "red" }];
+  const limits = props.status?.limits ?? [];
+  if (!limits.length) return [{ text: " this runtime sees every traced domain", dim: true }];
+  const more = limits.length > 1 ? ` (+${limits.length - 1} more: ? lists them)` : "";
+  const room = Math.max(10, props.width - " cannot see: ".length - more.length);
+  const first = limits[0].length > room ? limits[0].slice(0, room - 1) + "…" : limits[0];
+  return [{ text: " cannot see: ", color: "yellow" }, { text: first, dim: true }, { text: more, dim: true }];
+}
+
+/**
+ * The three header lines.
+ *
+ * @example
+ * ```tsx
+ * <Header status={status} samples={samples} since={since} now={now} snapshots={2}
+ *   busy={null} error={null} width={120} />
+ * ```
+ */
+export function Header(props: HeaderProps): ReactElement {
+  return (
+    <Box flexDirection="column" height={HEADER_HEIGHT}>
+      <Line parts={targetLine(props)} width={props.width} />
+      <Memory {...props} />
+      <Line parts={limitsLine(props)} width={props.width} />
+    </Box>
+  );
+}

@@ -1,0 +1,75 @@
+/**
+ * One screen line made of styled parts, cut to the screen's width so it
+ * never wraps and shifts the lines below it.
+ *
+ * @module
+ */
+import { Text } from "ink";
+import type { ReactElement } from "react";
+
+/** A piece of a line and its style. */
+export interface Part {
+  readonly text: string;
+  readonly color?: string;
+  readonly bold?: boolean;
+  readonly dim?: boolean;
+  readonly inverse?: boolean;
+}
+
+/** Props of {@link Line}. */
+export interface LineProps {
+  readonly parts: readonly Part[];
+  readonly width: number;
+  /** Pads the line to the full width (so an inverse line is a full bar). */
+  readonly fill?: boolean;
+  /** Style of the whole line (parts may add to it). */
+  readonly inverse?: boolean;
+}
+
+/**
+ * The parts that fit in `width` columns, the last one cut with `…`.
+ *
+ * @example
+ * ```ts
+ * fit([{ text: "abc" }, { text: "def" }], 5); // [{ text: "abc" }, { text: "d…" }]
+ * ```
+ */
+export function fit(parts: readonly Part[], width: number): Part[] {
+  const out: Part[] = [];
+  let room = width;
+  for (const part of parts) {
+    if (room <= 0) break;
+    if (part.text.length <= room) {
+      out.push(part);
+      room -= part.text.length;
+    } else {
+      out.push({ ...part, text: room === 1 ? "…" : part.text.slice(0, room - 1) + "…" });
+      room = 0;
+    }
+  }
+  return out;
+}
+
+/**
+ * Styled parts on one line of at most `width` columns.
+ *
+ * @example
+ * ```tsx
+ * <Line width={80} parts={[{ text: "tracing", color: "green" }, { text: " 5 frames" }]} />
+ * ```
+ */
+export function Line({ parts, width, fill = false, inverse = false }: LineProps): ReactElement {
+  const shown = fit(parts, width);
+  const used = shown.reduce((n, p) => n + p.text.length, 0);
+  return (
+    <Text wrap="truncate-end" inverse={inverse}>
+      {shown.map((part, i) => (
+        <Text key={i} color={part.color} bold={part.bold} dimColor={part.dim} inverse={part.inverse}>
+          {part.text}
+        </Text>
+      ))}
+      {fill && used < width ? " ".repeat(width - used) : ""}
+      {used === 0 && !fill ? " " : ""}
+    </Text>
+  );
+}

@@ -1,0 +1,168 @@
+/**
+ * A table of statistics: only the rows on screen are drawn, whatever the
+ * number of rows, so scrolling and paging cost the same at 10 rows and at
+ * 100k.
+ *
+ * @module
+ */
+import { Box } from "ink";
+import type { ReactElement } from "react";
+import type { Traceback } from "../../src/model/traceback.ts";
+import { bytes, count, cutLeft, left, right, shortPath } from "../format.ts";
+import type { SortKey, TableData } from "../state/table.ts";
+import { Line, type Part } from "./line.tsx";
+
+/** Props of {@link StatsTable}. */
+export interface StatsTableProps {
+  readonly data: TableData | null;
+  readonly sort: SortKey;
+  /** The selected row's position in sort order, and the first row shown. */
+  readonly position: number;
+  readonly top: number;
+  /** Rows of the body (the column titles take one more line). */
+  readonly height: number;
+  readonly width: number;
+  /** Shown instead of rows when there is no table or it is empty. */
+  readonly empty: string;
+}
+
+interface Column {
+  readonly title: string;
+  readonly width: number;
+  readonly sort?: SortKey;
+  readonly cell: (data: TableData, row: number) => Part;
+}
+
+const signed = (n: number): Part => ({
+  text: bytes(n, true),
+  color: n > 0 ? "red" : n < 0 ? "green" : undefined,
+  dim: n === 0,
+  bold: n > 0,
+});
+
+const signedCount = (n: number): Part => ({
+  text: count(n, true),
+  color: n > 0 ? "red" : n < 0 ? "green" : undefined,
+  dim: n === 0,
+});
+
+function columns(data: TableData): Column[] {
+  const size: Column = { title: "size", width: 10, sort: "size", cell: (d, i) => ({ text: bytes(d.size[i]) }) };
+  const blocks: Column = { title: "count", width: 8, sort: "count", cell: (d, i) => ({ text: count(d.count[i]) }) };
+  const average: Column = {
+    title: "average",
+    width: 10,
+    sort: "average",
+    cell: (d, i) => d.count[i] ? { text: bytes(d.average(i)) } : { text: "-", dim: true },
+  };
+  if (data.kind === "compare") {
+    return [
+      size,
+      { title: "Δ size", width: 11, sort: "growth", cell: (d, i) => signed(d.sizeDiff[i]) },
+      blocks,
+      { title: "Δ count", width: 8, cell: (d, i) => signedCount(d.countDiff[i]) },
+      average,
+    ];
+  }
+  const growth: Column = {
+    title: "growth",
+    width: 11,
+    sort: "growth",
+    cell: (d, i) => d.hasDiff ? signed(d.sizeDiff[i]) : { text: "", dim: true },
+  };
+  return data.kind === "live" ? [size, blocks, average, growth] : [size, blocks, average];
+}
+
+/**
+ * Where a row's memory was allocated, as the location column shows it:
+ * `file:line` (relative to the current directory) and the function's name.
+ *
+ * @example
+ * ```ts
+ * locationOf(row, "lineno"); // [{ text: "scripts/demo.ts:55" }, { text: " cacheResponse", dim: true }]
+ * ```
+ */
+export function locationOf(traceback: Traceback, keyType: string): Part[] {
+  const frame = traceback.at(-1);
+  if (!frame) return [{ text: "<no frame>", dim: true }];
+  const file = shortPath(frame.filename);
+  if (keyType === "filename") return [{ text: file }];
+  const parts: Part[] = [{ text: `${file}:${frame.lineno}` }];
+  if (frame.functionName) parts.push({ text: ` ${frame.functionName}`, color: "cyan" });
+  if (keyType === "traceback") {
+    parts.push({ text: ` (${traceback.length} frame${traceback.length === 1 ? "" : "s"})`, dim: true });
+  }
+  return parts;
+}
+
+/** The location parts cut to `width`, keeping the end of the file name and the line. */
+function location(parts: Part[], width: number): Part[] {
+  const [where, ...rest] = parts;
+  const restLength = rest.reduce((n, p) => n + p.text.length, 0);
+  if (where.text.length + restLength <= width) {
+    return [...parts, { text: " ".repeat(width - where.text.length - restLength) }];
+  }
+  const whereWidth = Math.min(where.text.length, Math.max(Math.ceil(width * 0.6), width - restLength));
+  const out: Part[] = [{ ...where, text: cutLeft(where.text, whereWidth) }];
+  let room = width - whereWidth;
+  for (const part of rest) {
+    if (room <= 0) break;
+    const text = part.text.length <= room ? part.text : part.text.slice(0, Math.max(0, room - 1)) + "…";
+    out.push({ ...part, text });
+    room -= text.length;
+  }
+  if (room > 0) out.push({ text: " ".repeat(room) });
+  return out;
+}
+
+/**
+ * Column titles and the visible rows of `data` in `sort` order, the
+ * selected row in inverse video.
+ *
+ * @example
+ * ```tsx
+ * <StatsTable data={table} sort="size" position={0} top={0} height={20} width={120} empty="no traces yet" />
+ * ```
+ */
+export function StatsTable(props: StatsTableProps): ReactElement {
+  const { data, sort, position, top, height, width } = props;
+  if (!data || !data.length) {
+    return (
+      <Box flexDirection="column" height={height + 1}>
+        <Line width={width} parts={[{ text: ` ${props.empty}`, dim: true }]} />
+      </Box>
+    );
+  }
+  const cols = columns(data);
+  const rankWidth = Math.max(4, String(data.length).length + 1);
+  const fixed = rankWidth + 1 + cols.reduce((n, c) => n + c.width + 1, 0);
+  const locationWidth = Math.max(12, width - fixed);
+  const titles: Part[] = [{ text: right("#", rankWidth) + " " }, { text: left("location", locationWidth) }];
+  for (const col of cols) {
+    const marked = col.sort === sort ? `${col.title}▼` : col.title;
+    titles.push({
+      text: " " + right(marked, col.width),
+      bold: col.sort === sort,
+      color: col.sort === sort ? "cyan" : undefined,
+    });
+  }
+  const order = data.order(sort);
+  const rows: ReactElement[] = [];
+  const end = Math.min(data.length, top + height);
+  for (let p = top; p < end; p++) {
+    const row = order[p];
+    const parts: Part[] = [{ text: right(String(p + 1), rankWidth) + " ", dim: true }];
+    parts.push(...location(locationOf(data.tracebacks[row], data.grouping.keyType), locationWidth));
+    for (const col of cols) {
+      const cell = col.cell(data, row);
+      parts.push({ text: " " }, { ...cell, text: right(cell.text, col.width) });
+    }
+    rows.push(<Line key={p} width={width} parts={parts} inverse={p === position} fill={p === position} />);
+  }
+  return (
+    <Box flexDirection="column" height={height + 1}>
+      <Line width={width} parts={titles} />
+      {rows}
+    </Box>
+  );
+}

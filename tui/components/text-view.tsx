@@ -1,0 +1,40 @@
+/**
+ * A scrolled page of styled lines: drill-in tracebacks, help, the log.
+ *
+ * @module
+ */
+import { Box } from "ink";
+import type { ReactElement } from "react";
+import { Line, type Part } from "./line.tsx";
+
+/** A line and how it looks. */
+export interface StyledLine {
+  readonly text: string;
+  readonly style?: Omit<Part, "text">;
+}
+
+/** Props of {@link TextView}. */
+export interface TextViewProps {
+  readonly lines: readonly StyledLine[];
+  /** The first line shown. */
+  readonly scroll: number;
+  readonly height: number;
+  readonly width: number;
+}
+
+/**
+ * `height` lines from `scroll` on, each cut to the width.
+ *
+ * @example
+ * ```tsx
+ * <TextView lines={[{ text: "hello", style: { bold: true } }]} scroll={0} height={10} width={80} />
+ * ```
+ */
+export function TextView({ lines, scroll, height, width }: TextViewProps): ReactElement {
+  const shown = lines.slice(scroll, scroll + height);
+  return (
+    <Box flexDirection="column" height={height}>
+      {shown.map((line, i) => <Line key={scroll + i} width={width} parts={[{ text: line.text, ...line.style }]} />)}
+    </Box>
+  );
+}

@@ -1,0 +1,121 @@
+/**
+ * Text for table cells and the header: sizes, counts, durations, paths
+ * made short and cells cut to a width. Pure; no terminal involved.
+ *
+ * @module
+ */
+import { relative, sep } from "node:path";
+import process from "node:process";
+import { formatCount, formatSize } from "../src/model/format.ts";
+
+/**
+ * A byte count as tracemalloc writes it (`1126 KiB`, `+44.0 KiB` with
+ * `sign`).
+ *
+ * @example
+ * ```ts
+ * bytes(2048); // "2048 B"
+ * bytes(45056, true); // "+44.0 KiB"
+ * ```
+ */
+export function bytes(size: number, sign = false): string {
+  return formatSize(size, sign);
+}
+
+/**
+ * A count, with `+` in front of positive changes when `sign` is set.
+ *
+ * @example
+ * ```ts
+ * count(51); // "51"
+ * count(22, true); // "+22"
+ * ```
+ */
+export function count(n: number, sign = false): string {
+  return formatCount(n, sign);
+}
+
+/**
+ * Elapsed time as `m:ss`, or `h:mm:ss` from an hour on.
+ *
+ * @example
+ * ```ts
+ * duration(65_000); // "1:05"
+ * duration(3_723_000); // "1:02:03"
+ * ```
+ */
+export function duration(ms: number): string {
+  const total = Math.max(0, Math.floor(ms / 1000));
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = String(total % 60).padStart(2, "0");
+  return h ? `${h}:${String(m).padStart(2, "0")}:${s}` : `${m}:${s}`;
+}
+
+/**
+ * A file name as the screen shows it: relative to `cwd` when it lies under
+ * it, else as given (URLs and pseudo-names such as `<unknown>` included).
+ *
+ * @example
+ * ```ts
+ * shortPath("/work/app/src/a.ts", "/work/app"); // "src/a.ts"
+ * shortPath("/lib/x.js", "/work/app"); // "/lib/x.js"
+ * ```
+ */
+export function shortPath(file: string, cwd: string = process.cwd()): string {
+  if (!file.startsWith(cwd + sep)) return file;
+  return relative(cwd, file);
+}
+
+/**
+ * `text` cut to `width` columns, keeping its end (where a path's file name
+ * and line are) and marking the cut with `…`.
+ *
+ * @example
+ * ```ts
+ * cutLeft("src/server/handlers/users.ts:12", 16); // "…rs/users.ts:12"
+ * ```
+ */
+export function cutLeft(text: string, width: number): string {
+  if (width <= 0) return "";
+  if (text.length <= width) return text;
+  return width === 1 ? "…" : "…" + text.slice(text.length - width + 1);
+}
+
+/**
+ * `text` cut to `width` columns, keeping its start, marking the cut with `…`.
+ *
+ * @example
+ * ```ts
+ * cutRight("renderPage(request)", 8); // "renderP…"
+ * ```
+ */
+export function cutRight(text: string, width: number): string {
+  if (width <= 0) return "";
+  if (text.length <= width) return text;
+  return width === 1 ? "…" : text.slice(0, width - 1) + "…";
+}
+
+/**
+ * `text` right-aligned in `width` columns (cut from the left when longer).
+ *
+ * @example
+ * ```ts
+ * right("51", 5); // "   51"
+ * ```
+ */
+export function right(text: string, width: number): string {
+  return cutLeft(text, width).padStart(width);
+}
+
+/**
+ * `text` left-aligned in `width` columns (cut at the right when longer).
+ *
+ * @example
+ * ```ts
+ * left("size", 6); // "size  "
+ * ```
+ */
+export function left(text: string, width: number): string {
+  return cutRight(text, width).padEnd(width);
+}

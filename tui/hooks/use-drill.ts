@@ -1,0 +1,48 @@
+/**
+ * The lines of a drill-in view, computed off the key path: Enter shows the
+ * view at once, the tracebacks follow.
+ *
+ * @module
+ */
+import { useEffect, useMemo, useState } from "react";
+import type { Statistic } from "../../src/model/statistic.ts";
+import { messageOf } from "../../src/session/errors.ts";
+import { type DrillLine, drillLines, type DrillRequest, tracebacksOf } from "../state/drill.ts";
+
+/** Lines of source shown either side of each frame's line. */
+const RADIUS = 2;
+/** Tracebacks shown before the rest are summed up. */
+const LIMIT = 50;
+
+/**
+ * The drill-in lines of `request` (null while they are being computed).
+ *
+ * @example
+ * ```tsx
+ * const lines = useDrill(view.request, view.newestFirst);
+ * ```
+ */
+export function useDrill(request: DrillRequest | null, newestFirst: boolean): readonly DrillLine[] | null {
+  const [stats, setStats] = useState<{ request: DrillRequest; stats: Statistic[] | string } | null>(null);
+  useEffect(() => {
+    if (!request) return;
+    const timer = setTimeout(() => {
+      try {
+        setStats({ request, stats: tracebacksOf(request) });
+      } catch (error) {
+        setStats({ request, stats: messageOf(error) });
+      }
+    }, 0);
+    return () => clearTimeout(timer);
+  }, [request]);
+  return useMemo(() => {
+    if (!request || stats?.request !== request) return null;
+    if (typeof stats.stats === "string") return [{ text: `cannot show the tracebacks: ${stats.stats}`, tone: "note" }];
+    return drillLines(stats.stats, {
+      newestFirst,
+      radius: RADIUS,
+      limit: LIMIT,
+      tracebackLimit: request.snapshot.tracebackLimit,
+    });
+  }, [request, stats, newestFirst]);
+}

@@ -1,0 +1,27 @@
+/**
+ * React state from the TUI's plain stores (the controller, the live feed).
+ *
+ * @module
+ */
+import { useSyncExternalStore } from "react";
+
+/** Anything with a state that changes and tells listeners. */
+export interface Store<T> {
+  readonly state: T;
+  subscribe(listener: () => void): () => void;
+}
+
+/**
+ * The state of `store`, re-rendering the component when it changes.
+ *
+ * @example
+ * ```tsx
+ * const { log, busy } = useStore(controller);
+ * ```
+ */
+export function useStore<T>(store: Store<T>): T {
+  return useSyncExternalStore(
+    (listener) => store.subscribe(listener),
+    () => store.state,
+  );
+}

@@ -1,0 +1,26 @@
+/**
+ * The size the screen is drawn at: the terminal's, following resizes, or a
+ * fixed one (component tests, where there is no terminal).
+ *
+ * @module
+ */
+import { useWindowSize } from "ink";
+
+/** Columns and rows. */
+export interface Size {
+  readonly columns: number;
+  readonly rows: number;
+}
+
+/**
+ * `fixed` when given, else the terminal's size, re-rendering on resize.
+ *
+ * @example
+ * ```tsx
+ * const { columns, rows } = useTerminalSize(props.size);
+ * ```
+ */
+export function useTerminalSize(fixed?: Size): Size {
+  const window = useWindowSize();
+  return fixed ?? window;
+}

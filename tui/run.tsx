@@ -1,0 +1,168 @@
+/**
+ * Running the TUI on a terminal: the Ink app on the alternate screen, and
+ * the terminal given back intact however it ends (q, Ctrl-C, a signal, an
+ * uncaught error).
+ *
+ * @module
+ */
+import { render } from "ink";
+import process from "node:process";
+import type { Readable, Writable } from "node:stream";
+import type { RuntimeName } from "../src/runtime/adapter.ts";
+import { messageOf } from "../src/session/errors.ts";
+import { DEMO_SCRIPT, openSession } from "../src/session/open.ts";
+import type { Session } from "../src/session/session.ts";
+import { quote } from "../src/session/tokenize.ts";
+import { App } from "./app.tsx";
+import { Controller } from "./session/controller.ts";
+import { LiveFeed } from "./session/feed.ts";
+
+/** How to run the TUI. */
+export interface TuiOptions {
+  /**
+   * The session to show, as it is (its target, snapshots and filters);
+   * default: a new session that runs `script` as a traced child process.
+   */
+  readonly session?: Session;
+  /** The program to run and trace (default, without `session`: the built-in demo). */
+  readonly script?: string;
+  readonly args?: readonly string[];
+  /** Runtime of the program (default: this one). */
+  readonly runtime?: RuntimeName;
+  /** Frames kept per traceback (default 5, so drill-in tells a story). */
+  readonly nframe?: number;
+  /** JS heap sampling interval in bytes (default {@link PROGRAM_INTERVAL}). */
+  readonly interval?: number;
+  /** Aimed time between two live refreshes, in ms (default 400). */
+  readonly refreshMs?: number;
+  readonly stdin?: Readable & { isTTY?: boolean };
+  readonly stdout?: Writable & { isTTY?: boolean };
+  readonly stderr?: Writable;
+}
+
+/** Frames kept per traceback unless told otherwise. */
+export const DEFAULT_NFRAME = 5;
+
+/**
+ * Sampling interval of the JS heap of a program the TUI starts (as the REPL
+ * does): fine enough that a small service's allocations show within
+ * seconds, cheap enough to leave it running at near full speed.
+ */
+export const PROGRAM_INTERVAL = 64 * 1024;
+
+const SHOW_CURSOR = "\x1b[?25h";
+
+/**
+ * How the TUI renders: the alternate screen (the shell's screen comes back
+ * on exit), only changed lines rewritten (no flicker), keys taken by the
+ * app (Ctrl-C quits cleanly), up to 60 frames a second.
+ *
+ * @example
+ * ```ts
+ * render(<App {...props} />, { ...INK_OPTIONS, stdout, stdin });
+ * ```
+ */
+export const INK_OPTIONS = {
+  alternateScreen: true,
+  exitOnCtrlC: false,
+  patchConsole: true,
+  maxFps: 60,
+  incrementalRendering: true,
+} as const;
+
+/** Exit statuses as shells report a process ended by each signal (128 + its number). */
+const SIGNALS = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 } as const;
+
+/**
+ * Runs the TUI until the user quits; resolves to the exit status: 0 after
+ * `q` or Ctrl-C, 128 + N after signal N, 1 after a failure (its message is
+ * printed once the terminal is restored), 2 when not on a terminal.
+ *
+ * @example
+ * ```ts
+ * process.exitCode = await runTui({ script: "app.ts", args: ["--port", "8080"] });
+ * ```
+ */
+export async function runTui(options: TuiOptions = {}): Promise<number> {
+  const stdin = options.stdin ?? process.stdin;
+  const stdout = options.stdout ?? process.stdout;
+  const stderr = options.stderr ?? process.stderr;
+  if (!stdin.isTTY || !stdout.isTTY) {
+    stderr.write("tracemalloc tui: needs a terminal for input and output (use repl or run in scripts and pipes)\n");
+    return 2;
+  }
+  const owned = !options.session;
+  const session = options.session ?? openSession();
+  const nframe = options.nframe ?? DEFAULT_NFRAME;
+  const program = options.session && options.script === undefined ? null : options.script ?? DEMO_SCRIPT;
+  const interval = options.interval ?? PROGRAM_INTERVAL;
+  const startLine = `start ${nframe} --interval ${interval}`;
+  const startup: string[] = [];
+  if (program !== null) {
+    // Traced from the program's first line, as `start` then `run` in the REPL.
+    session.settings = { nframe, options: { samplingInterval: interval } };
+    const runtime = options.runtime ? `--runtime ${options.runtime} ` : "";
+    startup.push(`run ${runtime}${[program, ...(options.args ?? [])].map(quote).join(" ")}`);
+  }
+  const controller = new Controller(session);
+  const feed = new LiveFeed(session, { interval: options.refreshMs });
+
+  let settle: (code: number) => void = () => {};
+  const ended = new Promise<number>((resolve) => settle = resolve);
+  let failure: unknown = null;
+  const fail = (error: unknown) => {
+    failure ??= error;
+    settle(1);
+  };
+  const ink = render(
+    <App controller={controller} feed={feed} startLine={startLine} startup={startup} onQuit={() => settle(0)} />,
+    {
+      stdin: stdin as NodeJS.ReadStream,
+      stdout: stdout as NodeJS.WriteStream,
+      stderr: stderr as NodeJS.WriteStream,
+      ...INK_OPTIONS,
+    },
+  );
+  ink.waitUntilExit().then(() => settle(0), fail);
+
+  const removers: (() => void)[] = [];
+  for (const [name, code] of Object.entries(SIGNALS)) {
+    const listener = () => settle(code);
+    try {
+      process.on(name as NodeJS.Signals, listener);
+      removers.push(() => process.off(name as NodeJS.Signals, listener));
+    } catch {
+      // A signal this platform does not have cannot arrive either.
+    }
+  }
+  process.on("uncaughtException", fail);
+  process.on("unhandledRejection", fail);
+  removers.push(() => {
+    process.off("uncaughtException", fail);
+    process.off("unhandledRejection", fail);
+  });
+
+  let code: number;
+  try {
+    code = await ended;
+  } finally {
+    feed.close();
+    controller.dispose();
+    try {
+      // Leaves the alternate screen, shows the cursor and gives the terminal its normal mode back.
+      ink.unmount();
+      await ink.waitUntilExit().catch(() => {});
+      ink.cleanup();
+    } finally {
+      stdout.write(SHOW_CURSOR);
+      for (const remove of removers) remove();
+    }
+    if (owned) await session.close().catch(() => {});
+  }
+  if (failure !== null) {
+    stderr.write(
+      `tracemalloc tui: ${failure instanceof Error ? failure.stack ?? failure.message : messageOf(failure)}\n`,
+    );
+  }
+  return code;
+}

@@ -1,0 +1,188 @@
+/**
+ * The TUI's link to a session: runs command lines one after another
+ * without the caller waiting, and keeps a log of what happened (command
+ * results, errors, the target's output, its exit) for the screen.
+ *
+ * @module
+ */
+import { describeExit } from "../../src/session/child.ts";
+import type { CommandResult } from "../../src/session/command.ts";
+import { CommandError, messageOf } from "../../src/session/errors.ts";
+import type { Session, SessionEvent } from "../../src/session/session.ts";
+import type { TargetExit } from "../../src/session/target.ts";
+
+/** How a log line is shown. */
+export type LogTone = "stdout" | "stderr" | "command" | "result" | "error" | "event";
+
+/** One line of the log. */
+export interface LogLine {
+  /** Increasing, unique: a key for React. */
+  readonly id: number;
+  readonly text: string;
+  readonly tone: LogTone;
+}
+
+/** What a finished command line reports. */
+export interface Notice {
+  readonly line: string;
+  readonly text: string;
+  readonly tone: "info" | "error";
+}
+
+/** The controller's state, for the screen. */
+export interface ControllerState {
+  readonly log: readonly LogLine[];
+  /** What is being done now (a command line or a long activity), or null. */
+  readonly busy: string | null;
+  /** Grows after every command: snapshots and filters may have changed. */
+  readonly version: number;
+  /** Set when the target has exited. */
+  readonly exit: TargetExit | null;
+}
+
+/** Lines kept in the log. */
+export const LOG_LIMIT = 2000;
+
+/**
+ * Runs commands for the TUI and collects what the session reports.
+ *
+ * @example
+ * ```ts
+ * const controller = new Controller(session);
+ * controller.onNotice((notice) => console.log(notice.text));
+ * controller.run("snapshot"); // not awaited: the screen shows progress and the result
+ * ```
+ */
+export class Controller {
+  readonly session: Session;
+  #state: ControllerState = { log: [], busy: null, version: 0, exit: null };
+  #queue: Promise<void> = Promise.resolve();
+  #nextId = 0;
+  #partial: Record<"stdout" | "stderr", string> = { stdout: "", stderr: "" };
+  readonly #listeners = new Set<() => void>();
+  readonly #notices = new Set<(notice: Notice) => void>();
+  readonly #quits = new Set<() => void>();
+  readonly #off: () => void;
+
+  constructor(session: Session) {
+    this.session = session;
+    this.#off = session.on((event) => this.#onEvent(event));
+  }
+
+  /** The current state (a new object after each change). */
+  get state(): ControllerState {
+    return this.#state;
+  }
+
+  /** Calls `listener` after each change of state; returns a function that stops it. */
+  subscribe(listener: () => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** Calls `listener` with the outcome of every command line; returns a function that stops it. */
+  onNotice(listener: (notice: Notice) => void): () => void {
+    this.#notices.add(listener);
+    return () => this.#notices.delete(listener);
+  }
+
+  /** Calls `listener` when a command (`quit`) asks the front end to end. */
+  onQuit(listener: () => void): () => void {
+    this.#quits.add(listener);
+    return () => this.#quits.delete(listener);
+  }
+
+  /**
+   * Queues a line of the command language; resolves when it has run (it
+   * never rejects: failures are logged and noticed). With `echo`, the line
+   * itself is logged first, as typed after `:`.
+   */
+  run(line: string, echo = false): Promise<void> {
+    const job = this.#queue.then(() => this.#execute(line, echo));
+    this.#queue = job;
+    return job;
+  }
+
+  /** Adds a line to the log. */
+  log(tone: LogTone, text: string): void {
+    const lines = text.split("\n").map((t) => ({ id: this.#nextId++, text: t, tone }));
+    const log = [...this.#state.log, ...lines];
+    this.#set({ log: log.length > LOG_LIMIT ? log.slice(log.length - LOG_LIMIT) : log });
+  }
+
+  /**
+   * Forgets snapshot `label` (the command language has no command for it);
+   * a notice says so.
+   */
+  deleteSnapshot(label: string): void {
+    const deleted = this.session.snapshots.delete(label);
+    const notice: Notice = deleted
+      ? { line: "", text: `snapshot ${label} deleted`, tone: "info" }
+      : { line: "", text: `no snapshot labelled ${label}`, tone: "error" };
+    this.log(deleted ? "event" : "error", notice.text);
+    this.#set({ version: this.#state.version + 1 });
+    for (const listener of this.#notices) listener(notice);
+  }
+
+  /** Stops listening to the session (the session itself is closed by its owner). */
+  dispose(): void {
+    this.#off();
+  }
+
+  async #execute(line: string, echo: boolean): Promise<void> {
+    if (echo) this.log("command", `: ${line}`);
+    this.#set({ busy: line });
+    let notice: Notice;
+    try {
+      const outcome = await this.session.execute(line);
+      const result: CommandResult = outcome?.result ?? { lines: [], data: null };
+      if (echo || result.lines.length > 1) {
+        for (const text of result.lines) this.log("result", text);
+      }
+      const first = result.lines.find((l) => l.trim()) ?? `${line}: done`;
+      const text = echo && result.lines.length > 1
+        ? `${line}: ${result.lines.length} lines in the output pane (L shows the whole log)`
+        : first;
+      notice = { line, text, tone: "info" };
+      if (result.quit) { for (const listener of this.#quits) listener(); }
+    } catch (error) {
+      const text = error instanceof CommandError ? error.message : `${line}: ${messageOf(error)}`;
+      this.log("error", text);
+      notice = { line, text, tone: "error" };
+    } finally {
+      this.#set({ busy: null, version: this.#state.version + 1 });
+    }
+    for (const listener of this.#notices) listener(notice);
+  }
+
+  #onEvent(event: SessionEvent): void {
+    if (event.type === "output") {
+      const text = this.#partial[event.stream] + event.text;
+      const lines = text.split(/\r?\n/);
+      this.#partial[event.stream] = lines.pop() ?? "";
+      if (lines.length) this.log(event.stream, lines.join("\n"));
+    } else if (event.type === "exit") {
+      for (const stream of ["stdout", "stderr"] as const) {
+        if (this.#partial[stream]) this.log(stream, this.#partial[stream]);
+        this.#partial[stream] = "";
+      }
+      const text = `program ${event.command} (pid ${event.pid}) ${describeExit(event.exit)}`;
+      this.log("event", text);
+      this.#set({ exit: event.exit });
+      for (const listener of this.#notices) {
+        listener({ line: "", text: `${text}; its snapshots stay usable`, tone: "error" });
+      }
+    } else {
+      const busy = this.#state.busy;
+      this.#set({ busy: event.text });
+      event.done.finally(() => {
+        if (this.#state.busy === event.text) this.#set({ busy });
+      }).catch(() => {});
+    }
+  }
+
+  #set(change: Partial<ControllerState>): void {
+    this.#state = { ...this.#state, ...change };
+    for (const listener of this.#listeners) listener();
+  }
+}

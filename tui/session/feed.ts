@@ -1,0 +1,195 @@
+/**
+ * The live feed: asks the session's target for its status and a snapshot
+ * over and over, on its own schedule, so the screen refreshes without a key
+ * handler ever waiting for the target.
+ *
+ * @module
+ */
+import type { Snapshot } from "../../src/model/snapshot.ts";
+import { messageOf } from "../../src/session/errors.ts";
+import type { Session } from "../../src/session/session.ts";
+import type { Target, TargetStatus } from "../../src/session/target.ts";
+import { appendSample } from "../state/sparkline.ts";
+
+/** Two consecutive live snapshots: growth is the change from `previous`. */
+export interface LiveSample {
+  readonly current: Snapshot;
+  readonly previous: Snapshot | null;
+  /** When `current` arrived (ms since the epoch). */
+  readonly at: number;
+}
+
+/** What the feed knows. */
+export interface FeedState {
+  readonly status: TargetStatus | null;
+  /** Current traced memory at each refresh, oldest first. */
+  readonly samples: readonly number[];
+  /** Null until tracing runs and a snapshot arrives; null again when tracing stops. */
+  readonly live: LiveSample | null;
+  /** The last refresh's failure, or null. */
+  readonly error: string | null;
+  /** When the target on screen was first seen (ms since the epoch). */
+  readonly since: number;
+  /** How long the last refresh took, in ms. */
+  readonly took: number;
+}
+
+/** How a {@link LiveFeed} runs. */
+export interface FeedOptions {
+  /** Aimed time between two refreshes, in ms (default 400: 2.5 per second). */
+  readonly interval?: number;
+  /** The clock (tests pass their own). */
+  readonly now?: () => number;
+}
+
+/**
+ * Refreshes status and traces of a session's target on a timer. A refresh
+ * that takes long (with the table made from it, see {@link reportCost})
+ * pushes the next one back by as much, so a big target keeps the app busy
+ * at most half the time.
+ *
+ * @example
+ * ```ts
+ * const feed = new LiveFeed(session);
+ * feed.subscribe(() => draw(feed.state));
+ * feed.start();
+ * // ...
+ * feed.close();
+ * ```
+ */
+export class LiveFeed {
+  readonly #session: Session;
+  readonly #interval: number;
+  readonly #now: () => number;
+  readonly #listeners = new Set<() => void>();
+  #state: FeedState;
+  #timer: ReturnType<typeof setTimeout> | null = null;
+  #running = false;
+  #paused = false;
+  #closed = false;
+  #again = false;
+  #target: Target | null = null;
+  #cost = 0;
+
+  constructor(session: Session, options: FeedOptions = {}) {
+    this.#session = session;
+    this.#interval = options.interval ?? 400;
+    this.#now = options.now ?? Date.now;
+    this.#state = { status: null, samples: [], live: null, error: null, since: this.#now(), took: 0 };
+  }
+
+  /** The current state (a new object after each change). */
+  get state(): FeedState {
+    return this.#state;
+  }
+
+  /** Calls `listener` after each change; returns a function that stops it. */
+  subscribe(listener: () => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** Starts refreshing (the first refresh at once). */
+  start(): void {
+    if (this.#closed || this.#timer !== null || this.#running) return;
+    this.#schedule(0);
+  }
+
+  /** Stops or resumes refreshing; resuming refreshes at once. */
+  setPaused(paused: boolean): void {
+    if (this.#paused === paused) return;
+    this.#paused = paused;
+    if (!paused) this.refresh();
+  }
+
+  /** Refreshes as soon as possible (after a command changed the target's state). */
+  refresh(): void {
+    if (this.#closed) return;
+    if (this.#running) {
+      this.#again = true;
+      return;
+    }
+    if (this.#timer !== null) {
+      clearTimeout(this.#timer);
+      this.#timer = null;
+    }
+    this.#schedule(0);
+  }
+
+  /**
+   * Tells the feed how long the screen took to make a table of the last
+   * refresh (ms): the next refresh waits at least twice the whole cost, so
+   * a big target leaves the app free for keys most of the time.
+   */
+  reportCost(ms: number): void {
+    this.#cost = ms;
+  }
+
+  /** Stops for good. */
+  close(): void {
+    this.#closed = true;
+    if (this.#timer !== null) clearTimeout(this.#timer);
+    this.#timer = null;
+  }
+
+  #schedule(delay: number): void {
+    if (this.#closed || this.#paused) return;
+    this.#timer = setTimeout(() => {
+      this.#timer = null;
+      void this.#tick();
+    }, delay);
+  }
+
+  async #tick(): Promise<void> {
+    if (this.#closed || this.#paused) return;
+    this.#running = true;
+    const started = this.#now();
+    const target = this.#session.target;
+    if (target !== this.#target) {
+      // Another program: its traces and memory have nothing to do with the last one's.
+      this.#target = target;
+      this.#set({ live: null, samples: [], since: started });
+    }
+    let change: Partial<FeedState>;
+    try {
+      let status = await target.status();
+      let live = this.#state.live;
+      const before = this.#state.status;
+      if (status.exit) {
+        // An ended program traces nothing: its last table and memory are what there is to see.
+        if (before?.exit) status = before;
+        else if (before) {
+          status = { ...status, tracing: before.tracing, tracebackLimit: before.tracebackLimit, memory: before.memory };
+        }
+        change = { status, error: null };
+      } else {
+        if (!status.tracing) live = null;
+        else {
+          const current = await target.takeSnapshot();
+          live = { current, previous: live?.current ?? null, at: this.#now() };
+        }
+        change = { status, live, samples: appendSample(this.#state.samples, status.memory.current), error: null };
+      }
+    } catch (error) {
+      change = { error: messageOf(error) };
+    } finally {
+      this.#running = false;
+    }
+    const took = this.#now() - started;
+    if (this.#closed) return;
+    // A refresh that raced a `run` describes the program that was replaced; one that raced a pause is not wanted.
+    if (target === this.#session.target && !this.#paused) this.#set({ ...change, took });
+    const exited = this.#state.status?.exit !== undefined && this.#state.status?.exit !== null;
+    if (this.#again) {
+      this.#again = false;
+      this.#schedule(0);
+    } else if (!exited) {
+      this.#schedule(Math.max(this.#interval - took, 2 * (took + this.#cost) - took, 20));
+    }
+  }
+
+  #set(change: Partial<FeedState>): void {
+    this.#state = { ...this.#state, ...change };
+    for (const listener of this.#listeners) listener();
+  }
+}

@@ -1,0 +1,128 @@
+/**
+ * From snapshots to a table: filters applied, traces grouped, changes
+ * matched, one sort order prepared. Done in steps that give the event loop
+ * back between them, so keys pressed meanwhile are handled at once; a
+ * snapshot's statistics are grouped once per filter set and grouping (a
+ * live refresh reuses those of the previous refresh).
+ *
+ * @module
+ */
+import type { DomainFilter, Filter } from "../../src/model/filter.ts";
+import type { Snapshot } from "../../src/model/snapshot.ts";
+import { breathe, joinTables, type Pace } from "./join.ts";
+import { type Grouping, type SortKey, TableData, type TableKind } from "./table.ts";
+
+export { breathe } from "./join.ts";
+
+/** What a table is made from. */
+export type TableSource =
+  | { readonly kind: "live"; readonly current: Snapshot; readonly previous: Snapshot | null }
+  | { readonly kind: "snapshot"; readonly snapshot: Snapshot }
+  | { readonly kind: "compare"; readonly now: Snapshot; readonly before: Snapshot };
+
+/** A table and the filtered snapshots its rows come from (for drill-in). */
+export interface Derived {
+  /** What it was made from. */
+  readonly source: TableSource;
+  readonly data: TableData;
+  /** The (new) snapshot with the filters applied. */
+  readonly snapshot: Snapshot;
+  /** The old snapshot with the filters applied (compare tables). */
+  readonly old: Snapshot | null;
+}
+
+/** Filtered copies, kept while their snapshot lives and the filters stay the same. */
+const filteredCache = new WeakMap<Snapshot, { key: string; snapshot: Snapshot }>();
+
+/** Statistics tables of a snapshot, by filters, grouping and kind. */
+const tableCache = new WeakMap<Snapshot, Map<string, TableData>>();
+
+/**
+ * `snapshot` with `filters` applied; `key` names the filters (their text),
+ * so a snapshot is filtered once per set of filters.
+ *
+ * @example
+ * ```ts
+ * const mine = filtered(snapshot, session.filters, session.filters.map(String).join("\n"));
+ * ```
+ */
+export function filtered(
+  snapshot: Snapshot,
+  filters: readonly (Filter | DomainFilter)[],
+  key: string,
+): Snapshot {
+  if (!filters.length) return snapshot;
+  const hit = filteredCache.get(snapshot);
+  if (hit?.key === key) return hit.snapshot;
+  const result = snapshot.filterTraces(filters);
+  filteredCache.set(snapshot, { key, snapshot: result });
+  return result;
+}
+
+/** The statistics of `raw` (filtered) as a table, grouped once and then kept. */
+async function statisticsOf(
+  raw: Snapshot,
+  filters: readonly (Filter | DomainFilter)[],
+  filtersKey: string,
+  grouping: Grouping,
+  kind: TableKind,
+  pace: Pace,
+): Promise<{ table: TableData; snapshot: Snapshot } | null> {
+  const snapshot = filtered(raw, filters, filtersKey);
+  const key = `${kind}\0${grouping.keyType}\0${grouping.cumulative}\0${filtersKey}`;
+  let tables = tableCache.get(raw);
+  const hit = tables?.get(key);
+  if (hit) return { table: hit, snapshot };
+  await breathe();
+  if (pace.cancelled()) return null;
+  const table = TableData.fromStatistics(kind, grouping, snapshot.statistics(grouping.keyType, grouping.cumulative));
+  if (!tables) tableCache.set(raw, tables = new Map());
+  tables.set(key, table);
+  return { table, snapshot };
+}
+
+/**
+ * The table of `source`, grouped as `grouping` says, with the order of
+ * `sort` ready. Resolves to null when `cancelled()` turns true on the way.
+ *
+ * @example
+ * ```ts
+ * const derived = await derive({ kind: "snapshot", snapshot }, [], "", { keyType: "lineno", cumulative: false }, "size");
+ * derived?.data.length;
+ * ```
+ */
+export async function derive(
+  source: TableSource,
+  filters: readonly (Filter | DomainFilter)[],
+  filtersKey: string,
+  grouping: Grouping,
+  sort: SortKey,
+  cancelled: () => boolean = () => false,
+): Promise<Derived | null> {
+  const pace: Pace = { cancelled };
+  // Let the frame that acknowledges the key reach the screen (Ink draws at most 60 frames a second) first.
+  await breathe(20);
+  if (cancelled()) return null;
+  const finish = async (derived: Derived): Promise<Derived | null> => {
+    await breathe();
+    if (cancelled()) return null;
+    derived.data.prepare(sort);
+    return derived;
+  };
+  if (source.kind === "snapshot") {
+    const made = await statisticsOf(source.snapshot, filters, filtersKey, grouping, "snapshot", pace);
+    return made && finish({ source, data: made.table, snapshot: made.snapshot, old: null });
+  }
+  if (source.kind === "live") {
+    const now = await statisticsOf(source.current, filters, filtersKey, grouping, "live", pace);
+    if (!now) return null;
+    if (!source.previous) return finish({ source, data: now.table, snapshot: now.snapshot, old: null });
+    const before = await statisticsOf(source.previous, filters, filtersKey, grouping, "live", pace);
+    const data = before && await joinTables("live", now.table, before.table, false, pace);
+    return data && finish({ source, data, snapshot: now.snapshot, old: null });
+  }
+  const now = await statisticsOf(source.now, filters, filtersKey, grouping, "snapshot", pace);
+  const before = now && await statisticsOf(source.before, filters, filtersKey, grouping, "snapshot", pace);
+  const data = before && await joinTables("compare", now.table, before.table, true, pace);
+  return data && finish({ source, data, snapshot: now!.snapshot, old: before!.snapshot });
+}
