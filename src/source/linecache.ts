@@ -37,7 +37,10 @@ const embedded = new Map<string, readonly string[]>();
 export function getline(filename: string, lineno: number): string {
   try {
     if (!Number.isInteger(lineno) || lineno < 1) return "";
-    const position = originalPosition(filename, lineno);
+    // Only maps a file names itself: a map an engine registered describes code
+    // the runtime generated in memory, and the engine already mapped its frames,
+    // so following it here would map their lines a second time.
+    const position = originalPosition(filename, lineno, undefined, { registered: false });
     if (position) {
       const line = lineAt(getlines(position.file), position.line) ||
         lineAt(embeddedLines(position.file), position.line);

@@ -59,6 +59,7 @@ const registered = new Map<string, Registered>();
  * @param file path or `file://` URL of the generated file
  * @param line 1-based generated line
  * @param column 1-based generated column
+ * @param options `registered: false` ignores maps given to {@link registerSourceMap}
  * @example
  * ```ts
  * const pos = originalPosition("dist/app.js", 12, 5);
@@ -69,10 +70,11 @@ export function originalPosition(
   file: string,
   line: number,
   column?: number,
+  { registered = true }: { registered?: boolean } = {},
 ): OriginalPosition | null {
   try {
     if (!Number.isInteger(line) || line < 1) return null;
-    const loaded = mapOf(file);
+    const loaded = mapOf(file, registered);
     if (!loaded) return null;
     let segment: Readonly<SourceMapSegment> | null = null;
     if (column !== undefined && Number.isInteger(column) && column >= 1) {
@@ -177,10 +179,10 @@ export function clearSourceMaps(): void {
   discovered.clear();
 }
 
-function mapOf(file: string): Loaded | null {
+function mapOf(file: string, useRegistered: boolean): Loaded | null {
   if (isPseudoFile(file)) return null;
   const key = cacheKey(file);
-  const reg = registered.get(key);
+  const reg = useRegistered ? registered.get(key) : undefined;
   if (reg) {
     if (reg.loaded === undefined) reg.loaded = loadRegistered(reg);
     return reg.loaded;
