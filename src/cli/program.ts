@@ -192,7 +192,7 @@ export async function main(
     )
     .argument("[args...]", "its arguments")
     .option("--nframe <n>", "frames kept per traceback", positive, 5)
-    .option("--interval <bytes>", "JS heap sampling interval in bytes", positive)
+    .option("--interval <bytes>", "JS heap sampling interval in bytes (default: 65536)", positive)
     .addOption(
       new Option(
         "--runtime <name>",

@@ -57,6 +57,7 @@ async function started(target = new FakeTarget({ traces: APP_TRACES }), drawn = 
       resolve();
     };
     stdout.on("text", check);
+    check();
   });
   return { stdin, stdout, stderr, code, session, target };
 }
@@ -86,7 +87,9 @@ test("q leaves the alternate screen, shows the cursor and ends with status 0", a
 
 test("a failure of the app restores the terminal and is printed after it, with status 1", async () => {
   // A target whose status has no command makes the header fail to draw.
-  const broken = new FakeTarget({ traces: APP_TRACES, command: undefined as unknown as string });
+  const broken = new FakeTarget({ traces: APP_TRACES });
+  const status = broken.status.bind(broken);
+  broken.status = async () => ({ ...await status(), command: undefined as unknown as string });
   const { stdout, stderr, code } = await started(broken, ENTER_ALTERNATE);
   assert.equal(await code, 1);
   assert.ok(stdout.text.lastIndexOf(LEAVE_ALTERNATE) > stdout.text.lastIndexOf(ENTER_ALTERNATE));

@@ -1,0 +1,109 @@
+/**
+ * The words of the title bar (which view, how grouped and sorted, how big)
+ * and of an empty table (why there is nothing to show).
+ *
+ * @module
+ */
+import { bytes, count } from "../format.ts";
+import type { Grouping, SortKey, TableData } from "../state/table.ts";
+import { isTable, type TableView, type View } from "../state/ui.ts";
+import type { Part } from "./line.tsx";
+
+/** What the title bar needs to know besides the view. */
+export interface TitleFacts {
+  readonly data: TableData | null;
+  /** The grouping asked for (the table may still have the previous one). */
+  readonly grouping: Grouping;
+  readonly paused: boolean;
+  /** A new grouping or filter set is being applied. */
+  readonly regrouping: boolean;
+  readonly snapshots: number;
+  readonly filters: number;
+  readonly log: number;
+  readonly error: string | null;
+}
+
+const SORT_NAMES: Record<SortKey, string> = {
+  size: "size",
+  count: "count",
+  average: "average",
+  growth: "growth (as compareTo)",
+};
+
+/**
+ * The title bar of `view`.
+ *
+ * @example
+ * ```ts
+ * titleOf(view, facts).map((p) => p.text).join(""); // " LIVE · by lineno · sorted by size · 5 rows · ..."
+ * ```
+ */
+export function titleOf(view: View, facts: TitleFacts): Part[] {
+  const { data } = facts;
+  if (isTable(view)) {
+    const name = view.kind === "live"
+      ? facts.paused ? " LIVE (PAUSED: space resumes)" : " LIVE"
+      : view.kind === "snapshot"
+      ? ` SNAPSHOT ${view.label}`
+      : ` COMPARE ${view.newLabel} (new) with ${view.oldLabel} (base)`;
+    const { keyType, cumulative } = facts.grouping;
+    const parts: Part[] = [
+      { text: name, bold: true },
+      { text: ` · by ${keyType}${cumulative ? ", cumulative" : ""} · sorted by ${SORT_NAMES[view.sort]}` },
+    ];
+    if (facts.regrouping) parts.push({ text: " · updating…", color: "yellow" });
+    if (data) {
+      const totals = data.totals;
+      const rows = `${data.length} row${data.length === 1 ? "" : "s"}`;
+      parts.push({ text: ` · ${rows} · ${bytes(totals.size)} in ${count(totals.count)} blocks` });
+      if (data.kind === "compare") parts.push({ text: ` (${bytes(totals.sizeDiff, true)})` });
+    }
+    if (facts.error) parts.push({ text: ` · failed: ${facts.error}`, color: "red" });
+    return parts;
+  }
+  switch (view.kind) {
+    case "snapshots":
+      return [{ text: ` SNAPSHOTS · ${facts.snapshots} held`, bold: true }];
+    case "filters":
+      return [{ text: ` FILTERS · ${facts.filters} active`, bold: true }];
+    case "traceback":
+      return [
+        { text: ` TRACEBACKS of ${view.request.title}`, bold: true },
+        { text: ` · ${view.newestFirst ? "newest frame first" : "oldest frame first"} (r flips)` },
+      ];
+    case "help":
+      return [{ text: " HELP", bold: true }];
+    case "log":
+      return [{ text: ` LOG · ${facts.log} lines`, bold: true }];
+  }
+}
+
+/** What the screen knows about why a table may be empty. */
+export interface EmptyFacts {
+  readonly exited: boolean;
+  /** Null until the target's first status. */
+  readonly tracing: boolean | null;
+  readonly pending: boolean;
+  readonly labels: readonly string[];
+}
+
+/**
+ * Why the table of `view` has no row.
+ *
+ * @example
+ * ```ts
+ * emptyText(liveView, { exited: false, tracing: false, pending: false, labels: [] }); // "not tracing: press t to start"
+ * ```
+ */
+export function emptyText(view: TableView, facts: EmptyFacts): string {
+  if (facts.pending) return "computing statistics…";
+  if (view.kind === "live") {
+    if (facts.exited) return "the program ended before any traces were taken (snapshots taken before stay usable)";
+    if (facts.tracing === null) return "waiting for the program…";
+    return facts.tracing ? "no traces yet (or none left after the filters)" : "not tracing: press t to start";
+  }
+  const missing = (view.kind === "snapshot" ? [view.label] : [view.newLabel, view.oldLabel])
+    .filter((l) => !facts.labels.includes(l));
+  if (missing.length) return `snapshot ${missing.join(" and ")} no longer exists (Esc goes back)`;
+  return "no traces (or none left after the filters)";
+}

@@ -1,0 +1,81 @@
+/**
+ * The body of the screen: the view on screen, whichever it is, drawn in
+ * the rows the layout gives it.
+ *
+ * @module
+ */
+import { Box } from "ink";
+import type { ReactElement } from "react";
+import type { SnapshotEntry } from "../../src/session/session.ts";
+import type { TableOnScreen } from "../hooks/use-tables.ts";
+import type { View } from "../state/ui.ts";
+import { FilterList } from "./filter-list.tsx";
+import { SnapshotList } from "./snapshot-list.tsx";
+import { StatsTable } from "./stats-table.tsx";
+import { type StyledLine, TextView } from "./text-view.tsx";
+
+/** Props of {@link ViewBody}. */
+export interface ViewBodyProps {
+  readonly view: View;
+  readonly table: TableOnScreen;
+  /** Shown when the table has no row. */
+  readonly empty: string;
+  readonly entries: readonly SnapshotEntry[];
+  readonly filters: readonly string[];
+  /** The lines of a text view (drill-in, help, log). */
+  readonly lines: readonly StyledLine[];
+  readonly height: number;
+  readonly width: number;
+}
+
+/**
+ * The view's body.
+ *
+ * @example
+ * ```tsx
+ * <ViewBody view={view} table={table} empty="" entries={[]} filters={[]} lines={[]} height={20} width={100} />
+ * ```
+ */
+export function ViewBody(props: ViewBodyProps): ReactElement {
+  const { view, table, entries, filters, lines, height, width } = props;
+  let body: ReactElement;
+  if (table.view) {
+    body = (
+      <StatsTable
+        data={table.data}
+        sort={table.view.sort}
+        position={table.position}
+        top={table.top}
+        height={height - 1}
+        width={width}
+        empty={props.empty}
+      />
+    );
+  } else if (view.kind === "snapshots") {
+    body = (
+      <SnapshotList
+        entries={entries}
+        position={Math.min(view.position, Math.max(0, entries.length - 1))}
+        newLabel={view.newLabel}
+        oldLabel={view.oldLabel}
+        height={height - 1}
+        width={width}
+      />
+    );
+  } else if (view.kind === "filters") {
+    body = (
+      <FilterList
+        filters={filters}
+        position={Math.min(view.position, Math.max(0, filters.length - 1))}
+        height={height - 1}
+        width={width}
+      />
+    );
+  } else {
+    const last = Math.max(0, lines.length - height);
+    // The log follows its end unless scrolled back.
+    const scroll = view.kind === "log" ? view.scroll ?? last : Math.min("scroll" in view ? view.scroll : 0, last);
+    body = <TextView lines={lines} scroll={scroll} height={height} width={width} />;
+  }
+  return <Box flexDirection="column" height={height}>{body}</Box>;
+}

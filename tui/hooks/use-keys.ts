@@ -1,0 +1,151 @@
+/**
+ * The keyboard: every key press goes through the keymap to intents, which
+ * change the TUI's state, start commands (never waited for) or quit.
+ *
+ * @module
+ */
+import { type Key, useInput } from "ink";
+import { type Dispatch, useRef } from "react";
+import { complete } from "../../src/session/complete.ts";
+import { locationOf } from "../components/stats-table.tsx";
+import type { Controller } from "../session/controller.ts";
+import { noteInput } from "../state/idle.ts";
+import { handleKey, type Intent, type KeyContext } from "../state/keys.ts";
+import { type Action, currentView, isTable, reduce, type UiState } from "../state/ui.ts";
+import { resolveCursor, type TableOnScreen } from "./use-tables.ts";
+
+/** What the keymap needs from the screen as last drawn. */
+export interface KeyInputs {
+  readonly ui: UiState;
+  readonly dispatch: Dispatch<Action>;
+  readonly controller: Controller;
+  readonly quit: () => void;
+  readonly table: TableOnScreen;
+  /** Snapshot labels, oldest first. */
+  readonly labels: readonly string[];
+  /** Entries or lines of the list or text view on screen. */
+  readonly length: number;
+  /** Rows in a page of the view on screen. */
+  readonly page: number;
+  readonly tracing: boolean;
+  /** The line `t` runs to start tracing. */
+  readonly startLine: string;
+}
+
+/** The default label of the next snapshot: the first free one of s1, s2, ... */
+function nextLabel(labels: readonly string[]): string {
+  let n = 1;
+  while (labels.includes(`s${n}`)) n++;
+  return `s${n}`;
+}
+
+/**
+ * Handles the keys. Several keys may arrive before React draws again, so
+ * the state each key sees is the one the previous key left, kept in a ref.
+ *
+ * @example
+ * ```tsx
+ * useKeys({ ui, dispatch, controller, quit, table, labels, length, page, tracing, startLine });
+ * ```
+ */
+export function useKeys(inputs: KeyInputs): void {
+  const latest = useRef(inputs);
+  latest.current = inputs;
+  const uiNow = useRef(inputs.ui);
+  uiNow.current = inputs.ui;
+
+  const contextFor = (state: UiState): KeyContext => {
+    const { table, page, length, labels, tracing, startLine } = latest.current;
+    const view = currentView(state);
+    const data = table.data;
+    return {
+      ui: state,
+      page,
+      table: isTable(view) && data && view.kind === table.view?.kind
+        ? { data, position: resolveCursor(view.cursor, data, view.sort) }
+        : null,
+      length,
+      labels,
+      tracing,
+      startLine,
+      defaultLabel: nextLabel(labels),
+    };
+  };
+
+  const act = (action: Action) => {
+    uiNow.current = reduce(uiNow.current, action);
+    latest.current.dispatch(action);
+  };
+
+  const openDrill = (at: number) => {
+    const { derived, view } = latest.current.table;
+    if (!derived || !view) return;
+    const data = derived.data;
+    const row = data.order(view.sort)[at];
+    const key = data.tracebacks[row];
+    // A row gone from the new snapshot has its traces in the old one.
+    const snapshot = data.size[row] === 0 && derived.old ? derived.old : derived.snapshot;
+    const where = locationOf(key, data.grouping.keyType).map((p) => p.text).join("");
+    const name = view.kind === "live"
+      ? "live"
+      : view.kind === "snapshot"
+      ? view.label
+      : `${view.newLabel} vs ${view.oldLabel}`;
+    act({
+      type: "push",
+      view: {
+        kind: "traceback",
+        request: { title: `${name} #${at + 1}: ${where}`, snapshot, key, grouping: data.grouping },
+        scroll: 0,
+        newestFirst: false,
+      },
+    });
+  };
+
+  const completeCommand = () => {
+    const prompt = uiNow.current.prompt;
+    if (!prompt) return;
+    const before = prompt.value.slice(0, prompt.caret);
+    const { candidates, word } = complete(latest.current.controller.session, before);
+    if (!candidates.length) return;
+    let common = candidates[0];
+    for (const c of candidates) while (!c.startsWith(common)) common = common.slice(0, -1);
+    const insert = common.slice(word.length) + (candidates.length === 1 && !common.endsWith("/") ? " " : "");
+    act({
+      type: "prompt-edit",
+      value: before + insert + prompt.value.slice(prompt.caret),
+      caret: prompt.caret + insert.length,
+      note: candidates.length > 1 ? candidates.join("  ") : undefined,
+    });
+  };
+
+  const perform = (intent: Intent) => {
+    const { controller, quit } = latest.current;
+    switch (intent.type) {
+      case "ui":
+        return act(intent.action);
+      case "run":
+        // Not awaited: the controller reports through notices and its state.
+        void controller.run(intent.line, intent.echo);
+        return;
+      case "quit":
+        return quit();
+      case "delete-snapshot":
+        return controller.deleteSnapshot(intent.label);
+      case "drill":
+        return openDrill(intent.position);
+      case "complete":
+        return completeCommand();
+    }
+  };
+
+  useInput((input: string, key: Key) => {
+    noteInput();
+    const special = key.return || key.escape || key.tab || key.backspace || key.delete || key.ctrl || key.meta;
+    // Text typed ahead arrives in one piece; outside a prompt every character is a key.
+    const keys = !uiNow.current.prompt && !special && input.length > 1 ? [...input] : [input];
+    for (const one of keys) {
+      for (const intent of handleKey(one, key, contextFor(uiNow.current))) perform(intent);
+    }
+  });
+}

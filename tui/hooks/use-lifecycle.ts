@@ -1,0 +1,61 @@
+/**
+ * What happens on its own: the startup commands, then the live feed;
+ * command results shown as messages (and a refresh, as they may have
+ * changed the target); messages fading; pausing; `quit` typed after `:`.
+ *
+ * @module
+ */
+import { type Dispatch, useEffect } from "react";
+import type { Controller } from "../session/controller.ts";
+import type { LiveFeed } from "../session/feed.ts";
+import type { Action, Message } from "../state/ui.ts";
+
+/** How long a message stays on the footer, in ms. */
+const MESSAGE_MS = 10_000;
+
+/** What {@link useLifecycle} drives. */
+export interface LifecycleInputs {
+  readonly controller: Controller;
+  readonly feed: LiveFeed;
+  readonly dispatch: Dispatch<Action>;
+  readonly startup: readonly string[];
+  readonly paused: boolean;
+  readonly message: Message | null;
+  readonly quit: () => void;
+}
+
+/**
+ * Runs the app's own processes.
+ *
+ * @example
+ * ```tsx
+ * useLifecycle({ controller, feed, dispatch, startup, paused: ui.paused, message: ui.message, quit });
+ * ```
+ */
+export function useLifecycle(inputs: LifecycleInputs): void {
+  const { controller, feed, dispatch, paused, message, quit } = inputs;
+  useEffect(() => {
+    let cancelled = false;
+    void (async () => {
+      for (const line of inputs.startup) await controller.run(line);
+      if (!cancelled) feed.start();
+    })();
+    return () => {
+      cancelled = true;
+    };
+    // Startup runs once, with the controller and feed the app was made with.
+  }, []);
+  useEffect(() =>
+    controller.onNotice((notice) => {
+      dispatch({ type: "message", message: { text: notice.text, tone: notice.tone } });
+      feed.refresh();
+    }), [controller, feed, dispatch]);
+  useEffect(() => controller.onQuit(quit), [controller, quit]);
+  useEffect(() => feed.setPaused(paused), [feed, paused]);
+  useEffect(() => {
+    // A message gives way to the view's keys after a while.
+    if (!message) return;
+    const timer = setTimeout(() => dispatch({ type: "expire", message }), MESSAGE_MS);
+    return () => clearTimeout(timer);
+  }, [message, dispatch]);
+}

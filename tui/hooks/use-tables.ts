@@ -1,0 +1,119 @@
+/**
+ * The table on screen: the live one (from the feed) or the topmost stored
+ * one (a snapshot, or two compared), each derived only while on screen,
+ * and where the cursor is in it.
+ *
+ * @module
+ */
+import { useMemo } from "react";
+import type { DomainFilter, Filter } from "../../src/model/filter.ts";
+import type { Session } from "../../src/session/session.ts";
+import type { LiveFeed, LiveSample } from "../session/feed.ts";
+import type { Derived, TableSource } from "../state/derive.ts";
+import type { SortKey, TableData } from "../state/table.ts";
+import { currentView, type Cursor, isTable, type TableView, type UiState, visibleTop } from "../state/ui.ts";
+import { type DerivedState, useDerived } from "./use-derived.ts";
+
+/** A table of stored snapshots. */
+type StoredView = Extract<TableView, { kind: "snapshot" | "compare" }>;
+
+/**
+ * The position of the cursor's row in `data`: the same row as before a
+ * refresh or re-sort when it is still there, else the same position.
+ *
+ * @example
+ * ```ts
+ * resolveCursor(view.cursor, table, view.sort); // 3
+ * ```
+ */
+export function resolveCursor(cursor: Cursor, data: TableData | null, sort: SortKey): number {
+  if (!data || !data.length) return 0;
+  const position = Math.min(cursor.position, data.length - 1);
+  if (!cursor.key) return position;
+  const here = data.tracebacks[data.order(sort)[position]];
+  if (here === cursor.key || here.equals(cursor.key)) return position;
+  const found = data.positionOf(cursor.key, sort);
+  return found >= 0 ? found : position;
+}
+
+/** The table on screen, if the view is a table. */
+export interface TableOnScreen {
+  readonly view: TableView | null;
+  readonly state: DerivedState | null;
+  /** The derived table, when it is the one the view asks for. */
+  readonly derived: Derived | null;
+  readonly data: TableData | null;
+  /** The selected row's position in sort order, and the first row shown. */
+  readonly position: number;
+  readonly top: number;
+}
+
+/** What {@link useTables} works from. */
+export interface TableInputs {
+  readonly ui: UiState;
+  readonly session: Session;
+  readonly feed: LiveFeed;
+  readonly live: LiveSample | null;
+  readonly filters: readonly (Filter | DomainFilter)[];
+  readonly filtersKey: string;
+  /** Rows of the table body. */
+  readonly page: number;
+}
+
+/**
+ * The table of the view on screen, derived off the key path.
+ *
+ * @example
+ * ```tsx
+ * const table = useTables({ ui, session, feed, live: feedState.live, filters, filtersKey, page });
+ * ```
+ */
+export function useTables(inputs: TableInputs): TableOnScreen {
+  const { ui, session, feed, live, filters, filtersKey, page } = inputs;
+  const view = currentView(ui);
+
+  const liveView = ui.views[0] as TableView;
+  const liveSource = useMemo<TableSource | null>(
+    () => live ? { kind: "live", current: live.current, previous: live.previous } : null,
+    [live],
+  );
+  const liveState = useDerived(
+    liveSource,
+    filters,
+    filtersKey,
+    ui.grouping,
+    liveView.sort,
+    view === liveView,
+    (ms) => feed.reportCost(ms),
+  );
+
+  const stored = ui.views.findLast((v): v is StoredView => v.kind === "snapshot" || v.kind === "compare") ?? null;
+  const newSnapshot = stored
+    ? session.snapshots.get(stored.kind === "snapshot" ? stored.label : stored.newLabel)?.snapshot
+    : undefined;
+  const oldSnapshot = stored?.kind === "compare" ? session.snapshots.get(stored.oldLabel)?.snapshot : undefined;
+  const storedSource = useMemo<TableSource | null>(() => {
+    if (!stored || !newSnapshot) return null;
+    if (stored.kind === "snapshot") return { kind: "snapshot", snapshot: newSnapshot };
+    return oldSnapshot ? { kind: "compare", now: newSnapshot, before: oldSnapshot } : null;
+  }, [stored?.kind, newSnapshot, oldSnapshot]);
+  const storedState = useDerived(
+    storedSource,
+    filters,
+    filtersKey,
+    ui.grouping,
+    stored?.sort ?? "growth",
+    stored !== null && view === stored,
+  );
+
+  const tableView = isTable(view) ? view : null;
+  const state = tableView?.kind === "live" ? liveState : tableView ? storedState : null;
+  // A stored table made from another pair of snapshots would be misleading: wait for the right one.
+  const derived = tableView && state?.derived && (tableView.kind === "live" || state.derived.source === storedSource)
+    ? state.derived
+    : null;
+  const data = derived?.data ?? null;
+  const position = tableView ? resolveCursor(tableView.cursor, data, tableView.sort) : 0;
+  const top = tableView ? visibleTop(Math.min(tableView.cursor.top, position), position, page) : 0;
+  return { view: tableView, state, derived, data, position, top };
+}

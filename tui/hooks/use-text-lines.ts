@@ -1,0 +1,48 @@
+/**
+ * The lines of the text views: a drill-in's tracebacks, the help, the log.
+ *
+ * @module
+ */
+import { useMemo } from "react";
+import { helpLines } from "../components/help.ts";
+import type { Part } from "../components/line.tsx";
+import { styleLog } from "../components/output-pane.tsx";
+import type { StyledLine } from "../components/text-view.tsx";
+import type { LogLine } from "../session/controller.ts";
+import type { DrillLine, LineTone } from "../state/drill.ts";
+import type { View } from "../state/ui.ts";
+import { useDrill } from "./use-drill.ts";
+
+const TONES: Record<LineTone, Omit<Part, "text">> = {
+  heading: { bold: true, color: "yellow" },
+  frame: { color: "cyan" },
+  current: { bold: true },
+  context: { dim: true },
+  note: { dim: true },
+};
+
+const styleDrill = (line: DrillLine): StyledLine => ({ text: line.text, style: TONES[line.tone] });
+
+const READING: readonly StyledLine[] = [{ text: "reading tracebacks…", style: TONES.note }];
+
+/**
+ * The lines of `view` when it is a text view, else none.
+ *
+ * @example
+ * ```tsx
+ * const lines = useTextLines(view, controller.state.log, status?.limits ?? []);
+ * ```
+ */
+export function useTextLines(view: View, log: readonly LogLine[], limits: readonly string[]): readonly StyledLine[] {
+  const drill = useDrill(
+    view.kind === "traceback" ? view.request : null,
+    view.kind === "traceback" && view.newestFirst,
+  );
+  const drillLines = useMemo(() => drill?.map(styleDrill) ?? READING, [drill]);
+  const help = useMemo(() => helpLines(limits), [limits]);
+  const logLines = useMemo(() => view.kind === "log" ? log.map(styleLog) : [], [view.kind, log]);
+  if (view.kind === "traceback") return drillLines;
+  if (view.kind === "help") return help;
+  if (view.kind === "log") return logLines;
+  return [];
+}
