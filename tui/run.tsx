@@ -63,6 +63,9 @@ const SHOW_CURSOR = "\x1b[?25h";
  * ```
  */
 export const INK_OPTIONS = {
+  // The TUI only starts on a terminal; Ink would otherwise draw nothing but a
+  // final frame whenever a CI variable is set (a developer's shell may have one).
+  interactive: true,
   alternateScreen: true,
   exitOnCtrlC: false,
   patchConsole: true,
