@@ -34,6 +34,12 @@ function integer(min: number, what: string) {
 }
 
 const positive = integer(1, "a positive integer");
+
+/** `--runtime node|deno|bun`, shared by `run` and `tui`. */
+const runtimeOption = () =>
+  new Option("--runtime <name>", "runtime to run it under (default: this one)").choices(
+    ["node", "deno", "bun"] as const,
+  );
 const anyInteger = integer(-(2 ** 53), "an integer");
 const collect = <T>(parse: (text: string) => T) =>
 (
@@ -147,12 +153,7 @@ export async function main(
     )
     .option("--limit <n>", "lines shown at exit", positive, 10)
     .option("--dump <file>", "also write the snapshot taken at exit to file")
-    .addOption(
-      new Option(
-        "--runtime <name>",
-        "runtime to run it under (default: this one)",
-      ).choices(["node", "deno", "bun"]),
-    )
+    .addOption(runtimeOption())
     .passThroughOptions()
     .action(async (script, args, options) => {
       status = await runProgram({ script, args, ...options }, io);
@@ -193,12 +194,7 @@ export async function main(
     .argument("[args...]", "its arguments")
     .option("--nframe <n>", "frames kept per traceback", positive, 5)
     .option("--interval <bytes>", "JS heap sampling interval in bytes (default: 65536)", positive)
-    .addOption(
-      new Option(
-        "--runtime <name>",
-        "runtime to run it under (default: this one)",
-      ).choices(["node", "deno", "bun"]),
-    )
+    .addOption(runtimeOption())
     .passThroughOptions()
     .action(async (script, args, options) => {
       status = await tui(io, { script, args, ...options });
