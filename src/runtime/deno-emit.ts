@@ -74,7 +74,7 @@ function askDeno(): string | null {
 /**
  * The inline source map (a `data:` URL) Deno's emit cache holds for a local
  * TypeScript module, or `null` when the module was not emitted, the cache is
- * out of reach, or the cached emit is older than the source.
+ * out of reach, or the cached emit was made from another version of the source.
  *
  * @example
  * ```ts
@@ -93,10 +93,21 @@ export function emittedSourceMap(file: string): string | null {
     path.replace(/^([A-Za-z]):/, "$1").replace(/^[\\/]+/, "") + ".js",
   );
   try {
-    if (statSync(emitted).mtimeMs < statSync(path).mtimeMs) return null;
-    const text = readFileSync(emitted, "utf8");
-    return MAP_COMMENT.exec(text)?.[1] ?? null;
+    const url = MAP_COMMENT.exec(readFileSync(emitted, "utf8"))?.[1];
+    if (!url) return null;
+    // Deno keeps an emit as long as the source's hash matches, whatever the
+    // file times: an emit is current when its map embeds today's source.
+    return embeddedSource(url) === readFileSync(path, "utf8") ? url : null;
   } catch {
     return null;
   }
+}
+
+/** The first `sourcesContent` of an inline base64 source map URL, or null. */
+function embeddedSource(url: string): string | null {
+  const data = /^data:application\/json;(?:charset=utf-8;)?base64,(.*)$/.exec(url)?.[1];
+  if (!data) return null;
+  const bytes = Uint8Array.from(atob(data), (c) => c.charCodeAt(0));
+  const map = JSON.parse(new TextDecoder().decode(bytes)) as { sourcesContent?: (string | null)[] };
+  return map.sourcesContent?.[0] ?? null;
 }
