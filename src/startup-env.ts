@@ -4,7 +4,10 @@
  *
  * @module
  */
-import type { TracerOptions } from "./engines/engine.ts";
+import { delimiter } from "node:path";
+import type { HeapEngineName, TracerOptions } from "./engines/engine.ts";
+
+const ENGINES: readonly HeapEngineName[] = ["line", "sampler", "census"];
 
 /**
  * What the environment asks of startup tracing.
@@ -24,8 +27,11 @@ export interface StartupSettings {
 
 /**
  * Reads `TRACEMALLOC` (frames per traceback: unset, empty or `0` means do not
- * trace) and `TRACEMALLOC_SAMPLING_INTERVAL` (bytes, optional). Throws an
- * error naming the variable when a value is not a non-negative integer.
+ * trace), and optionally `TRACEMALLOC_ENGINE` (`line`, `sampler` or
+ * `census`), `TRACEMALLOC_SAMPLE_EVERY` (allocations),
+ * `TRACEMALLOC_SAMPLING_INTERVAL` (bytes) and `TRACEMALLOC_EXCLUDE` (globs
+ * separated by the path delimiter, `:` on POSIX). Throws an error naming the
+ * variable when a value is not valid.
  *
  * @example
  * ```ts
@@ -38,8 +44,21 @@ export function startupSettings(
 ): StartupSettings | null {
   const nframe = readCount(env, "TRACEMALLOC");
   if (!nframe) return null;
+  const options: TracerOptions = {};
   const interval = readCount(env, "TRACEMALLOC_SAMPLING_INTERVAL");
-  return { nframe, options: interval ? { samplingInterval: interval } : {} };
+  if (interval) options.samplingInterval = interval;
+  const every = readCount(env, "TRACEMALLOC_SAMPLE_EVERY");
+  if (every) options.sampleEvery = every;
+  const engine = env("TRACEMALLOC_ENGINE")?.trim();
+  if (engine) {
+    if (!ENGINES.includes(engine as HeapEngineName)) {
+      throw new RangeError(`TRACEMALLOC_ENGINE: unknown engine ${JSON.stringify(engine)} (${ENGINES.join(", ")})`);
+    }
+    options.engine = engine as HeapEngineName;
+  }
+  const exclude = env("TRACEMALLOC_EXCLUDE")?.split(delimiter).filter((glob) => glob !== "");
+  if (exclude?.length) options.exclude = exclude;
+  return { nframe, options };
 }
 
 function readCount(

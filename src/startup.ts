@@ -6,7 +6,12 @@
  * - Bun: `TRACEMALLOC=5 bun --preload ./src/startup.ts app.ts`
  * - Deno: `TRACEMALLOC=5 deno run -A --preload ./src/startup.ts app.ts`
  *
- * `TRACEMALLOC_SAMPLING_INTERVAL=BYTES` sets the domain-0 sampling interval.
+ * Modules loaded after this one are rewritten so that domain 0 has exact
+ * lines (the line engine). `TRACEMALLOC_SAMPLE_EVERY=N` sets its mean
+ * allocations between samples, `TRACEMALLOC_EXCLUDE=GLOB:GLOB` paths it
+ * leaves alone, `TRACEMALLOC_ENGINE=sampler` (or `census` on Bun) picks
+ * another domain-0 engine; `TRACEMALLOC_SAMPLING_INTERVAL=BYTES` sets V8's
+ * sampler's interval.
  * Without `TRACEMALLOC` (or with `0`) the module does nothing. A bad value
  * stops the program with an error naming the variable.
  *
@@ -20,11 +25,12 @@
  */
 import { runtime } from "./runtime/index.ts";
 import { startupSettings } from "./startup-env.ts";
-import { start } from "./tracer.ts";
+import { prepare, start } from "./tracer.ts";
 
 const settings = startupSettings((name) => runtime().env(name));
 if (settings) {
   try {
+    prepare(settings.options);
     await start(settings.nframe, settings.options);
   } catch (err) {
     throw new Error(

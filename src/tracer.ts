@@ -8,25 +8,31 @@
  * Calls that return Promises run one after another in call order, so
  * `start(); takeSnapshot()` without an `await` between them still works.
  *
- * Engines: domain 0 (JS heap) comes from V8's sampling heap profiler where
- * the runtime has one (Node, Deno), else from a heap census (Bun); domains 1
- * (ArrayBuffer backing stores), 2 (WebAssembly.Memory) and user domains come
- * from allocation hooks. Which heap engine runs is decided by the runtime's
- * capabilities, never by its name.
+ * Engines: domain 0 (JS heap) comes from the line engine where the program's
+ * modules were rewritten as they loaded (programs started by `run`, `tui`
+ * or with the startup preload), else from V8's sampling heap profiler (Node,
+ * Deno) or a heap census (Bun); `start()`'s `engine` option picks one.
+ * Domains 1 (ArrayBuffer backing stores), 2 (WebAssembly.Memory) and user
+ * domains come from allocation hooks. Which engine runs is decided by the
+ * runtime's capabilities and the engines' declared traits, never by names
+ * or classes.
  *
  * @module
  */
 import { HookEngine } from "./engines/hooks.ts";
 import { JscHeapEngine } from "./engines/jsc.ts";
-import { DEFAULT_SAMPLING_INTERVAL, SamplerEngine } from "./engines/sampler.ts";
-import type { Engine, TracedMemory, TracerOptions } from "./engines/engine.ts";
+import { LineEngine } from "./engines/line.ts";
+import { installLineEngine, lineInstallation } from "./engines/line/install.ts";
+import { SamplerEngine } from "./engines/sampler.ts";
+import type { Engine, HeapEngineInfo, HeapEngineName, TracedMemory, TracerOptions } from "./engines/engine.ts";
 import { type RawTrace, Snapshot } from "./model/snapshot.ts";
 import type { Traceback } from "./model/traceback.ts";
 import type { RuntimeAdapter, RuntimeName } from "./runtime/adapter.ts";
 import { runtime } from "./runtime/index.ts";
 
-export type { TracedMemory, TracerOptions } from "./engines/engine.ts";
+export type { HeapEngineInfo, HeapEngineName, TracedMemory, TracerOptions } from "./engines/engine.ts";
 export { DEFAULT_SAMPLING_INTERVAL } from "./engines/sampler.ts";
+export { DEFAULT_SAMPLE_EVERY } from "./engines/line.ts";
 
 /**
  * The largest traceback limit, as CPython's (`tracemalloc.start(65536)`
@@ -55,7 +61,9 @@ export interface TracerStatus {
   tracing: boolean;
   /** The traceback limit (the last one used when not tracing). */
   tracebackLimit: number;
-  /** The domain-0 sampling interval in bytes, when a sampler traces domain 0. */
+  /** The domain-0 engine (`null`: domain 0 is off or this runtime has none). */
+  engine: HeapEngineInfo | null;
+  /** The domain-0 sampling interval in bytes, when V8's sampler traces domain 0. */
   samplingInterval: number | null;
   /** Domains the running engines fill (user domains are always on). */
   domains: number[];
@@ -83,10 +91,33 @@ function serial<T>(task: () => Promise<T>): Promise<T> {
   return run;
 }
 
-function heapEngine(rt: RuntimeAdapter): Engine | null {
-  if (rt.capabilities.heapSampler) return new SamplerEngine(rt);
-  if (rt.capabilities.heapCensus) return new JscHeapEngine(rt);
+/**
+ * The domain-0 engine `choice` names, or by default the line engine when
+ * modules are being rewritten, else what the runtime offers. Throws when
+ * the engine asked for cannot run here.
+ */
+function heapEngine(rt: RuntimeAdapter, options: TracerOptions): Engine | null {
+  const choice = options.engine;
+  if (choice === "line" || (choice === undefined && lineInstallation())) {
+    // Asked for without the preload: modules loaded from now on are rewritten.
+    const line = lineInstallation() ?? installLineEngine({ exclude: options.exclude });
+    if (line) return new LineEngine(rt, line);
+    throw new Error(`the line engine cannot run on ${rt.name}: it has no module load hook`);
+  }
+  if ((choice ?? "sampler") === "sampler" && rt.capabilities.heapSampler) return new SamplerEngine(rt);
+  if ((choice ?? "census") === "census" && rt.capabilities.heapCensus) return new JscHeapEngine(rt);
+  if (choice) throw new Error(`the ${choice} engine cannot run on ${rt.name}`);
   return null;
+}
+
+const ENGINES: readonly HeapEngineName[] = ["line", "sampler", "census"];
+
+function checkCount(name: string, value: unknown, unit: string): void {
+  if (value === undefined) return;
+  if (typeof value !== "number") throw new TypeError(`${name} must be a number of ${unit}, not ${typeof value}`);
+  if (!Number.isInteger(value) || value < 1 || value > 2 ** 31 - 1) {
+    throw new RangeError(`${name} must be an integer in range [1; ${2 ** 31 - 1}] ${unit}, not ${value}`);
+  }
 }
 
 function checkNframe(nframe: unknown): number {
@@ -110,21 +141,15 @@ function checkOptions(options: unknown): TracerOptions {
       `options must be an object, not ${options === null ? "null" : typeof options}`,
     );
   }
-  const { samplingInterval, domains, gcBeforeSnapshot } = options as TracerOptions;
-  if (samplingInterval !== undefined) {
-    if (typeof samplingInterval !== "number") {
-      throw new TypeError(
-        `samplingInterval must be a number of bytes, not ${typeof samplingInterval}`,
-      );
-    }
-    if (
-      !Number.isInteger(samplingInterval) || samplingInterval < 1 ||
-      samplingInterval > 2 ** 31 - 1
-    ) {
-      throw new RangeError(
-        `samplingInterval must be an integer in range [1; ${2 ** 31 - 1}] bytes, not ${samplingInterval}`,
-      );
-    }
+  const { samplingInterval, sampleEvery, engine, domains, gcBeforeSnapshot } = options as TracerOptions;
+  checkCount("samplingInterval", samplingInterval, "bytes");
+  checkCount("sampleEvery", sampleEvery, "allocations");
+  if (engine !== undefined && !ENGINES.includes(engine)) {
+    throw new TypeError(`unknown engine ${JSON.stringify(engine)} (${ENGINES.join(", ")})`);
+  }
+  const { exclude } = options as TracerOptions;
+  if (exclude !== undefined && (!Array.isArray(exclude) || exclude.some((g) => typeof g !== "string"))) {
+    throw new TypeError("exclude must be an array of glob strings");
   }
   if (domains !== undefined) {
     if (typeof domains !== "object" || domains === null) {
@@ -149,7 +174,7 @@ function checkOptions(options: unknown): TracerOptions {
 
 function createSession(limit: number, options: TracerOptions): Session {
   const rt = runtime();
-  const heap = options.domains?.heap === false ? null : heapEngine(rt);
+  const heap = options.domains?.heap === false ? null : heapEngine(rt, options);
   const hooks = new HookEngine();
   return {
     limit,
@@ -183,7 +208,12 @@ export function start(
   const limit = checkNframe(nframe);
   const opts = checkOptions(options);
   if (session) return serial(() => Promise.resolve());
-  const current = createSession(limit, opts);
+  let current: Session;
+  try {
+    current = createSession(limit, opts);
+  } catch (err) {
+    return serial(() => Promise.reject(err));
+  }
   session = current;
   lastLimit = limit;
   return serial(async () => {
@@ -199,6 +229,25 @@ export function start(
       throw err;
     }
   });
+}
+
+/**
+ * Installs what must be in place before the program's first module loads
+ * for `start(nframe, options)` to trace it fully: the line engine's load
+ * hook, unless `options.engine` picks another engine. Called by the
+ * preloads (the agent, startup tracing); modules loaded afterwards are
+ * rewritten whether or not tracing runs. Returns false when this runtime
+ * cannot rewrite modules.
+ *
+ * @example
+ * ```ts
+ * prepare({ exclude: ["*node_modules/typescript/*"] }); // in a preload
+ * ```
+ */
+export function prepare(options: TracerOptions = {}): boolean {
+  const opts = checkOptions(options);
+  if (opts.engine !== undefined && opts.engine !== "line") return true;
+  return installLineEngine({ exclude: opts.exclude }) !== null;
 }
 
 /**
@@ -359,8 +408,8 @@ export function takeSnapshot(): Promise<Snapshot> {
   return serial(async () => {
     const gc = current.options.gcBeforeSnapshot !== false;
     // Reading V8's sampling profile runs a full gc by itself (the inspector
-    // asks for one), so a sampler is read first instead of collecting twice.
-    const sampler = current.heap instanceof SamplerEngine ? current.heap : null;
+    // asks for one), so such an engine is read first instead of collecting twice.
+    const sampler = current.heap?.traits.readForcesGc ? current.heap : null;
     // V8 keeps every WeakRef target made or read in the current job alive
     // until the job ends: without a new task first, buffers allocated just
     // before the call would survive the gc and look leaked.
@@ -465,13 +514,15 @@ export function status(): TracerStatus {
         : `no JS heap engine on ${rt.name}: domain 0 is empty`,
     );
   }
+  const traits = current.heap?.traits;
   return {
     runtime: { name: rt.name, version: rt.version },
     tracing: session !== null,
     tracebackLimit: getTracebackLimit(),
-    samplingInterval: current.heap instanceof SamplerEngine
-      ? current.options.samplingInterval ?? DEFAULT_SAMPLING_INTERVAL
+    engine: traits
+      ? { name: traits.name as HeapEngineName, lineLevel: traits.lineLevel, sampling: traits.sampling }
       : null,
+    samplingInterval: traits?.sampling?.unit === "bytes" ? traits.sampling.every : null,
     domains: [...new Set(current.engines.flatMap((e) => e.domains))].sort((
       a,
       b,
@@ -485,9 +536,11 @@ function nextTask(): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
-let idle: Session | null = null;
+let idle: { session: Session; line: unknown } | null = null;
 
 /** Engines as they would run with default options, to describe them while not tracing. */
 function createIdleView(): Session {
-  return idle ??= createSession(lastLimit, {});
+  const line = lineInstallation();
+  if (idle?.line !== line) idle = { session: createSession(lastLimit, {}), line };
+  return idle.session;
 }

@@ -8,7 +8,9 @@
 import { render } from "ink";
 import process from "node:process";
 import type { Readable, Writable } from "node:stream";
+import type { HeapEngineName } from "../src/engines/engine.ts";
 import type { RuntimeName } from "../src/runtime/adapter.ts";
+import { startCommandLine, traceSettings } from "../src/session/launch.ts";
 import { messageOf } from "../src/session/errors.ts";
 import { DEMO_SCRIPT, openSession } from "../src/session/open.ts";
 import type { Session } from "../src/session/session.ts";
@@ -31,8 +33,14 @@ export interface TuiOptions {
   readonly runtime?: RuntimeName;
   /** Frames kept per traceback (default 5, so drill-in tells a story). */
   readonly nframe?: number;
-  /** JS heap sampling interval in bytes (default {@link PROGRAM_INTERVAL}). */
+  /** Domain-0 engine (default: the line engine). */
+  readonly engine?: HeapEngineName;
+  /** Line engine: one allocation in N sampled (default {@link PROGRAM_EVERY}). */
+  readonly every?: number;
+  /** V8 sampler: sampling interval in bytes (default {@link PROGRAM_INTERVAL}). */
   readonly interval?: number;
+  /** Line engine: globs of module paths left unrewritten. */
+  readonly exclude?: readonly string[];
   /** Aimed time between two live refreshes, in ms (default 400). */
   readonly refreshMs?: number;
   readonly stdin?: Readable & { isTTY?: boolean };
@@ -49,6 +57,13 @@ export const DEFAULT_NFRAME = 5;
  * seconds, cheap enough to leave it running at near full speed.
  */
 export const PROGRAM_INTERVAL = 64 * 1024;
+
+/**
+ * Allocations per line-engine sample in a program the TUI starts: a small
+ * service's allocations show within seconds, at a cost the TUI's refreshes
+ * dwarf.
+ */
+export const PROGRAM_EVERY = 16;
 
 const SHOW_CURSOR = "\x1b[?25h";
 
@@ -98,12 +113,18 @@ export async function runTui(options: TuiOptions = {}): Promise<number> {
   const session = options.session ?? openSession();
   const nframe = options.nframe ?? DEFAULT_NFRAME;
   const program = options.session && options.script === undefined ? null : options.script ?? DEMO_SCRIPT;
-  const interval = options.interval ?? PROGRAM_INTERVAL;
-  const startLine = `start ${nframe} --interval ${interval}`;
+  const settings = traceSettings({
+    nframe,
+    engine: options.engine,
+    every: options.every ?? PROGRAM_EVERY,
+    interval: options.interval ?? PROGRAM_INTERVAL,
+    exclude: options.exclude,
+  });
+  const startLine = startCommandLine(settings);
   const startup: string[] = [];
   if (program !== null) {
     // Traced from the program's first line, as `start` then `run` in the REPL.
-    session.settings = { nframe, options: { samplingInterval: interval } };
+    session.settings = settings;
     const runtime = options.runtime ? `--runtime ${options.runtime} ` : "";
     startup.push(`run ${runtime}${[program, ...(options.args ?? [])].map(quote).join(" ")}`);
   }

@@ -48,7 +48,12 @@ export async function runAgent(
 ): Promise<void> {
   const watch = watchParent(launch.parentPid, () => controllerGone(launch.socket, exit));
   let startError: string | undefined;
-  if (launch.start) {
+  try {
+    tracer.prepare(launch.start?.options);
+  } catch (e) {
+    startError = e instanceof Error ? e.message : String(e);
+  }
+  if (launch.start && !startError) {
     try {
       await tracer.start(launch.start.nframe, launch.start.options);
     } catch (e) {

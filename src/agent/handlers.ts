@@ -5,7 +5,7 @@
  * @module
  */
 import process from "node:process";
-import type { TracedMemory, TracerOptions } from "../engines/engine.ts";
+import type { HeapEngineInfo, TracedMemory, TracerOptions } from "../engines/engine.ts";
 import type { Snapshot } from "../model/snapshot.ts";
 import { encodeSnapshot } from "../model/codec.ts";
 import type { AgentStatus, Request } from "./protocol.ts";
@@ -23,6 +23,8 @@ import { evaluate } from "./evaluate.ts";
  * ```
  */
 export interface AgentTracer {
+  /** Installs before the program's first line what `start` with these options needs (the line engine's hook). */
+  prepare(options?: TracerOptions): void;
   start(nframe: number, options?: TracerOptions): Promise<void>;
   stop(): Promise<void>;
   isTracing(): boolean;
@@ -38,6 +40,8 @@ export interface AgentTracer {
   runtime(): string;
   /** What this runtime cannot see, in words. */
   limits(): readonly string[];
+  /** The domain-0 engine that runs (or would run), `null` when there is none. */
+  engine(): HeapEngineInfo | null;
 }
 
 /**
@@ -89,5 +93,6 @@ async function status(tracer: AgentTracer): Promise<AgentStatus> {
     memory: await tracer.getTracedMemory(),
     tracerMemory: await tracer.getTracemallocMemory(),
     limits: tracer.limits(),
+    engine: tracer.engine(),
   };
 }

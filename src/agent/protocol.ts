@@ -133,7 +133,7 @@ export interface HelloResult {
  * ```ts
  * const status: AgentStatus = {
  *   pid: 4243, runtime: "node 24.21.0", tracing: false, tracebackLimit: 1,
- *   memory: { current: 0, peak: 0 }, tracerMemory: 0, limits: [],
+ *   memory: { current: 0, peak: 0 }, tracerMemory: 0, limits: [], engine: null,
  * };
  * ```
  */

@@ -20,6 +20,9 @@ import type { AgentTracer } from "./handlers.ts";
 export function tracerForAgent(): AgentTracer {
   const rt = runtime();
   return {
+    prepare: (options) => {
+      tracer.prepare(options);
+    },
     start: tracer.start,
     stop: tracer.stop,
     isTracing: tracer.isTracing,
@@ -32,5 +35,6 @@ export function tracerForAgent(): AgentTracer {
     gc: () => rt.gc(),
     runtime: () => `${rt.name} ${rt.version}`,
     limits: () => tracer.status().limits,
+    engine: () => tracer.status().engine,
   };
 }

@@ -21,7 +21,7 @@ export const VERSION: string = pkg.version;
  * enough frames for `traceback` to tell a story, and a JS heap sampled
  * finely enough to show a small service's allocations within seconds.
  */
-const PROGRAM_SETTINGS = { nframe: 5, options: { samplingInterval: 64 * 1024 } } as const;
+const PROGRAM_SETTINGS = { nframe: 5, options: { sampleEvery: 16, samplingInterval: 64 * 1024 } } as const;
 
 function integer(min: number, what: string) {
   return (text: string): number => {
@@ -34,6 +34,16 @@ function integer(min: number, what: string) {
 }
 
 const positive = integer(1, "a positive integer");
+
+/** How `run` and `tui` trace domain 0. */
+const engineOptions = () =>
+  [
+    new Option("--engine <name>", "JS heap engine: line (exact lines, default) or sampler (V8's, function-level)")
+      .choices(["line", "sampler", "census"] as const),
+    new Option("--every <n>", "line engine: sample one JS allocation in n on average").argParser(positive),
+    new Option("--exclude <glob>", "line engine: leave modules whose path matches glob unrewritten (repeatable)")
+      .argParser(collect(String)),
+  ] as const;
 
 /** `--runtime node|deno|bun`, shared by `run` and `tui`. */
 const runtimeOption = () =>
@@ -146,11 +156,10 @@ export async function main(
     .argument("<script>", "the program to run")
     .argument("[args...]", "its arguments")
     .option("--nframe <n>", "frames kept per traceback", positive, 1)
-    .option(
-      "--interval <bytes>",
-      "JS heap sampling interval in bytes",
-      positive,
-    )
+    .addOption(engineOptions()[0])
+    .addOption(engineOptions()[1])
+    .option("--interval <bytes>", "V8 sampler: sampling interval in bytes", positive)
+    .addOption(engineOptions()[2])
     .option("--limit <n>", "lines shown at exit", positive, 10)
     .option("--dump <file>", "also write the snapshot taken at exit to file")
     .addOption(runtimeOption())
@@ -193,7 +202,10 @@ export async function main(
     )
     .argument("[args...]", "its arguments")
     .option("--nframe <n>", "frames kept per traceback", positive, 5)
-    .option("--interval <bytes>", "JS heap sampling interval in bytes (default: 65536)", positive)
+    .addOption(engineOptions()[0])
+    .addOption(engineOptions()[1])
+    .option("--interval <bytes>", "V8 sampler: sampling interval in bytes (default: 65536)", positive)
+    .addOption(engineOptions()[2])
     .addOption(runtimeOption())
     .passThroughOptions()
     .action(async (script, args, options) => {
@@ -214,7 +226,10 @@ interface TuiChoices {
   script?: string;
   args?: readonly string[];
   nframe?: number;
+  engine?: "line" | "sampler" | "census";
+  every?: number;
   interval?: number;
+  exclude?: readonly string[];
   runtime?: "node" | "deno" | "bun";
 }
 

@@ -9,7 +9,8 @@ import { constants } from "node:os";
 import { formatSize } from "../model/format.ts";
 import type { Snapshot } from "../model/snapshot.ts";
 import type { RuntimeName } from "../runtime/adapter.ts";
-import { launchChild } from "../session/launch.ts";
+import type { HeapEngineName } from "../engines/engine.ts";
+import { launchChild, traceSettings } from "../session/launch.ts";
 import { messageOf } from "../session/errors.ts";
 import { OfflineTarget } from "../session/offline.ts";
 import { Session } from "../session/session.ts";
@@ -22,7 +23,10 @@ export interface RunOptions {
   script: string;
   args: readonly string[];
   nframe: number;
+  engine?: HeapEngineName;
+  every?: number;
   interval?: number;
+  exclude?: readonly string[];
   limit: number;
   dump?: string;
   runtime?: string;
@@ -54,10 +58,7 @@ export async function runProgram(
       script: options.script,
       args: options.args,
       runtime: options.runtime as RuntimeName | undefined,
-      start: {
-        nframe: options.nframe,
-        options: options.interval === undefined ? {} : { samplingInterval: options.interval },
-      },
+      start: traceSettings(options),
       snapshotAtExit: true,
       stdin: "inherit",
     });

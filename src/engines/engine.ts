@@ -7,10 +7,38 @@
 import type { RawTrace } from "../model/snapshot.ts";
 import type { Traceback } from "../model/traceback.ts";
 
+/**
+ * The engines a user can pick for domain 0: `line` (modules rewritten as
+ * they load: exact lines, sampled by allocation count), `sampler` (V8's
+ * sampling heap profiler: function-level, sampled by bytes; Node and Deno),
+ * `census` (JavaScriptCore's objects counted by type; Bun).
+ *
+ * @example
+ * ```ts
+ * const engine: HeapEngineName = "sampler";
+ * ```
+ */
+export type HeapEngineName = "line" | "sampler" | "census";
+
 /** Options of `start()`, as given by the user (see the tracing API). */
 export interface TracerOptions {
+  /**
+   * The domain-0 engine. By default the line engine where modules were
+   * rewritten as they loaded (a program started by `run`, `tui` or with the
+   * startup preload), else V8's sampler (Node, Deno) or the census (Bun).
+   */
+  engine?: HeapEngineName;
   /** Domain-0 sampling interval in bytes (V8 sampler). */
   samplingInterval?: number;
+  /** Mean number of allocations between two domain-0 samples (line engine). */
+  sampleEvery?: number;
+  /**
+   * fnmatch globs of module paths the line engine leaves alone (a huge
+   * dependency, say). Takes effect where the engine is installed: before
+   * the program's first line for a program started by `run` or with the
+   * startup preload, else at the first `start()` that picks it.
+   */
+  exclude?: readonly string[];
   /** Domains to trace: `heap` (0), `buffers` (1), `wasm` (2); user domains are always on. */
   domains?: { heap?: boolean; buffers?: boolean; wasm?: boolean };
   /**
@@ -27,8 +55,50 @@ export interface TracedMemory {
   peak: number;
 }
 
-/** One source of traces: the V8 sampler, Bun's heap statistics, or the allocation hooks. */
+/**
+ * What an engine can do; the tracer decides by these, never by an engine's
+ * class.
+ *
+ * @example
+ * ```ts
+ * const traits: EngineTraits = { name: "line", lineLevel: true, exact: false, objectTracebacks: true, readForcesGc: false, sampling: { unit: "allocations", every: 1024 } };
+ * ```
+ */
+export interface EngineTraits {
+  /** The engine's name, as `status` shows it. */
+  readonly name: HeapEngineName | "hooks";
+  /** Frames are at the allocating line (not where a function starts, not a type). */
+  readonly lineLevel: boolean;
+  /** Every allocation is traced with its exact size (not sampled, not estimated). */
+  readonly exact: boolean;
+  /** `getObjectTraceback()` can answer for the objects it traces. */
+  readonly objectTracebacks: boolean;
+  /** Reading traces or traced memory runs a full garbage collection in the program. */
+  readonly readForcesGc: boolean;
+  /** How traces are sampled, when they are: one in `every` allocations, or every `every` bytes on average. */
+  readonly sampling: { readonly unit: "allocations" | "bytes"; readonly every: number } | null;
+}
+
+/**
+ * What `status` says about the domain-0 engine.
+ *
+ * @example
+ * ```ts
+ * const info: HeapEngineInfo = { name: "line", lineLevel: true, sampling: { unit: "allocations", every: 1024 } };
+ * ```
+ */
+export interface HeapEngineInfo {
+  readonly name: HeapEngineName;
+  /** Frames are at the allocating line. */
+  readonly lineLevel: boolean;
+  /** How domain 0 is sampled, when it is. */
+  readonly sampling: EngineTraits["sampling"];
+}
+
+/** One source of traces: the line engine, the V8 sampler, Bun's heap statistics, or the allocation hooks. */
 export interface Engine {
+  /** What the engine can do. */
+  readonly traits: EngineTraits;
   /** Domains this engine fills (user domains are not listed). */
   readonly domains: readonly number[];
   /** What this engine cannot see on this runtime, in words for `status`; empty when nothing. */

@@ -16,7 +16,7 @@
 import type { RawTrace } from "../model/snapshot.ts";
 import type { Traceback } from "../model/traceback.ts";
 import { properTailCalls } from "../runtime/stack.ts";
-import type { Engine, TracedMemory, TracerOptions } from "./engine.ts";
+import type { Engine, EngineTraits, TracedMemory, TracerOptions } from "./engine.ts";
 import { installBufferHooks } from "./hooks/buffers.ts";
 import { type HookContext, stackCapture, state } from "./hooks/context.ts";
 import { Patches } from "./hooks/patch.ts";
@@ -72,6 +72,14 @@ export function untraced<T>(work: () => T): T {
  * ```
  */
 export class HookEngine implements Engine {
+  readonly traits: EngineTraits = {
+    name: "hooks",
+    lineLevel: true,
+    exact: true,
+    objectTracebacks: true,
+    readForcesGc: false,
+    sampling: null,
+  };
   #ctx: HookContext | null = null;
   #patches = new Patches();
   #domains: number[] = [BUFFER_DOMAIN, WASM_DOMAIN];

@@ -25,7 +25,7 @@ import type { RawTrace } from "../model/snapshot.ts";
 import type { Traceback } from "../model/traceback.ts";
 import type { RuntimeAdapter } from "../runtime/adapter.ts";
 import { runtime } from "../runtime/index.ts";
-import type { Engine, TracedMemory, TracerOptions } from "./engine.ts";
+import type { Engine, EngineTraits, TracedMemory, TracerOptions } from "./engine.ts";
 
 /**
  * Domain 0 from a heap census by object type (Bun's `bun:jsc`). Needs a
@@ -40,6 +40,14 @@ import type { Engine, TracedMemory, TracerOptions } from "./engine.ts";
  */
 export class JscHeapEngine implements Engine {
   readonly domains: readonly number[] = [0];
+  readonly traits: EngineTraits = {
+    name: "census",
+    lineLevel: false,
+    exact: false,
+    objectTracebacks: false,
+    readForcesGc: false,
+    sampling: null,
+  };
   readonly limits: readonly string[] = [
     "no allocation profiler on this runtime (JavaScriptCore): domain 0 counts JS heap objects by type (frames like <jsc:Object>), without source locations",
     "domain 0 sizes are estimated: the heap's size shared among types in proportion to their object counts",

@@ -56,7 +56,7 @@ import type { RawTrace } from "../model/snapshot.ts";
 import type { Traceback } from "../model/traceback.ts";
 import type { InspectorSession, RuntimeAdapter } from "../runtime/adapter.ts";
 import { runtime } from "../runtime/index.ts";
-import type { Engine, TracedMemory, TracerOptions } from "./engine.ts";
+import type { Engine, EngineTraits, TracedMemory, TracerOptions } from "./engine.ts";
 import { isTracerFile } from "./own-frames.ts";
 
 /**
@@ -181,6 +181,19 @@ function smallestObjectSize(attributed: number, interval: number): number {
  */
 export class SamplerEngine implements Engine {
   readonly domains: readonly number[] = [0];
+
+  /** Function-level, sampled by bytes; every read runs a full collection (the inspector asks for one). */
+  get traits(): EngineTraits {
+    return {
+      name: "sampler",
+      lineLevel: false,
+      exact: false,
+      objectTracebacks: false,
+      readForcesGc: true,
+      sampling: { unit: "bytes", every: this.#interval },
+    };
+  }
+
   #rt: RuntimeAdapter;
   #session: InspectorSession | null = null;
   #nframe = 1;

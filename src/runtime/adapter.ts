@@ -6,6 +6,8 @@
  *
  * @module
  */
+import type { LoadHook, ModuleTransform } from "./load-hook.ts";
+import type { ObjectSizes } from "./object-sizes.ts";
 
 /**
  * The runtimes this package supports.
@@ -124,6 +126,19 @@ export interface RuntimeCapabilities {
    * {@link RuntimeAdapter.originalPosition}.
    */
   mappedCallSites: boolean;
+  /**
+   * {@link RuntimeAdapter.installLoadHook} can hand every module's source to
+   * a transform as it loads (Node: `registerHooks` and `Module._compile`;
+   * Deno: `registerHooks`; Bun: `Bun.plugin` and its CommonJS loader).
+   */
+  loadHooks: boolean;
+  /**
+   * Stack positions of a module whose source a load hook replaced are
+   * mapped through the inline source map at the end of that source (Node,
+   * with source maps on, as tsx turns them on); otherwise the runtime maps
+   * them its own way (Deno: its emit's map; Bun: to the replaced text).
+   */
+  remapsStacks: boolean;
 }
 
 /**
@@ -173,4 +188,23 @@ export interface RuntimeAdapter {
   toPath(fileOrUrl: string): string;
   /** An environment variable, or `undefined` (also when the runtime may not read it). */
   env(name: string): string | undefined;
+  /** The sizes of this engine's JS heap objects, by shape (neither V8 nor JavaScriptCore tells them). */
+  readonly objectSizes: ObjectSizes;
+  /**
+   * Hands the source of every JavaScript and TypeScript module evaluated
+   * from now on (entry point, `import`, `import()`, `require()`, packages)
+   * to `transform`, synchronously, and evaluates what it returns instead,
+   * under the module's own file name. Install it from a preload, before the
+   * program's first line. JSON, addons, wasm and built-ins are not handed
+   * over; a module loaded while `transform` runs is not either; a transform
+   * that throws or returns `null` leaves the module unchanged. `null` when
+   * the runtime has no such hook.
+   *
+   * @example
+   * ```ts
+   * const hook = runtime().installLoadHook((mod) => mod.path.endsWith("/app.ts") ? rewrite(mod.source) : null);
+   * hook?.uninstall();
+   * ```
+   */
+  installLoadHook(transform: ModuleTransform): LoadHook | null;
 }

@@ -4,12 +4,16 @@
  * session for engines; the heap is seen through `bun:jsc` (`heapStats()`:
  * objects counted by type), gc is `Bun.gc(true)`, and positions need no
  * mapping (Bun's stacks already point into the TypeScript source).
- * `bun:jsc` is imported here only, and only when asked for.
+ * `bun:jsc` is imported here only, and only when asked for. Modules are
+ * rewritten as they load through `Bun.plugin` and Bun's CommonJS loader:
+ * see `bun-plugin.ts`.
  *
  * @module
  */
 import process from "node:process";
 import type { HeapCensus, InspectorSession, RuntimeAdapter, SourcePosition } from "./adapter.ts";
+import { jscObjectSizes } from "./object-sizes.ts";
+import { installBunLoadHook } from "./bun-plugin.ts";
 import { pathOf } from "./paths.ts";
 import { keepPosition } from "./positions.ts";
 import { processEnv, processHeapStatistics } from "./process.ts";
@@ -95,6 +99,9 @@ export function bunAdapter(): RuntimeAdapter {
       heapCensus: true,
       gc: true,
       mappedCallSites: true,
+      loadHooks: true,
+      // Bun maps stacks to the text a load hook returned, not through its source map.
+      remapsStacks: false,
     },
     openInspector: (): Promise<InspectorSession | null> => Promise.resolve(null),
     heapStatistics: processHeapStatistics,
@@ -107,5 +114,7 @@ export function bunAdapter(): RuntimeAdapter {
     isInspectorFrame: (): boolean => false,
     toPath: pathOf,
     env: processEnv,
+    installLoadHook: installBunLoadHook,
+    objectSizes: jscObjectSizes(),
   };
 }

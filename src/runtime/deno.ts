@@ -3,12 +3,15 @@
  * asynchronously), heap figures from `process.memoryUsage()`, gc through the
  * inspector, and positions mapped through Deno's emit cache (see
  * `deno-emit.ts`). Deno's own stack traces and call sites are mapped already.
+ * Modules are rewritten as they load through `node:module`'s
+ * `registerHooks`: see `deno-load-hook.ts`.
  *
  * @module
  */
 import process from "node:process";
 import type { RuntimeAdapter, SourcePosition } from "./adapter.ts";
 import { emittedSourceMap } from "./deno-emit.ts";
+import { installDenoLoadHook } from "./deno-load-hook.ts";
 import { mapperWith } from "./positions.ts";
 import { v8Adapter } from "./v8.ts";
 
@@ -49,5 +52,8 @@ export function denoAdapter(): RuntimeAdapter {
     mappedCallSites: true,
     originalPosition: denoOriginalPosition,
     inspectorFrame: INSPECTOR_FRAME,
+    // Deno maps stacks through its own emit's map, whatever a load hook returned.
+    remapsStacks: false,
+    installLoadHook: installDenoLoadHook,
   });
 }

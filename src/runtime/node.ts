@@ -3,13 +3,16 @@
  * synchronously), heap figures from `process.memoryUsage()`, gc through the
  * inspector, and positions mapped with the maps Node itself keeps
  * (`node:module`'s `findSourceMap`, filled when source maps are enabled, as
- * tsx does for every module it transforms).
+ * tsx does for every module it transforms). Modules are rewritten as they
+ * load through `registerHooks` (ES modules) and `Module._compile`
+ * (CommonJS): see `node-load-hook.ts`.
  *
  * @module
  */
 import { findSourceMap } from "node:module";
 import process from "node:process";
 import type { RuntimeAdapter, SourcePosition } from "./adapter.ts";
+import { installNodeLoadHook } from "./node-load-hook.ts";
 import { mapperWith } from "./positions.ts";
 import { v8Adapter } from "./v8.ts";
 
@@ -57,5 +60,9 @@ export function nodeAdapter(): RuntimeAdapter {
     mappedCallSites: false,
     originalPosition: nodeOriginalPosition,
     inspectorFrame: INSPECTOR_FRAME,
+    // With source maps on (tsx turns them on), Node maps stacks through the
+    // inline map of the source a load hook returned.
+    remapsStacks: true,
+    installLoadHook: installNodeLoadHook,
   });
 }

@@ -23,6 +23,7 @@
  */
 import type { RawFrame } from "../model/frame.ts";
 import { runtime } from "./index.ts";
+import { isLoaderFile } from "./loader-files.ts";
 
 /**
  * A function, as `Error.captureStackTrace` takes it to cut the stack above.
@@ -93,9 +94,26 @@ interface Position {
   readonly frame: RawFrame;
   readonly id: number;
   readonly own: boolean;
+  /** A frame of the module loader (user code runs above it): left out, never a reason to drop. */
+  readonly loader: boolean;
 }
 
 const api = Error as unknown as StackApi;
+let fixColumn: ((path: string, line: number, column: number) => number) | null = null;
+
+/**
+ * Sets how a column of a file that was rewritten as it loaded is taken back
+ * to the file's own column (text went in on some lines; lines never move).
+ * Applied to every position a capture resolves from then on.
+ *
+ * @example
+ * ```ts
+ * fixColumnsWith((path, line, column) => shifts.get(path)?.original(line, column) ?? column);
+ * ```
+ */
+export function fixColumnsWith(fix: (path: string, line: number, column: number) => number): void {
+  fixColumn = fix;
+}
 const passSites = (_error: Error, sites: CallSite[]): CallSite[] => sites;
 /** JavaScriptCore's name for code it made itself, such as a default class constructor. */
 const SYNTHETIC = /^\[source:\d+\]$/;
@@ -150,7 +168,7 @@ export class StackCapture {
     let kept = 0;
     for (const site of sites) {
       const position = this.#resolve(site);
-      if (position === null) continue;
+      if (position === null || position.loader) continue;
       if (position.own) {
         if (own === "drop") return null;
         continue;
@@ -191,11 +209,13 @@ export class StackCapture {
   ): Position {
     const fn = site.getFunctionName() || null;
     const id = this.#nextId++;
-    if (eval_) return { frame: [file, line, column, fn], id, own: false };
+    if (eval_) return { frame: [file, line, column, fn], id, own: false, loader: false };
     const rt = runtime();
     const at = this.#mapped ? rt.originalPosition(file, line, column) : { file: rt.toPath(file), line, column };
-    const own = this.#isOwnFile(file) || this.#isOwnFile(at.file);
-    return { frame: [at.file, at.line, at.column ?? null, fn], id, own };
+    const loader = isLoaderFile(rt.toPath(file));
+    const own = !loader && (this.#isOwnFile(file) || this.#isOwnFile(at.file));
+    const col = at.column === undefined || !fixColumn ? at.column ?? null : fixColumn(at.file, at.line, at.column);
+    return { frame: [at.file, at.line, col, fn], id, own, loader };
   }
 }
 

@@ -6,8 +6,11 @@
  * @module
  */
 import type { HeapCensus, InspectorSession, RuntimeAdapter, SourcePosition } from "./adapter.ts";
+import type { LoadHook, ModuleTransform } from "./load-hook.ts";
 import { inspectorGc } from "./gc.ts";
 import { connectInspector } from "./inspector.ts";
+import { canRegisterHooks } from "./module-hooks.ts";
+import { v8ObjectSizes, v8WordSize } from "./object-sizes.ts";
 import { pathOf } from "./paths.ts";
 import { processEnv, processHeapStatistics } from "./process.ts";
 
@@ -22,6 +25,8 @@ import { processEnv, processHeapStatistics } from "./process.ts";
  *   mappedCallSites: false,
  *   originalPosition: (file, line) => ({ file, line }),
  *   inspectorFrame: /^node:inspector/,
+ *   installLoadHook: () => null,
+ *   remapsStacks: true,
  * };
  * ```
  */
@@ -33,6 +38,10 @@ export interface V8Parts {
   originalPosition(file: string, line: number, column?: number): SourcePosition;
   /** Matches the files of the runtime's own inspector module. */
   inspectorFrame: RegExp;
+  /** See {@link RuntimeAdapter.installLoadHook}: each runtime loads modules its own way. */
+  installLoadHook(transform: ModuleTransform): LoadHook | null;
+  /** See {@link RuntimeCapabilities.remapsStacks}. */
+  remapsStacks: boolean;
 }
 
 /**
@@ -40,7 +49,7 @@ export interface V8Parts {
  *
  * @example
  * ```ts
- * const rt = v8Adapter({ name: "node", version: "24.0.0", mappedCallSites: false, originalPosition: (file, line) => ({ file, line }), inspectorFrame: /^node:inspector/ });
+ * const rt = v8Adapter({ name: "node", version: "24.0.0", mappedCallSites: false, originalPosition: (file, line) => ({ file, line }), inspectorFrame: /^node:inspector/, installLoadHook: () => null, remapsStacks: true });
  * rt.capabilities.heapSampler; // true
  * ```
  */
@@ -53,6 +62,8 @@ export function v8Adapter(parts: V8Parts): RuntimeAdapter {
       heapCensus: false,
       gc: true,
       mappedCallSites: parts.mappedCallSites,
+      loadHooks: canRegisterHooks(),
+      remapsStacks: parts.remapsStacks,
     },
     openInspector: (): Promise<InspectorSession | null> => connectInspector(),
     heapStatistics: processHeapStatistics,
@@ -62,5 +73,7 @@ export function v8Adapter(parts: V8Parts): RuntimeAdapter {
     isInspectorFrame: (file: string): boolean => parts.inspectorFrame.test(file),
     toPath: pathOf,
     env: processEnv,
+    installLoadHook: parts.installLoadHook,
+    objectSizes: v8ObjectSizes(v8WordSize()),
   };
 }

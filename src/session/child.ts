@@ -158,6 +158,7 @@ export class ChildTarget implements Target {
       memory: { current: 0, peak: 0 },
       tracerMemory: 0,
       limits: [],
+      engine: null,
     };
   }
 

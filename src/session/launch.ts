@@ -10,10 +10,52 @@ import type { RuntimeName } from "../runtime/adapter.ts";
 import type { Target } from "./target.ts";
 import { ChildTarget } from "./child.ts";
 
-/** Tracing settings: `start NFRAME --interval BYTES`. */
+/** Tracing settings: `start NFRAME --every N ...`. */
 export interface TraceSettings {
   readonly nframe: number;
   readonly options?: TracerOptions;
+}
+
+/**
+ * The `start` command that gives `settings` (the TUI's `t` key uses it).
+ *
+ * @example
+ * ```ts
+ * startCommandLine({ nframe: 5, options: { sampleEvery: 64 } }); // "start 5 --every 64"
+ * ```
+ */
+export function startCommandLine(settings: TraceSettings): string {
+  const o = settings.options ?? {};
+  return [
+    `start ${settings.nframe}`,
+    o.engine === undefined ? "" : ` --engine ${o.engine}`,
+    o.sampleEvery === undefined ? "" : ` --every ${o.sampleEvery}`,
+    o.samplingInterval === undefined ? "" : ` --interval ${o.samplingInterval}`,
+  ].join("");
+}
+
+/**
+ * Tracing settings from command-line options (`run`, `tui`): only what was
+ * given, so each engine's defaults apply to the rest.
+ *
+ * @example
+ * ```ts
+ * traceSettings({ nframe: 5, every: 64 }); // { nframe: 5, options: { sampleEvery: 64 } }
+ * ```
+ */
+export function traceSettings(choices: {
+  nframe: number;
+  engine?: TracerOptions["engine"];
+  every?: number;
+  interval?: number;
+  exclude?: readonly string[];
+}): TraceSettings {
+  const options: TracerOptions = {};
+  if (choices.engine !== undefined) options.engine = choices.engine;
+  if (choices.every !== undefined) options.sampleEvery = choices.every;
+  if (choices.interval !== undefined) options.samplingInterval = choices.interval;
+  if (choices.exclude?.length) options.exclude = [...choices.exclude];
+  return { nframe: choices.nframe, options };
 }
 
 /**

@@ -100,6 +100,7 @@ export class LocalTarget implements Target {
       memory: await tracer.getTracedMemory(),
       tracerMemory: await tracer.getTracemallocMemory(),
       limits: status.limits,
+      engine: status.engine,
     };
   }
 

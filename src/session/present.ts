@@ -4,7 +4,9 @@
  *
  * @module
  */
+import type { HeapEngineInfo } from "../engines/engine.ts";
 import type { Frame } from "../model/frame.ts";
+import { formatSize } from "../model/format.ts";
 import { Statistic, type StatisticDiff } from "../model/statistic.ts";
 import { Traceback } from "../model/traceback.ts";
 import type { JsonValue } from "./command.ts";
@@ -90,4 +92,45 @@ export function formatTraceback(
 export function sourceLine(frame: Frame): string {
   const source = new Traceback([frame]).format()[1];
   return source === undefined ? "" : source.slice(4);
+}
+
+/**
+ * The domain-0 engine in words, for `status`, `start` and the TUI header.
+ *
+ * @example
+ * ```ts
+ * describeEngine({ name: "line", lineLevel: true, sampling: { unit: "allocations", every: 1024 } });
+ * // "line engine (exact lines), one allocation in 1024 sampled"
+ * ```
+ */
+export function describeEngine(engine: HeapEngineInfo): string {
+  const what = engine.name === "line"
+    ? "line engine (exact lines)"
+    : engine.name === "sampler"
+    ? "V8 sampler (function-level)"
+    : "heap census (object types, no lines)";
+  const sampling = engine.sampling;
+  if (!sampling) return what;
+  return sampling.unit === "allocations"
+    ? `${what}, one allocation in ${sampling.every} sampled`
+    : `${what}, sampled every ${formatSize(sampling.every, false)}`;
+}
+
+/**
+ * The domain-0 engine in a few words, for the TUI header.
+ *
+ * @example
+ * ```ts
+ * shortEngine({ name: "line", lineLevel: true, sampling: { unit: "allocations", every: 16 } }); // "lines, 1/16 sampled"
+ * ```
+ */
+export function shortEngine(engine: HeapEngineInfo): string {
+  const sampling = engine.sampling;
+  const every = !sampling
+    ? ""
+    : sampling.unit === "allocations"
+    ? `, 1/${sampling.every} sampled`
+    : `, every ${formatSize(sampling.every, false)}`;
+  const what = engine.name === "line" ? "lines" : engine.name === "sampler" ? "V8 sampler: functions" : "census: types";
+  return what + every;
 }

@@ -6,7 +6,7 @@
  * @module
  */
 import type { Snapshot } from "../model/snapshot.ts";
-import type { TracedMemory, TracerOptions } from "../engines/engine.ts";
+import type { HeapEngineInfo, TracedMemory, TracerOptions } from "../engines/engine.ts";
 
 /** A target's state, for `status` and the TUI header. */
 export interface TargetStatus {
@@ -22,6 +22,8 @@ export interface TargetStatus {
   readonly tracerMemory: number;
   /** What this runtime cannot see, in words; empty when nothing. */
   readonly limits: readonly string[];
+  /** The domain-0 engine, `null` when domain 0 is not traced (or not known yet). */
+  readonly engine: HeapEngineInfo | null;
   /** Set once the target has exited. */
   readonly exit?: TargetExit;
 }

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { delimiter, join } from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { runtime } from "../../src/runtime/index.ts";
@@ -26,12 +26,14 @@ function keepEarly(): number[][] {
 }
 const kept = keepEarly();
 let files: string[] = [];
+let engine: string | null = null;
 if (first.tracing) {
+  engine = tracemalloc.status().engine?.name ?? null;
   const snapshot = await tracemalloc.takeSnapshot();
-  files = [...new Set([...snapshot.traces].map((t) => t.traceback.at(-1)!.filename))];
+  files = [...new Set([...snapshot.traces].map((t) => \`\${t.traceback.at(-1)!.filename}:\${t.traceback.at(-1)!.lineno}\`))];
   await tracemalloc.stop();
 }
-console.log(JSON.stringify({ ...first, files, kept: kept.length }));
+console.log(JSON.stringify({ ...first, files, engine, kept: kept.length }));
 `;
 
 interface Outcome {
@@ -57,7 +59,7 @@ async function runPreloaded(env: Record<string, string>): Promise<Outcome> {
       ...process.env,
       ...env,
     };
-    delete childEnv.TRACEMALLOC_SAMPLING_INTERVAL;
+    for (const name of Object.keys(childEnv)) if (name.startsWith("TRACEMALLOC_")) delete childEnv[name];
     if (!("TRACEMALLOC" in env)) delete childEnv.TRACEMALLOC;
     Object.assign(childEnv, env);
     return await new Promise<Outcome>((resolve) => {
@@ -78,32 +80,36 @@ async function runPreloaded(env: Record<string, string>): Promise<Outcome> {
 
 function report(
   outcome: Outcome,
-): { tracing: boolean; limit: number; files: string[]; kept: number } {
+): { tracing: boolean; limit: number; files: string[]; engine: string | null; kept: number } {
   assert.equal(outcome.code, 0, outcome.stderr);
   const line = outcome.stdout.trim().split("\n").at(-1)!;
   return JSON.parse(line);
 }
 
-test("TRACEMALLOC=NFRAME with the startup module preloaded traces from the program's first line", async () => {
-  const result = report(
-    await runPreloaded({
-      TRACEMALLOC: "3",
-      TRACEMALLOC_SAMPLING_INTERVAL: "4096",
-    }),
-  );
+test("TRACEMALLOC=NFRAME with the startup module preloaded traces from the program's first line, at exact lines", async () => {
+  const result = report(await runPreloaded({ TRACEMALLOC: "3", TRACEMALLOC_SAMPLE_EVERY: "4" }));
   assert.equal(result.tracing, true);
   assert.equal(result.limit, 3);
   assert.equal(result.kept, 300);
-  if (rt.capabilities.heapSampler) {
-    assert.ok(
-      result.files.some((f) => f.endsWith("app.mts")),
-      `frames in app.mts: ${result.files.join(", ")}`,
-    );
+  assert.equal(result.engine, "line");
+  // Line 5 of app.mts makes the arrays: `new Array(1000).fill(...)`.
+  assert.ok(result.files.some((f) => f.endsWith("app.mts:5")), `frames at app.mts:5: ${result.files.join(", ")}`);
+});
+
+test("TRACEMALLOC_ENGINE picks the runtime's own heap engine instead", async () => {
+  const sampler = rt.capabilities.heapSampler;
+  const result = report(
+    await runPreloaded({
+      TRACEMALLOC: "3",
+      TRACEMALLOC_ENGINE: sampler ? "sampler" : "census",
+      TRACEMALLOC_SAMPLING_INTERVAL: "4096",
+    }),
+  );
+  assert.equal(result.engine, sampler ? "sampler" : "census");
+  if (sampler) {
+    assert.ok(result.files.some((f) => f.includes("app.mts:")), `frames in app.mts: ${result.files.join(", ")}`);
   } else {
-    assert.ok(
-      result.files.some((f) => f.startsWith("<jsc:")),
-      `census frames: ${result.files.join(", ")}`,
-    );
+    assert.ok(result.files.some((f) => f.startsWith("<jsc:")), `census frames: ${result.files.join(", ")}`);
   }
 });
 
@@ -122,6 +128,24 @@ test("an invalid TRACEMALLOC stops the program with an error naming the variable
   assert.notEqual(outcome.code, 0);
   assert.match(outcome.stderr, /TRACEMALLOC/);
   assert.doesNotMatch(outcome.stdout, /tracing/);
+});
+
+test("startupSettings reads the engine, how often it samples and what it leaves alone", () => {
+  const env = (vars: Record<string, string>) => (name: string) => vars[name];
+  assert.deepEqual(
+    startupSettings(env({
+      TRACEMALLOC: "5",
+      TRACEMALLOC_ENGINE: "line",
+      TRACEMALLOC_SAMPLE_EVERY: "64",
+      TRACEMALLOC_EXCLUDE: ["*/vendor/*", "*.min.js"].join(delimiter),
+    })),
+    { nframe: 5, options: { engine: "line", sampleEvery: 64, exclude: ["*/vendor/*", "*.min.js"] } },
+  );
+  assert.throws(() => startupSettings(env({ TRACEMALLOC: "1", TRACEMALLOC_ENGINE: "fast" })), /TRACEMALLOC_ENGINE/);
+  assert.throws(
+    () => startupSettings(env({ TRACEMALLOC: "1", TRACEMALLOC_SAMPLE_EVERY: "x" })),
+    /TRACEMALLOC_SAMPLE_EVERY/,
+  );
 });
 
 test("startupSettings reads the number of frames and the sampling interval", () => {

@@ -1,5 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { setTimeout as delay } from "node:timers/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { DomainFilter } from "../../src/model/filter.ts";
@@ -177,7 +178,8 @@ for (const runtime of RUNTIMES) {
       async (dir) => {
         const target = await ChildTarget.launch({ script: join(dir, "globals.ts"), runtime });
         try {
-          await target.eval("0");
+          // The agent answers as soon as the controller is in; the program's module may still be loading.
+          for (let i = 0; i < 100 && await target.eval("typeof answer") !== "'number'"; i++) await delay(20);
           assert.equal(await target.eval("[answer, answer * 2]"), "[ 21, 42 ]");
           assert.equal(await target.eval("Promise.resolve('later')"), "'later'");
         } finally {

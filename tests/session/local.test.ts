@@ -274,6 +274,7 @@ function fakeProgram(
           memory: { current: 0, peak: 0 },
           tracerMemory: 0,
           limits: [],
+          engine: null,
         }),
       clearTraces: () => Promise.resolve(),
       resetPeak: () => Promise.resolve(),

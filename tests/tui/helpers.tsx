@@ -71,6 +71,7 @@ export class FakeTarget implements Target {
       memory: { ...this.memory },
       tracerMemory: 100,
       limits: this.options.limits ?? ["domain 0 frames are functions, not lines"],
+      engine: null,
       exit: this.exit,
     });
   }

@@ -7,6 +7,7 @@
 import { Box, Text } from "ink";
 import type { ReactElement } from "react";
 import { describeExit } from "../../src/session/child.ts";
+import { shortEngine } from "../../src/session/present.ts";
 import type { TargetStatus } from "../../src/session/target.ts";
 import { bytes, duration, shortPath } from "../format.ts";
 import { sparkline } from "../state/sparkline.ts";
@@ -49,6 +50,7 @@ function targetLine(props: HeaderProps): Part[] {
     [{ text: `pid ${status.pid}` }, 3],
     [{ text: status.runtime }, 4],
     [state, 0],
+    ...(status.engine ? [[{ text: shortEngine(status.engine) }, 2] as [Part, number]] : []),
     [{ text: `elapsed ${duration(props.now - props.since)}` }, 2],
     [{ text: `${props.snapshots} snapshot${props.snapshots === 1 ? "" : "s"}` }, 1],
   ];

@@ -4,38 +4,64 @@
  *
  * @module
  */
-import type { TracerOptions } from "../../engines/engine.ts";
+import type { HeapEngineName, TracerOptions } from "../../engines/engine.ts";
 import { formatSize } from "../../model/format.ts";
 import type { Command, CommandResult, JsonValue } from "../command.ts";
 import { describeExit } from "../child.ts";
 import { CommandError } from "../errors.ts";
 import type { TargetStatus } from "../target.ts";
+import { describeEngine } from "../present.ts";
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
-/** `start [NFRAME] [--interval BYTES]`: starts tracing (and sets what `run` will use). */
+/** `start [NFRAME] [--every N] [--engine NAME] [--interval BYTES] [--exclude GLOB]`: starts tracing (and sets what `run` will use). */
 export const startCommand: Command = {
   spec: {
     name: "start",
     summary: "Start tracing, keeping NFRAME frames per traceback",
     help: [
       "Starts tracing the target, keeping up to NFRAME frames (default 1) per traceback.",
-      "--interval sets the average bytes between two samples of the JS heap sampler (domain 0 on Node and Deno):",
-      "smaller is finer and slower.",
+      "Domain 0 (JS heap objects) comes from the line engine in a program started by run (its modules are",
+      "rewritten as they load: exact lines); --every sets how many allocations one sample stands for",
+      "(default 1024): smaller is finer and slower. --engine sampler picks V8's sampling heap profiler instead",
+      "(function-level; Node and Deno), whose --interval is the average bytes between two samples.",
+      "--exclude GLOB (given before run) leaves the modules whose path matches GLOB unrewritten.",
       "Given before run, the settings also apply to the program run starts: it is traced from its first line.",
     ],
     args: [{ name: "NFRAME", kind: "count", optional: true }],
     options: [{
+      name: "every",
+      value: "N",
+      kind: "count",
+      help: "line engine: sample one allocation in N on average",
+    }, {
+      name: "engine",
+      value: "NAME",
+      kind: { choices: ["line", "sampler", "census"] },
+      help: "domain-0 engine: line (default in programs run starts), sampler or census",
+    }, {
       name: "interval",
       value: "BYTES",
       kind: "count",
-      help: "JS heap sampling interval in bytes",
+      help: "V8 sampler: sampling interval in bytes",
+    }, {
+      name: "exclude",
+      value: "GLOB",
+      help: "line engine: leave modules whose path matches GLOB as they are",
     }],
   },
   async run(session, args) {
     const nframe = args.number("NFRAME") ?? 1;
     const interval = args.numberOption("interval");
-    const options: TracerOptions = interval === undefined ? {} : { samplingInterval: interval };
+    const every = args.numberOption("every");
+    const engine = args.textOption("engine") as HeapEngineName | undefined;
+    const exclude = args.textOption("exclude");
+    const options: TracerOptions = {
+      ...(engine === undefined ? {} : { engine }),
+      ...(every === undefined ? {} : { sampleEvery: every }),
+      ...(interval === undefined ? {} : { samplingInterval: interval }),
+      ...(exclude === undefined ? {} : { exclude: [exclude] }),
+    };
     const before = await session.target.status();
     if (before.tracing) {
       throw new CommandError(
@@ -46,7 +72,7 @@ export const startCommand: Command = {
     await session.target.start(nframe, options);
     session.settings = { nframe, options };
     const status = await session.target.status();
-    const sampling = interval === undefined ? "" : `, sampling every ${formatSize(interval, false)}`;
+    const sampling = status.engine ? `, ${describeEngine(status.engine)}` : "";
     return {
       lines: [
         `tracing ${status.command} (pid ${status.pid}): ${plural(nframe, "frame")}${sampling}` +
@@ -55,6 +81,8 @@ export const startCommand: Command = {
       data: {
         tracing: true,
         nframe,
+        engine: status.engine?.name ?? null,
+        every: every ?? null,
         interval: interval ?? null,
         target: status.command,
         pid: status.pid,
@@ -99,6 +127,7 @@ export const statusCommand: Command = {
       `runtime:       ${status.runtime}`,
       `target:        ${status.command} (pid ${status.pid})`,
       `tracing:       ${status.tracing ? `on, traceback limit ${plural(status.tracebackLimit, "frame")}` : "off"}`,
+      `domain 0:      ${status.engine ? describeEngine(status.engine) : "not traced"}`,
       ...memoryLines(status),
       ...status.limits.map((limit, i) => `${i ? "               " : "cannot see:    "}${limit}`),
       `snapshots:     ${[...session.snapshots.keys()].join(", ") || "none"}`,
@@ -217,6 +246,9 @@ function statusJson(status: TargetStatus): { [key: string]: JsonValue } {
     memory: { current: status.memory.current, peak: status.memory.peak },
     tracerMemory: status.tracerMemory,
     limits: [...status.limits],
+    engine: status.engine
+      ? { name: status.engine.name, lineLevel: status.engine.lineLevel, sampling: status.engine.sampling }
+      : null,
     exit: status.exit ? { code: status.exit.code, signal: status.exit.signal } : null,
   };
 }

@@ -1,0 +1,200 @@
+/**
+ * The line engine: domain 0 (JS heap objects) from modules rewritten as
+ * they loaded (see `line/instrument.ts`), so that each allocation
+ * expression reports its site. One allocation in N (default
+ * {@link DEFAULT_SAMPLE_EVERY}) is sampled at random; a sample stands for N
+ * allocations, holds its object weakly (live as long as the object is) and
+ * keeps its traceback: the site itself, at its exact line and column, then
+ * the callers at their call lines.
+ *
+ * @module
+ */
+import { types } from "node:util";
+import type { RawTrace } from "../model/snapshot.ts";
+import { Traceback } from "../model/traceback.ts";
+import type { RuntimeAdapter } from "../runtime/adapter.ts";
+import { properTailCalls } from "../runtime/stack.ts";
+import type { Engine, EngineTraits, TracedMemory, TracerOptions } from "./engine.ts";
+import { stackCapture } from "./hooks/context.ts";
+import { site, startSampling, stopSampling } from "./line/global.ts";
+import type { LineInstallation } from "./line/install.ts";
+import { measureObject, stringSize } from "./line/measure.ts";
+import { SiteFlag } from "./line/plan.ts";
+import { type AllocatedTrace, SampleStore } from "./line/samples.ts";
+
+/**
+ * The default mean number of allocations between two samples.
+ *
+ * @example
+ * ```ts
+ * await start(5, { sampleEvery: DEFAULT_SAMPLE_EVERY / 4 }); // four times as many samples
+ * ```
+ */
+export const DEFAULT_SAMPLE_EVERY = 1024;
+
+const EXPECT = SiteFlag.ExpectArray | SiteFlag.ExpectString | SiteFlag.ExpectPromise | SiteFlag.ExpectFunction |
+  SiteFlag.ExpectObject;
+
+const LIMITS: readonly string[] = [
+  "domain 0 samples one JS allocation in N (start option sampleEvery): a trace stands for N allocations, sizes are estimated from the object's shape",
+  "strings are primitives and cannot be held weakly: they are counted where they are made (allocated) but never shown as live",
+  "objects made inside built-ins are seen only as the value the call returns (JSON.parse: its whole tree; arr.map: the new array), objects made in code that was not rewritten (eval, new Function, node:vm, modules loaded before the hook) are not seen",
+  "a container is charged to the line that made it, at its current size; memory added to it later by other lines (push, set) is not charged to those lines",
+];
+
+/**
+ * Traces domain 0 through rewritten modules.
+ *
+ * @example
+ * ```ts
+ * const line = installLineEngine();
+ * const engine = new LineEngine(runtime(), line!);
+ * await engine.start(5, {});
+ * ```
+ */
+export class LineEngine implements Engine {
+  readonly domains: readonly number[] = [0];
+
+  /** Line-level, sampled by allocation count; reads force no collection. */
+  get traits(): EngineTraits {
+    return {
+      name: "line",
+      lineLevel: true,
+      exact: false,
+      objectTracebacks: true,
+      readForcesGc: false,
+      sampling: { unit: "allocations", every: this.#every },
+    };
+  }
+  readonly #rt: RuntimeAdapter;
+  readonly #line: LineInstallation;
+  #store: SampleStore | null = null;
+  #nframe = 1;
+  #every = DEFAULT_SAMPLE_EVERY;
+
+  constructor(rt: RuntimeAdapter, line: LineInstallation) {
+    this.#rt = rt;
+    this.#line = line;
+  }
+
+  /** What this engine cannot see, in words. */
+  get limits(): readonly string[] {
+    const tail = properTailCalls()
+      ? [
+        "the engine makes proper tail calls: a function ending in `return f(...)` has no frame, so its caller's line is the one shown",
+      ]
+      : [];
+    return [...LIMITS, ...tail];
+  }
+
+  /** The mean number of allocations between samples. */
+  get sampleEvery(): number {
+    return this.#every;
+  }
+
+  start(nframe: number, options: TracerOptions): Promise<void> {
+    this.#nframe = nframe;
+    this.#every = options.sampleEvery ?? DEFAULT_SAMPLE_EVERY;
+    this.#store = new SampleStore(this.#every, this.#rt.objectSizes);
+    startSampling(this.#every, this.#sample);
+    return Promise.resolve();
+  }
+
+  stop(): Promise<void> {
+    stopSampling();
+    this.#store = null;
+    return Promise.resolve();
+  }
+
+  clear(): Promise<void> {
+    if (this.#store) this.#store = new SampleStore(this.#every, this.#rt.objectSizes);
+    return Promise.resolve();
+  }
+
+  collect(): Promise<RawTrace[]> {
+    const store = this.#store;
+    if (!store) return Promise.resolve([]);
+    store.sweep();
+    return Promise.resolve(store.collect());
+  }
+
+  memory(): Promise<TracedMemory> {
+    const store = this.#store;
+    if (!store) return Promise.resolve({ current: 0, peak: 0 });
+    store.sweep();
+    return Promise.resolve(store.memory());
+  }
+
+  resetPeak(): Promise<void> {
+    this.#store?.sweep();
+    this.#store?.resetPeak();
+    return Promise.resolve();
+  }
+
+  overhead(): number {
+    return this.#store?.overhead() ?? 0;
+  }
+
+  objectTraceback(obj: unknown): Traceback | null {
+    if ((typeof obj !== "object" || obj === null) && typeof obj !== "function") return null;
+    const found = this.#store?.tracebackOf(obj);
+    return found ? Traceback.fromRaw(found.frames, found.total) : null;
+  }
+
+  /** Every traceback's allocations since start or clear, freed or not (strings included). */
+  allocated(): AllocatedTrace[] {
+    return this.#store?.allocated() ?? [];
+  }
+
+  /** Records one sampled allocation (called by the site global, at most once in N allocations). */
+  readonly #sample = (id: number, value: unknown): void => {
+    const store = this.#store;
+    if (!store) return;
+    const sites = this.#line.rewriter.sites;
+    const flags = sites.flags(id);
+    const object = (typeof value === "object" && value !== null) || typeof value === "function";
+    if (flags & EXPECT && !expected(value, flags)) return;
+    if (!object && typeof value !== "string") return;
+    const tb = this.#traceback(store, id, flags);
+    if (object) {
+      const { size, shape } = measureObject(value as object, sites.kind(id), flags, this.#rt.objectSizes);
+      store.add(value as object, tb, size, shape);
+    } else {
+      store.addUnfollowed(tb, stringSize(value as string, this.#rt.objectSizes));
+    }
+  };
+
+  /**
+   * The interned traceback of an allocation at site `id`: the site's frame,
+   * then the callers of the function that holds it. The captured stack's
+   * first frame is that function (at the rewritten call of the site global)
+   * unless the engine dropped it for a tail call.
+   */
+  #traceback(store: SampleStore, id: number, flags: number): number {
+    const own = this.#line.rewriter.sites.frame(id);
+    if (this.#nframe === 1) return store.intern(String(id), [own], null);
+    const tail = (flags & SiteFlag.Tail) !== 0 && properTailCalls();
+    const stack = stackCapture().capture(tail ? this.#nframe - 1 : this.#nframe, site, "strip");
+    if (!stack) return store.intern(String(id), [own], null);
+    const callers = tail ? stack.frames : stack.frames.slice(1);
+    const total = stack.totalNframe === null ? null : stack.totalNframe + (tail ? 1 : 0);
+    return store.intern(`${id}|${stack.key}${tail ? "t" : ""}`, [own, ...callers], total);
+  }
+}
+
+/** True when a built-in call's result is what that built-in makes (a user's `map` may return anything). */
+function expected(value: unknown, flags: number): boolean {
+  if (Array.isArray(value)) return (flags & SiteFlag.ExpectArray) !== 0;
+  switch (typeof value) {
+    case "string":
+      return (flags & SiteFlag.ExpectString) !== 0;
+    case "function":
+      return (flags & SiteFlag.ExpectFunction) !== 0;
+    case "object":
+      if (value === null) return false;
+      if (flags & SiteFlag.ExpectObject) return true;
+      return (flags & SiteFlag.ExpectPromise) !== 0 && types.isPromise(value);
+    default:
+      return false;
+  }
+}

@@ -1,0 +1,150 @@
+/**
+ * The function rewritten code calls, `NAME(siteId, value)`: it returns
+ * `value` unchanged and, once in a while (a geometric countdown with mean
+ * N allocations), hands it to the sampler. Its fast path is a decrement and
+ * a compare, which the JIT inlines.
+ *
+ * It is a global with a name drawn at random per process (no user binding
+ * can capture it), installed once and never removed: modules rewritten
+ * while tracing keep calling it after `stop()`, when it only returns.
+ * `Function.prototype.toString` is given back the original text of
+ * rewritten functions (code that ships functions by their source keeps
+ * working).
+ *
+ * @module
+ */
+import { Countdowns } from "./random.ts";
+import { stripInsertions } from "./plan.ts";
+
+/**
+ * Receives a sampled allocation.
+ *
+ * @example
+ * ```ts
+ * const onSample: SampleListener = (site, value) => console.log(site, typeof value);
+ * ```
+ */
+export type SampleListener = (site: number, value: unknown) => void;
+
+/**
+ * The global's name in this process: `$tm` and random letters.
+ *
+ * @example
+ * ```ts
+ * `${SITE_GLOBAL}(3,{})`; // what rewritten code looks like
+ * ```
+ */
+export const SITE_GLOBAL = "$tm_" + Math.floor(Math.random() * 36 ** 8).toString(36).padStart(8, "0");
+
+/**
+ * Allocations until the next sample. A small integer always (V8 keeps it
+ * unboxed); while not sampling it counts down from {@link IDLE} and the
+ * slow path only winds it up again.
+ */
+let countdown = 0;
+/** The countdown while not sampling: a billion allocations between two visits of the slow path. */
+const IDLE = 2 ** 30;
+let listener: SampleListener | null = null;
+let draws = new Countdowns(1);
+let failures = 0;
+
+/**
+ * Reports an allocation at site `id`, returning the allocated value. The
+ * sampler's frames start below this function.
+ *
+ * @example
+ * ```ts
+ * const point = site(12, { x: 1, y: 2 });
+ * ```
+ */
+export function site<T>(id: number, value: T): T {
+  if (--countdown > 0) return value;
+  return sampled(id, value);
+}
+
+function sampled<T>(id: number, value: T): T {
+  if (!listener) {
+    countdown = IDLE;
+    return value;
+  }
+  countdown = draws.next();
+  try {
+    listener(id, value);
+  } catch {
+    failures++; // the program's allocation succeeded; a sampler bug must not change that
+  }
+  return value;
+}
+
+/**
+ * Starts sampling one allocation in `mean` on average, handing each to
+ * `onSample`.
+ *
+ * @example
+ * ```ts
+ * startSampling(1024, (id, value) => store(id, value));
+ * ```
+ */
+export function startSampling(mean: number, onSample: SampleListener): void {
+  draws = new Countdowns(mean);
+  listener = onSample;
+  countdown = draws.next();
+}
+
+/**
+ * Stops sampling: the global only returns its value from now on.
+ *
+ * @example
+ * ```ts
+ * stopSampling();
+ * ```
+ */
+export function stopSampling(): void {
+  countdown = IDLE;
+  listener = null;
+}
+
+/**
+ * Samples the sampler could not record (a bug in the tracer), 0 normally.
+ *
+ * @example
+ * ```ts
+ * if (samplerFailures() > 0) console.warn("some samples were lost");
+ * ```
+ */
+export function samplerFailures(): number {
+  return failures;
+}
+
+let installed = false;
+
+/**
+ * Defines the global and wraps `Function.prototype.toString`, once per
+ * process.
+ *
+ * @example
+ * ```ts
+ * installSiteGlobal();
+ * typeof (globalThis as Record<string, unknown>)[SITE_GLOBAL]; // "function"
+ * ```
+ */
+export function installSiteGlobal(): void {
+  if (installed) return;
+  installed = true;
+  countdown = listener ? countdown : IDLE;
+  Object.defineProperty(globalThis, SITE_GLOBAL, {
+    value: site,
+    writable: false,
+    enumerable: false,
+    configurable: false,
+  });
+  const proto = Function.prototype;
+  const original = proto.toString;
+  const toString: typeof original = new Proxy(original, {
+    apply(target, self, args) {
+      const text = Reflect.apply(target, self === toString ? original : self, args) as string;
+      return stripInsertions(text, SITE_GLOBAL);
+    },
+  });
+  Object.defineProperty(proto, "toString", { value: toString, writable: true, enumerable: false, configurable: true });
+}

@@ -1,0 +1,131 @@
+/**
+ * What the load hook calls for each module: decide whether it is rewritten
+ * (never the tracer's own files and dependencies, nor paths the user
+ * excluded), find or make its plan, register its sites and put the
+ * insertions in.
+ *
+ * @module
+ */
+import { pathToFileURL } from "node:url";
+import { compileGlob } from "../../model/fnmatch.ts";
+import type { LoadedModule } from "../../runtime/load-hook.ts";
+import { state } from "../hooks/context.ts";
+import { applyPlan, type ColumnShifts } from "./apply.ts";
+import type { PlanCache } from "./cache.ts";
+import { SITE_GLOBAL } from "./global.ts";
+import { planModule } from "./instrument.ts";
+import type { Plan } from "./plan.ts";
+import { SiteTable } from "./sites.ts";
+
+/**
+ * How modules are rewritten in this process.
+ *
+ * @example
+ * ```ts
+ * const options: RewriterOptions = { exclude: ["*node_modules/typescript/*"], remap: true, profile: "node", cache: null };
+ * ```
+ */
+export interface RewriterOptions {
+  /** fnmatch globs of paths left alone (matched against the whole path). */
+  readonly exclude: readonly string[];
+  /** Rewrite a module's inline source map to follow the insertions (the runtime maps stacks through it). */
+  readonly remap: boolean;
+  /** What the plans depend on besides the text (the runtime: which text its hook hands over). */
+  readonly profile: string;
+  readonly cache: PlanCache | null;
+}
+
+/**
+ * Counts of the rewriter's work, for `status` and the benchmark.
+ *
+ * @example
+ * ```ts
+ * const { modules, bytes, ms } = rewriter.stats;
+ * ```
+ */
+export interface RewriterStats {
+  /** Modules handed over by the load hook. */
+  modules: number;
+  /** Modules rewritten (at least one site). */
+  rewritten: number;
+  /** Modules left alone: excluded, or the tracer's own. */
+  excluded: number;
+  /** Modules that could not be parsed (left alone; the runtime reports the error). */
+  unparsed: number;
+  /** Source bytes (UTF-16 units) of the modules planned or read from the cache. */
+  bytes: number;
+  /** Milliseconds spent planning and applying. */
+  ms: number;
+}
+
+/**
+ * Rewrites modules as they load.
+ *
+ * @example
+ * ```ts
+ * const rewriter = new ModuleRewriter((path) => path.startsWith("/tracer/"), options);
+ * runtime().installLoadHook(rewriter.transform);
+ * ```
+ */
+export class ModuleRewriter {
+  /** The sites of every rewritten module. */
+  readonly sites: SiteTable = new SiteTable();
+  /** Per rewritten file whose positions the runtime reports in the rewritten text: what moved. */
+  readonly shifts: Map<string, ColumnShifts> = new Map();
+  readonly stats: RewriterStats = { modules: 0, rewritten: 0, excluded: 0, unparsed: 0, bytes: 0, ms: 0 };
+  readonly #isOwn: (path: string) => boolean;
+  readonly #excluded: ((path: string) => boolean)[];
+  readonly #options: RewriterOptions;
+
+  /** @param isOwn true for a file of the tracer or one of its dependencies */
+  constructor(isOwn: (path: string) => boolean, options: RewriterOptions) {
+    this.#isOwn = isOwn;
+    this.#excluded = options.exclude.map(compileGlob);
+    this.#options = options;
+  }
+
+  /** The transform the load hook calls. */
+  readonly transform = (mod: LoadedModule): string | null => {
+    this.stats.modules++;
+    if (this.#isOwn(mod.path) || this.#excluded.some((match) => match(mod.path))) {
+      this.stats.excluded++;
+      return null;
+    }
+    const started = performance.now();
+    state.busy++; // the parser's own buffers are not the program's
+    try {
+      const plan = this.#plan(mod);
+      if (!plan || plan.insertions.length === 0) return null;
+      const base = this.sites.add(plan.sites);
+      const url = pathToFileURL(mod.path).href;
+      const { code, shifts } = applyPlan(mod.source, plan, {
+        name: SITE_GLOBAL,
+        base,
+        url,
+        remap: this.#options.remap,
+      });
+      // With an input map the runtime reports original positions itself (through the
+      // rewritten map, or its own); without one, positions are in the text returned here.
+      if (!plan.inputMap) this.shifts.set(mod.path, shifts);
+      this.stats.rewritten++;
+      return code;
+    } finally {
+      state.busy--;
+      this.stats.ms += performance.now() - started;
+    }
+  };
+
+  #plan(mod: LoadedModule): Plan | null {
+    this.stats.bytes += mod.source.length;
+    const cache = this.#options.cache;
+    const key = cache?.key(mod.path, mod.source, `${this.#options.profile}:${mod.lang}:${mod.kind}`);
+    if (cache && key) {
+      const stored = cache.get(key);
+      if (stored !== undefined) return stored;
+    }
+    const plan = planModule(mod.source, { path: mod.path, lang: mod.lang, kind: mod.kind });
+    if (!plan) this.stats.unparsed++;
+    if (cache && key) cache.put(key, plan);
+    return plan;
+  }
+}

@@ -1,0 +1,172 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { parseSync } from "oxc-parser";
+import { applyPlan, ColumnShifts } from "../../../src/engines/line/apply.ts";
+import { planModule, type PlanOptions } from "../../../src/engines/line/instrument.ts";
+import { type Plan, SiteFlag, SiteKind, stripInsertions } from "../../../src/engines/line/plan.ts";
+
+const NAME = "$tm_test";
+const JS: PlanOptions = { path: "/app/a.js", lang: "js", kind: "module" };
+
+function rewrite(source: string, options: PlanOptions = JS): { plan: Plan; code: string } {
+  const plan = planModule(source, options);
+  assert.ok(plan, "the source parses");
+  const { code } = applyPlan(source, plan, { name: NAME, base: 0, url: "file:///app/a.js", remap: false });
+  return { plan, code };
+}
+
+/** The kinds of the sites found, with their 1-based line and column. */
+function sites(source: string, options: PlanOptions = JS): string[] {
+  const { plan } = rewrite(source, options);
+  const s = plan.sites;
+  return s.line.map((line, i) => `${line}:${s.column[i]} ${kindName(s.kind[i])}${s.fn[i] ? " in " + s.fn[i] : ""}`);
+}
+
+function kindName(kind: number): string {
+  return Object.entries(SiteKind).find(([, k]) => k === kind)![0];
+}
+
+test("object and array literals, new, regexp literals and templates with substitutions are sites", () => {
+  assert.deepEqual(
+    sites("function f(x) {\n  const o = { a: [x] };\n  const d = new Date();\n  return [/a/g, `v${x}`, `plain`];\n}"),
+    ["2:13 Object in f", "2:18 Array in f", "3:13 New in f", "4:10 Array in f", "4:11 RegExp in f", "4:17 String in f"],
+  );
+});
+
+test("a string concatenation is one site, the outermost +", () => {
+  assert.deepEqual(sites('const s = "a" + x + "b" + y;'), ["1:11 String"]);
+  assert.deepEqual(sites("const n = a + b;"), []);
+  assert.deepEqual(sites('const c = "a" + "b";'), []);
+  assert.deepEqual(sites('s += "tail";'), ["1:1 String"]);
+});
+
+test("calls of allocating built-ins are sites, other calls are not", () => {
+  assert.deepEqual(
+    sites("JSON.parse(t); arr.map(f); s.split(','); Object.entries(o); structuredClone(v); f(); arr.push(1);"),
+    ["1:1 Call", "1:16 Call", "1:28 Call", "1:42 Call", "1:61 Call"],
+  );
+  const { plan } = rewrite("JSON.parse(t); s.split(',');");
+  assert.equal(plan.sites.flags[0] & SiteFlag.Deep, SiteFlag.Deep);
+  assert.equal(plan.sites.flags[1] & SiteFlag.Strings, SiteFlag.Strings);
+});
+
+test("an optional chain is wrapped whole, never inside", () => {
+  const { code } = rewrite("const r = a?.b.map(f);\nconst s = a?.b.map(f).length;");
+  assert.equal(code.split("\n")[0], `const r = ${NAME}(0,a?.b.map(f)/*${NAME}*/);`);
+  assert.equal(code.split("\n")[1], "const s = a?.b.map(f).length;");
+});
+
+test("a tagged template's literal and the callee of new are never wrapped", () => {
+  const { code } = rewrite("tag`a${x}`; new (make())(1);");
+  assert.equal(code, `tag\`a\${x}\`; ${NAME}(0,new (make())(1)/*${NAME}*/);`);
+});
+
+test("functions are wrapped only where no name is inferred from the context", () => {
+  const { code } = rewrite(
+    "function f() {\n  const g = () => 1;\n  h = function () {};\n  list.push(() => 2);\n  return () => 3;\n}",
+  );
+  assert.deepEqual(code.split("\n"), [
+    "function f() {",
+    `  const g = () => 1;;${NAME}(0,g);`,
+    `  h = function () {};;${NAME}(1,h);`,
+    `  list.push(${NAME}(2,() => 2/*${NAME}*/));`,
+    `  return ${NAME}(3,() => 3/*${NAME}*/);`,
+    "}",
+  ]);
+});
+
+test("module-level functions are made once and are not sites", () => {
+  assert.deepEqual(sites("const g = () => 1;\nfunction h() {}\nclass C {}"), []);
+});
+
+test("a nested function declaration is reported at the top of its body, after directives", () => {
+  const { code } = rewrite('function f() {\n  "use strict";\n  return inner;\n  function inner() {}\n}');
+  assert.equal(code.split("\n")[1], `  "use strict";;${NAME}(0,inner);`);
+});
+
+test("a site records its enclosing function's name", () => {
+  assert.deepEqual(
+    sites("class C { m() { return {}; } constructor() { this.a = []; } }\nconst o = { k() { return {}; } };"),
+    ["1:24 Object in m", "1:55 Array in C", "2:11 Object", "2:26 Object in k"],
+  );
+});
+
+test("a wrapped value in tail position of strict code is flagged", () => {
+  const { plan } = rewrite("function f() { return {}; }\nconst g = () => [];");
+  assert.deepEqual(plan.sites.flags.map((f) => f & SiteFlag.Tail), [SiteFlag.Tail, SiteFlag.Tail]);
+  const sloppy = rewrite("function f() { return {}; }", { ...JS, kind: "commonjs" }).plan;
+  assert.equal(sloppy.sites.flags[0] & SiteFlag.Tail, 0);
+});
+
+test("a keyword right before a wrapped value stays a keyword", () => {
+  const { code } = rewrite("function f(){return{a:1}}");
+  assert.equal(code, `function f(){return/*${NAME}*/${NAME}(0,{a:1}/*${NAME}*/)}`);
+  assert.equal(stripInsertions(code, NAME), "function f(){return{a:1}}");
+});
+
+test("TypeScript types, enums and declarations hold no sites", () => {
+  assert.deepEqual(
+    sites(
+      "enum E { A = `x${1}` }\ninterface I { a: { b: 1 } }\ndeclare const d: string[];\nconst v = {} as I;\nexport function f(p: { a: number } = { a: 1 }) { return p; }",
+      { path: "/app/a.ts", lang: "ts", kind: "module" },
+    ),
+    ["4:11 Object", "5:38 Object in f"],
+  );
+});
+
+test("JSX elements are sites where they are expressions, not as children", () => {
+  assert.deepEqual(sites("const v = <div a={{ b: 1 }}><span /></div>;", { ...JS, lang: "jsx" }), [
+    "1:11 Jsx",
+    "1:19 Object",
+  ]);
+});
+
+test("an unparsable module has no plan", () => {
+  assert.equal(planModule("const = ;", JS), null);
+});
+
+test("rewriting keeps every line and stripping the insertions gives the source back", () => {
+  const source = readFileSync(new URL("./fixtures/semantics.mjs", import.meta.url), "utf8");
+  const { code } = rewrite(source);
+  assert.equal(code.split("\n").length, source.split("\n").length);
+  assert.notEqual(code, source);
+  assert.equal(stripInsertions(code, NAME), source);
+});
+
+test("rewritten real-world modules still parse and strip back to their source", () => {
+  const require = createRequire(import.meta.url);
+  const react = join(dirname(require.resolve("react")), "cjs", "react.development.js");
+  for (const path of [require.resolve("commander"), react, require.resolve("@jridgewell/trace-mapping")]) {
+    const id = path;
+    const source = readFileSync(path, "utf8");
+    const options: PlanOptions = { path, lang: "js", kind: "unambiguous" };
+    const { plan, code } = rewrite(source, options);
+    assert.ok(plan.insertions.length > 0, `${id} has sites`);
+    const reparsed = parseSync(path, code, { lang: "js", sourceType: "unambiguous" });
+    assert.deepEqual(reparsed.errors.map((e) => e.message), [], `${id} parses after rewriting`);
+    assert.equal(stripInsertions(code, NAME), source, `${id} strips back`);
+  }
+});
+
+test("a TypeScript transpiler's inline source map puts sites at their original lines", async () => {
+  const { transformSync } = await import("esbuild");
+  const ts = "interface P {\n  x: number;\n}\n\nexport function make(x: number): P {\n  return { x };\n}\n";
+  const js = transformSync(ts, { loader: "ts", sourcemap: "inline", sourcefile: "/app/p.ts" }).code;
+  const plan = planModule(js, { path: "/app/p.ts", lang: "js", kind: "module" })!;
+  assert.deepEqual([plan.sites.files[plan.sites.file[0]], plan.sites.line[0]], ["/app/p.ts", 6]);
+  assert.ok(plan.inputMap, "the input map is found");
+});
+
+test("column shifts take a rewritten column back to the original one", () => {
+  const shifts = new ColumnShifts([[2, 4, 6], [2, 10, 3]]);
+  assert.equal(shifts.original(1, 30), 30);
+  assert.equal(shifts.original(2, 3), 3);
+  assert.equal(shifts.original(2, 12), 6); // after the first insertion
+  assert.equal(shifts.original(2, 7), 5); // inside it: the insertion point
+  assert.equal(shifts.original(2, 25), 16); // after both
+  assert.equal(shifts.shiftAt(1, 9), 6);
+  assert.equal(shifts.shiftAt(1, 10), 9);
+});
