@@ -13,14 +13,14 @@ import { types } from "node:util";
 import type { RawTrace } from "../model/snapshot.ts";
 import { Traceback } from "../model/traceback.ts";
 import type { RuntimeAdapter } from "../runtime/adapter.ts";
-import { properTailCalls } from "../runtime/stack.ts";
+import { type LaterStack, lazyStacks, properTailCalls } from "../runtime/stack.ts";
 import type { Engine, EngineTraits, TracedMemory, TracerOptions } from "./engine.ts";
 import { stackCapture } from "./hooks/context.ts";
 import { site, startSampling, stopSampling } from "./line/global.ts";
 import type { LineInstallation } from "./line/install.ts";
 import { measureObject, stringSize } from "./line/measure.ts";
 import { SiteFlag } from "./line/plan.ts";
-import { type AllocatedTrace, SampleStore } from "./line/samples.ts";
+import { type AllocatedSite, SampleStore } from "./line/samples.ts";
 
 /**
  * The default mean number of allocations between two samples.
@@ -32,12 +32,21 @@ import { type AllocatedTrace, SampleStore } from "./line/samples.ts";
  */
 export const DEFAULT_SAMPLE_EVERY = 1024;
 
+/**
+ * Samples whose stacks wait to be resolved at most: a stack captured but
+ * not yet formatted holds its frames' functions and receivers alive, so
+ * they are resolved in batches (and on a timer) rather than kept for long.
+ */
+const MAX_PENDING = 1024;
+/** How often waiting stacks are resolved while the program runs, in ms. */
+const RESOLVE_EVERY_MS = 1000;
+
 const EXPECT = SiteFlag.ExpectArray | SiteFlag.ExpectString | SiteFlag.ExpectPromise | SiteFlag.ExpectFunction |
   SiteFlag.ExpectObject;
 
 const LIMITS: readonly string[] = [
   "domain 0 samples one JS allocation in N (start option sampleEvery): a trace stands for N allocations, sizes are estimated from the object's shape",
-  "strings are primitives and cannot be held weakly: they are counted where they are made (allocated) but never shown as live",
+  "strings are primitives and cannot be held weakly: a string is never a live trace of its own; long strings (64+ characters) an object or array holds count in that object's size, at the line that made the object",
   "objects made inside built-ins are seen only as the value the call returns (JSON.parse: its whole tree; arr.map: the new array), objects made in code that was not rewritten (eval, new Function, node:vm, modules loaded before the hook) are not seen",
   "a container is charged to the line that made it, at its current size; memory added to it later by other lines (push, set) is not charged to those lines",
 ];
@@ -71,6 +80,8 @@ export class LineEngine implements Engine {
   #store: SampleStore | null = null;
   #nframe = 1;
   #every = DEFAULT_SAMPLE_EVERY;
+  #timer: ReturnType<typeof setInterval> | null = null;
+  #siteTracebacks: number[] = [];
 
   constructor(rt: RuntimeAdapter, line: LineInstallation) {
     this.#rt = rt;
@@ -96,17 +107,25 @@ export class LineEngine implements Engine {
     this.#nframe = nframe;
     this.#every = options.sampleEvery ?? DEFAULT_SAMPLE_EVERY;
     this.#store = new SampleStore(this.#every, this.#rt.objectSizes);
+    this.#siteTracebacks = [];
     startSampling(this.#every, this.#sample);
+    if (this.#nframe > 1 && lazyStacks()) {
+      this.#timer = setInterval(() => this.#resolve(), RESOLVE_EVERY_MS);
+      (this.#timer as { unref?: () => void }).unref?.();
+    }
     return Promise.resolve();
   }
 
   stop(): Promise<void> {
     stopSampling();
+    if (this.#timer) clearInterval(this.#timer);
+    this.#timer = null;
     this.#store = null;
     return Promise.resolve();
   }
 
   clear(): Promise<void> {
+    this.#siteTracebacks = [];
     if (this.#store) this.#store = new SampleStore(this.#every, this.#rt.objectSizes);
     return Promise.resolve();
   }
@@ -114,6 +133,7 @@ export class LineEngine implements Engine {
   collect(): Promise<RawTrace[]> {
     const store = this.#store;
     if (!store) return Promise.resolve([]);
+    this.#resolve();
     store.sweep();
     return Promise.resolve(store.collect());
   }
@@ -121,6 +141,7 @@ export class LineEngine implements Engine {
   memory(): Promise<TracedMemory> {
     const store = this.#store;
     if (!store) return Promise.resolve({ current: 0, peak: 0 });
+    this.#resolve();
     store.sweep();
     return Promise.resolve(store.memory());
   }
@@ -137,12 +158,13 @@ export class LineEngine implements Engine {
 
   objectTraceback(obj: unknown): Traceback | null {
     if ((typeof obj !== "object" || obj === null) && typeof obj !== "function") return null;
+    this.#resolve();
     const found = this.#store?.tracebackOf(obj);
     return found ? Traceback.fromRaw(found.frames, found.total) : null;
   }
 
-  /** Every traceback's allocations since start or clear, freed or not (strings included). */
-  allocated(): AllocatedTrace[] {
+  /** Every site's allocations since start or clear, freed or not (strings included). */
+  allocated(): AllocatedSite[] {
     return this.#store?.allocated() ?? [];
   }
 
@@ -154,15 +176,31 @@ export class LineEngine implements Engine {
     const flags = sites.flags(id);
     const object = (typeof value === "object" && value !== null) || typeof value === "function";
     if (flags & EXPECT && !expected(value, flags)) return;
-    if (!object && typeof value !== "string") return;
-    const tb = this.#traceback(store, id, flags);
-    if (object) {
-      const { size, shape } = measureObject(value as object, sites.kind(id), flags, this.#rt.objectSizes);
-      store.add(value as object, tb, size, shape);
-    } else {
-      store.addUnfollowed(tb, stringSize(value as string, this.#rt.objectSizes));
-    }
+    if (typeof value === "string") return store.addUnfollowed(id, stringSize(value, this.#rt.objectSizes));
+    if (!object) return;
+    const { size, shape } = measureObject(value as object, sites.kind(id), flags, this.#rt.objectSizes);
+    if (this.#nframe === 1) return store.add(value as object, id, this.#siteOnly(store, id), size, shape);
+    const later = stackCapture().captureLater(this.#callerFrames(flags), site);
+    // An engine that formats stacks at capture has already paid: resolve at once.
+    if (!lazyStacks()) return store.add(value as object, id, this.#traceback(id, later), size, shape);
+    store.add(value as object, id, -1, size, shape, later);
+    if (store.pending >= MAX_PENDING) this.#resolve();
   };
+
+  /** Frames to capture for a sample at a site with `flags`: the callers, plus the function that holds the site unless a tail call removed it. */
+  #callerFrames(flags: number): number {
+    return (flags & SiteFlag.Tail) !== 0 && properTailCalls() ? this.#nframe - 1 : this.#nframe;
+  }
+
+  /** Resolves the stacks of the live samples taken since the last time. */
+  #resolve(): void {
+    this.#store?.resolve((id, later) => this.#traceback(id, later as LaterStack));
+  }
+
+  /** The traceback of one frame, the site's own (interned once per site and session). */
+  #siteOnly(store: SampleStore, id: number): number {
+    return this.#siteTracebacks[id] ??= store.intern(String(id), [this.#line.rewriter.sites.frame(id)], null);
+  }
 
   /**
    * The interned traceback of an allocation at site `id`: the site's frame,
@@ -170,14 +208,15 @@ export class LineEngine implements Engine {
    * first frame is that function (at the rewritten call of the site global)
    * unless the engine dropped it for a tail call.
    */
-  #traceback(store: SampleStore, id: number, flags: number): number {
-    const own = this.#line.rewriter.sites.frame(id);
-    if (this.#nframe === 1) return store.intern(String(id), [own], null);
-    const tail = (flags & SiteFlag.Tail) !== 0 && properTailCalls();
-    const stack = stackCapture().capture(tail ? this.#nframe - 1 : this.#nframe, site, "strip");
-    if (!stack) return store.intern(String(id), [own], null);
+  #traceback(id: number, later: LaterStack): number {
+    const store = this.#store!;
+    const flags = this.#line.rewriter.sites.flags(id);
+    const tail = this.#callerFrames(flags) < this.#nframe;
+    const stack = stackCapture().resolveLater(later, this.#callerFrames(flags), "strip");
+    if (!stack) return this.#siteOnly(store, id);
     const callers = tail ? stack.frames : stack.frames.slice(1);
     const total = stack.totalNframe === null ? null : stack.totalNframe + (tail ? 1 : 0);
+    const own = this.#line.rewriter.sites.frame(id);
     return store.intern(`${id}|${stack.key}${tail ? "t" : ""}`, [own, ...callers], total);
   }
 }

@@ -162,7 +162,37 @@ export class StackCapture {
     extra = 0,
   ): CapturedStack | null {
     const limit = nframe + SLACK + extra;
-    const sites = collectSites(limit, below);
+    return this.#framesOf(collectSites(limit, below), nframe, limit, own);
+  }
+
+  /**
+   * Captures the stack below `below` now and resolves its frames later with
+   * {@link StackCapture.resolveLater}: on V8 the frames are then only
+   * formatted if asked for (most samples die first). The capture holds
+   * the frames' functions and receivers until it is resolved or dropped.
+   * On an engine that formats stacks at capture ({@link lazyStacks} false)
+   * this is a full capture.
+   */
+  captureLater(nframe: number, below: StackBoundary, extra = 0): LaterStack {
+    const limit = nframe + SLACK + extra;
+    if (!lazyStacks()) return { limit, sites: collectSites(limit, below) };
+    const holder: { stack?: unknown } = {};
+    const previousLimit = api.stackTraceLimit;
+    try {
+      api.stackTraceLimit = limit;
+      api.captureStackTrace(holder, below);
+    } finally {
+      api.stackTraceLimit = previousLimit;
+    }
+    return { limit, holder };
+  }
+
+  /** The frames of a stack captured by {@link StackCapture.captureLater} (see {@link StackCapture.capture}). */
+  resolveLater(later: LaterStack, nframe: number, own: OwnFrames): CapturedStack | null {
+    return this.#framesOf(later.sites ?? sitesOf(later.holder!), nframe, later.limit, own);
+  }
+
+  #framesOf(sites: CallSite[], nframe: number, limit: number, own: OwnFrames): CapturedStack | null {
     const frames: RawFrame[] = [];
     let key = "";
     let kept = 0;
@@ -217,6 +247,59 @@ export class StackCapture {
     const col = at.column === undefined || !fixColumn ? at.column ?? null : fixColumn(at.file, at.line, at.column);
     return { frame: [at.file, at.line, col, fn], id, own, loader };
   }
+}
+
+/**
+ * A stack captured by {@link StackCapture.captureLater}: a holder whose
+ * `stack` V8 formats on first access, or the call sites themselves.
+ *
+ * @example
+ * ```ts
+ * const later: LaterStack = stacks.captureLater(5, hook);
+ * const stack = stacks.resolveLater(later, 5, "strip");
+ * ```
+ */
+export interface LaterStack {
+  readonly limit: number;
+  readonly holder?: { stack?: unknown };
+  readonly sites?: CallSite[];
+}
+
+/** The call sites of a holder V8 has not formatted yet, through this module's `prepareStackTrace`. */
+function sitesOf(holder: { stack?: unknown }): CallSite[] {
+  const prepare = api.prepareStackTrace;
+  try {
+    api.prepareStackTrace = passSites;
+    const sites = holder.stack;
+    return Array.isArray(sites) ? sites as CallSite[] : [];
+  } finally {
+    api.prepareStackTrace = prepare;
+  }
+}
+
+let lazy: boolean | null = null;
+
+/**
+ * True when the engine formats a captured stack only when its `stack` is
+ * first read (V8), false when it does so at capture (JavaScriptCore).
+ * Probed once.
+ *
+ * @example
+ * ```ts
+ * if (lazyStacks()) console.log("capturing is cheap, formatting is paid on read");
+ * ```
+ */
+export function lazyStacks(): boolean {
+  if (lazy !== null) return lazy;
+  const prepare = api.prepareStackTrace;
+  let formatted = false;
+  try {
+    api.prepareStackTrace = () => (formatted = true);
+    api.captureStackTrace({});
+  } finally {
+    api.prepareStackTrace = prepare;
+  }
+  return lazy = !formatted;
 }
 
 /** Call sites below `below`, at most `limit` of them, without disturbing the program's stack settings. */

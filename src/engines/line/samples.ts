@@ -13,6 +13,10 @@
  * primitives cannot be held weakly) are counted, with all other samples,
  * in {@link SampleStore.allocated}, which never forgets.
  *
+ * A sample's traceback may be resolved later than the sample is taken
+ * (`tb` -1 until then, see {@link SampleStore.resolve}): stacks are then
+ * formatted only for samples still alive.
+ *
  * @module
  */
 import type { RawFrame } from "../../model/frame.ts";
@@ -27,17 +31,17 @@ interface Interned {
 }
 
 /**
- * Allocations counted per traceback since tracing started or was cleared,
+ * Allocations counted at one site since tracing started or was cleared,
  * live or not.
  *
  * @example
  * ```ts
- * const { frames, count, size } = store.allocated()[0];
+ * const { site, count, size } = store.allocated()[0];
  * ```
  */
-export interface AllocatedTrace {
-  readonly frames: readonly RawFrame[];
-  readonly totalNframe: number | null;
+export interface AllocatedSite {
+  /** The site id. */
+  readonly site: number;
   /** Estimated allocations. */
   readonly count: number;
   /** Estimated bytes. */
@@ -45,8 +49,8 @@ export interface AllocatedTrace {
 }
 
 // Bytes per live sample, measured as heap growth per sample on Node 24 (the
-// WeakRef and four array slots); see scripts/bench-line.ts.
-const BYTES_PER_SAMPLE = 80;
+// WeakRef and six array slots); see scripts/bench-line.ts.
+const BYTES_PER_SAMPLE = 96;
 const BYTES_PER_TRACEBACK = 120;
 const BYTES_PER_FRAME = 16;
 const WeakRefCtor = WeakRef;
@@ -57,7 +61,7 @@ const WeakRefCtor = WeakRef;
  * @example
  * ```ts
  * const store = new SampleStore(1024, sizes);
- * store.add(value, store.intern("3,7|2", frames, 2), 40, Shape.Fixed);
+ * store.add(value, 3, store.intern("3|7,2", frames, 2), 40, Shape.Fixed);
  * store.collect(); // [[0, 40960, frames, 2, 1024]]
  * ```
  */
@@ -66,9 +70,14 @@ export class SampleStore {
   readonly weight: number;
   readonly #sizes: ObjectSizes;
   #refs: WeakRef<object>[] = [];
+  #sites: number[] = [];
   #tracebacks: number[] = [];
   #bytes: number[] = [];
   #shapes: Shape[] = [];
+  /** Per sample, the stack to resolve (samples with `tb` -1), else undefined. */
+  #later: unknown[] = [];
+  /** Indices of the samples with a stack to resolve. */
+  #pending: number[] = [];
   #sweptAt = 0;
   readonly #interned: Interned[] = [];
   readonly #ids = new Map<string, number>();
@@ -93,19 +102,45 @@ export class SampleStore {
     return id;
   }
 
-  /** Records a sampled object of `bytes` bytes allocated at traceback `tb`. */
-  add(value: object, tb: number, bytes: number, shape: Shape): void {
-    this.#count(tb, bytes);
-    this.#refs.push(new WeakRefCtor(value));
+  /**
+   * Records a sampled object of `bytes` bytes allocated at site `site`,
+   * with traceback `tb`, or -1 and `later` (kept until {@link resolve}).
+   */
+  add(value: object, site: number, tb: number, bytes: number, shape: Shape, later?: unknown): void {
+    this.#count(site, bytes);
+    const ref = new WeakRefCtor(value);
+    this.#refs.push(ref);
+    this.#sites.push(site);
     this.#tracebacks.push(tb);
     this.#bytes.push(bytes);
     this.#shapes.push(shape);
+    this.#later.push(tb < 0 ? later : undefined);
+    if (tb < 0) this.#pending.push(this.#refs.length - 1);
     if (this.#refs.length >= 2 * this.#sweptAt + 1024) this.sweep();
   }
 
   /** Records a sampled allocation that cannot be followed (a string): allocated, never live. */
-  addUnfollowed(tb: number, bytes: number): void {
-    this.#count(tb, bytes);
+  addUnfollowed(site: number, bytes: number): void {
+    this.#count(site, bytes);
+  }
+
+  /** Samples whose traceback is not resolved yet. */
+  get pending(): number {
+    return this.#pending.length;
+  }
+
+  /**
+   * Resolves the tracebacks of the live samples taken with a stack to
+   * resolve later; `traceback(site, later)` gives the interned id. The
+   * stacks of samples already dead are dropped unresolved.
+   */
+  resolve(traceback: (site: number, later: unknown) => number): void {
+    for (const i of this.#pending) {
+      const later = this.#later[i];
+      this.#later[i] = undefined;
+      if (this.#refs[i].deref() !== undefined) this.#tracebacks[i] = traceback(this.#sites[i], later);
+    }
+    this.#pending = [];
   }
 
   /** Live samples (as of the last sweep, plus those added since). */
@@ -117,17 +152,24 @@ export class SampleStore {
   sweep(): void {
     const refs = this.#refs;
     let kept = 0;
+    const pending: number[] = [];
     for (let i = 0; i < refs.length; i++) {
       const target = refs[i].deref();
       if (target === undefined) continue;
       if (this.#shapes[i] !== Shape.Fixed) this.#bytes[i] = remeasure(target, this.#shapes[i], this.#sizes);
+      if (this.#tracebacks[i] < 0 && this.#later[i] !== undefined) pending.push(kept);
       refs[kept] = refs[i];
+      this.#later[kept] = this.#later[i];
+      this.#sites[kept] = this.#sites[i];
       this.#tracebacks[kept] = this.#tracebacks[i];
       this.#bytes[kept] = this.#bytes[i];
       this.#shapes[kept] = this.#shapes[i];
       kept++;
     }
     refs.length = kept;
+    this.#later.length = kept;
+    this.#pending = pending;
+    this.#sites.length = kept;
     this.#tracebacks.length = kept;
     this.#bytes.length = kept;
     this.#shapes.length = kept;
@@ -136,12 +178,13 @@ export class SampleStore {
     if (current > this.#peak) this.#peak = current;
   }
 
-  /** The live traces, one per traceback (call {@link sweep} first). */
+  /** The live traces, one per traceback (call {@link resolve} first). */
   collect(): RawTrace[] {
     const bytes = new Map<number, number>();
     const samples = new Map<number, number>();
     for (let i = 0; i < this.#refs.length; i++) {
       const tb = this.#tracebacks[i];
+      if (tb < 0) continue;
       bytes.set(tb, (bytes.get(tb) ?? 0) + this.#bytes[i]);
       samples.set(tb, (samples.get(tb) ?? 0) + 1);
     }
@@ -153,19 +196,12 @@ export class SampleStore {
     return out;
   }
 
-  /** Every traceback's allocations since start or clear, freed or not. */
-  allocated(): AllocatedTrace[] {
-    const out: AllocatedTrace[] = [];
-    for (let tb = 0; tb < this.#allocatedCount.length; tb++) {
-      const count = this.#allocatedCount[tb];
-      if (!count) continue;
-      const { frames, total } = this.#interned[tb];
-      out.push({
-        frames,
-        totalNframe: total,
-        count: count * this.weight,
-        size: this.#allocatedBytes[tb] * this.weight,
-      });
+  /** Every site's allocations since start or clear, freed or not. */
+  allocated(): AllocatedSite[] {
+    const out: AllocatedSite[] = [];
+    for (let site = 0; site < this.#allocatedCount.length; site++) {
+      const count = this.#allocatedCount[site];
+      if (count) out.push({ site, count: count * this.weight, size: this.#allocatedBytes[site] * this.weight });
     }
     return out;
   }
@@ -188,10 +224,10 @@ export class SampleStore {
       this.#frameCount * BYTES_PER_FRAME;
   }
 
-  /** The traceback of `obj`, when it is a live sample. */
+  /** The traceback of `obj`, when it is a live sample (call {@link resolve} first). */
   tracebackOf(obj: object): Interned | null {
     for (let i = 0; i < this.#refs.length; i++) {
-      if (this.#refs[i].deref() === obj) return this.#interned[this.#tracebacks[i]];
+      if (this.#refs[i].deref() === obj && this.#tracebacks[i] >= 0) return this.#interned[this.#tracebacks[i]];
     }
     return null;
   }
@@ -202,8 +238,8 @@ export class SampleStore {
     return total * this.weight;
   }
 
-  #count(tb: number, bytes: number): void {
-    this.#allocatedCount[tb] = (this.#allocatedCount[tb] ?? 0) + 1;
-    this.#allocatedBytes[tb] = (this.#allocatedBytes[tb] ?? 0) + bytes;
+  #count(site: number, bytes: number): void {
+    this.#allocatedCount[site] = (this.#allocatedCount[site] ?? 0) + 1;
+    this.#allocatedBytes[site] = (this.#allocatedBytes[site] ?? 0) + bytes;
   }
 }
