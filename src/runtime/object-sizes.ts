@@ -24,6 +24,8 @@ import process from "node:process";
 export interface ObjectSizes {
   /** An ordinary object (literal or class instance) with `keys` own properties. */
   object(keys: number): number;
+  /** An object made by `JSON.parse` or `structuredClone` with `keys` properties. */
+  parsedObject(keys: number): number;
   /** An array of `length` elements. */
   array(length: number): number;
   /** A Map of `entries` entries. */
@@ -61,6 +63,7 @@ export function v8ObjectSizes(word: number): ObjectSizes {
   const header = 3 * word; // map, properties, elements
   return {
     object: (keys) => header + word * (keys === 0 ? 4 : keys), // an empty literal reserves four slots
+    parsedObject: (keys) => header + word * keys,
     array: (length) => length === 0 ? header + word : header + word + 2 * word + word * length,
     map: (entries) => header + word + 2 * word + word * (3 + capacity(entries) / 2 + 3 * capacity(entries)),
     set: (entries) => header + word + 2 * word + word * (3 + capacity(entries) / 2 + 2 * capacity(entries)),
@@ -86,6 +89,8 @@ export function jscObjectSizes(): ObjectSizes {
   const cell = 16;
   return {
     object: (keys) => keys === 0 ? 64 : align(cell + 8 * keys, 16),
+    // JSON.parse gives every object at least the six inline slots of `{}`: `{ a, b }` parsed takes 64 B.
+    parsedObject: (keys) => Math.max(64, align(cell + 8 * keys, 16)),
     array: (length) => length === 0 ? 64 : align(cell + 8 + 8 * length, 16),
     map: (entries) => entries === 0 ? 32 : 96 + 82 * entries,
     set: (entries) => entries === 0 ? 32 : 96 + 66 * entries,

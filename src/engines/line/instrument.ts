@@ -20,8 +20,11 @@
  * Never wrapped: a tagged template's literal (its identity is the tag's
  * cache key), the callee of `new`, a call inside an optional chain other
  * than the chain's last (short-circuiting must stay whole), anonymous
- * functions where the engine would infer a name from the context, anything
- * in TypeScript types and enums.
+ * functions where the engine would infer a name from the context, the
+ * parts of a string a concatenation or template builds (operands and
+ * substitutions: the whole string is the site), an object or array literal
+ * read right away by a constant key (Bun folds it away), anything in
+ * TypeScript types and enums.
  *
  * @module
  */
@@ -67,10 +70,24 @@ const CHAIN = 2;
 const NAMED = 4;
 /** An anonymous function here has no inferred name: it may be wrapped. */
 const FN_OK = 8;
-/** The left operand of a string concatenation that is wrapped as a whole. */
+/**
+ * A part of a string that an enclosing concatenation or template literal
+ * builds (an operand, a substitution): only the whole string is a site.
+ * Wrapping a part would also keep Bun's transpiler, which runs after the
+ * rewrite, from folding `${a}` + "b" into one template as it does plain.
+ */
 const CONCAT = 16;
 /** A JSX child: not an expression position. */
 const JSX_CHILD = 32;
+/**
+ * An object or array literal read right away by a constant key and not
+ * called (`[() => 0][0]`, `({ f: () => 0 }).f`): Bun's transpiler folds it
+ * away (and the function then takes the variable's name), so it is left
+ * as it is.
+ */
+const FOLDED = 64;
+/** The callee of a call. */
+const CALLEE = 128;
 
 /** TypeScript nodes that hold a value expression in `expression`. */
 const TS_VALUE_WRAPPERS = new Set([
@@ -263,13 +280,13 @@ class Planner {
     if (!node) return;
     switch (node.type) {
       case "ParenthesizedExpression":
-        return this.#visit(node.expression as Node, ctx & (TAIL | NAMED | FN_OK), name);
+        return this.#visit(node.expression as Node, ctx & (TAIL | NAMED | FN_OK | CONCAT | FOLDED), name);
       case "ObjectExpression":
-        this.#wrap(node, SiteKind.Object, 0, ctx);
+        if (!(ctx & FOLDED)) this.#wrap(node, SiteKind.Object, 0, ctx);
         for (const prop of node.properties as Node[]) this.#property(prop);
         return;
       case "ArrayExpression":
-        this.#wrap(node, SiteKind.Array, 0, ctx);
+        if (!(ctx & FOLDED)) this.#wrap(node, SiteKind.Array, 0, ctx);
         for (const element of node.elements as (Node | null)[]) this.#visit(element, 0);
         return;
       case "NewExpression":
@@ -282,12 +299,12 @@ class Planner {
       case "ChainExpression":
         return this.#chain(node, ctx);
       case "MemberExpression":
-        this.#visit(node.object as Node, ctx & CHAIN);
+        this.#visit(node.object as Node, (ctx & CHAIN) | (!(ctx & CALLEE) && hasConstantKey(node) ? FOLDED : 0));
         if (node.computed) this.#visit(node.property as Node, 0);
         return;
       case "TemplateLiteral":
-        if ((node.expressions as Node[]).length > 0) this.#wrap(node, SiteKind.String, 0, ctx);
-        for (const expr of node.expressions as Node[]) this.#visit(expr, 0);
+        if ((node.expressions as Node[]).length > 0 && !(ctx & CONCAT)) this.#wrap(node, SiteKind.String, 0, ctx);
+        for (const expr of node.expressions as Node[]) this.#visit(expr, CONCAT);
         return;
       case "TaggedTemplateExpression":
         this.#visit(node.tag as Node, 0);
@@ -403,7 +420,7 @@ class Planner {
   #call(node: Node, ctx: number): void {
     const flags = node.optional || ctx & CHAIN ? 0 : calleeFlags(node.callee as Node);
     if (flags) this.#wrap(node, SiteKind.Call, flags, ctx);
-    this.#visit(node.callee as Node, ctx & CHAIN);
+    this.#visit(node.callee as Node, (ctx & CHAIN) | CALLEE);
     for (const arg of node.arguments as Node[]) this.#visit(arg, FN_OK);
   }
 
@@ -420,20 +437,21 @@ class Planner {
     const concat = node.operator === "+" && isConcat(node, 0);
     if (concat && !(ctx & CONCAT)) this.#wrap(node, SiteKind.String, 0, ctx);
     this.#visit(node.left as Node, concat ? CONCAT : 0);
-    this.#visit(node.right as Node, 0);
+    this.#visit(node.right as Node, concat ? CONCAT : 0);
   }
 
   #assignment(node: Node, ctx: number): void {
     const left = node.left as Node;
     const right = node.right as Node;
     const op = node.operator as string;
-    if (op === "+=" && isStringLiteral(unwrap(right))) this.#wrap(node, SiteKind.String, 0, ctx);
+    const appends = op === "+=" && isStringLiteral(unwrap(right));
+    if (appends) this.#wrap(node, SiteKind.String, 0, ctx);
     this.#visit(left, 0);
     const naming = op === "=" || op === "||=" || op === "&&=" || op === "??=";
     if (naming && (left.type === "Identifier" || left.type === "MemberExpression")) {
       return this.#visit(right, NAMED, assignedName(left));
     }
-    this.#visit(right, 0);
+    this.#visit(right, appends ? CONCAT : 0);
   }
 
   #function(node: Node, name: string | null): void {
@@ -609,6 +627,13 @@ function calleeFlags(callee: Node): number {
   if (name === null) return 0;
   const object = unwrap(n.object as Node);
   return callFlags(object.type === "Identifier" ? object.name as string : null, name);
+}
+
+/** True for `o.k`, `o[0]` and `o["k"]`: a key known without running anything. */
+function hasConstantKey(member: Node): boolean {
+  const key = member.property as Node;
+  if (!member.computed) return key.type === "Identifier";
+  return key.type === "Literal" && (typeof key.value === "string" || typeof key.value === "number");
 }
 
 function isStringLiteral(node: Node): boolean {

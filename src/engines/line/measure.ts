@@ -52,6 +52,12 @@ export type Shape = typeof Shape[keyof typeof Shape];
 export const HELD_STRING_LENGTH = 64;
 /** Elements of an array looked at to estimate the strings it holds. */
 const ARRAY_PROBES = 16;
+/**
+ * Strings of a parsed tree at most this long are shared: V8 internalizes
+ * them while parsing (JSON keys and short values), so they cost the tree
+ * nothing.
+ */
+const SHARED_PARSED_STRING = 10;
 /** Nodes visited at most when sizing a fresh tree (a large `JSON.parse` result). */
 const DEEP_LIMIT = 100_000;
 // A UTF-16 unit above U+00FF makes V8 and JSC store the string two bytes a character.
@@ -172,14 +178,14 @@ function deepSize(root: object, sizes: ObjectSizes): number {
     const value = stack.pop();
     visited++;
     if (typeof value === "string") {
-      total += stringSize(value, sizes);
+      if (value.length > SHARED_PARSED_STRING) total += stringSize(value, sizes);
     } else if (isArray(value)) {
       total += sizes.array(value.length);
       for (const element of value) if (typeof element === "object" || typeof element === "string") stack.push(element);
     } else if (value !== null && typeof value === "object") {
       if (types.isProxy(value)) continue;
       const own = keys(value);
-      total += sizes.object(own.length);
+      total += sizes.parsedObject(own.length);
       for (const key of own) {
         const element = (value as Record<string, unknown>)[key];
         if (typeof element === "object" || typeof element === "string") stack.push(element);

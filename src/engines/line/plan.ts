@@ -7,8 +7,11 @@
  * Three kinds of insertion, all on existing lines (a rewritten module keeps
  * every line where it was):
  *
- * - `open` + `close` wrap an expression `E` as `NAME(ID,E/*NAME*\/)`
- *   (`/*NAME*\/NAME(ID,E/*NAME*\/)` right after a keyword such as `return`);
+ * - `open` + `close` wrap an expression `E` as `NAME(ID,E,"NAME")`
+ *   (`/*NAME*\/NAME(ID,E,"NAME")` right after a keyword such as `return`).
+ *   The closing `"NAME"` is an argument, not a comment: Bun transpiles the
+ *   ES modules it is handed back, dropping comments and reprinting the code,
+ *   and the end of each wrapper must still be found there;
  * - `stmt` reports a function or class that a declaration just made,
  *   `;NAME(ID,ident);`, where wrapping would change its inferred name.
  *
@@ -163,7 +166,7 @@ export function insertionText(insertion: Insertion, name: string, base: number):
     case "open":
       return `${name}(${base + insertion.site},`;
     case "close":
-      return `/*${name}*/)`;
+      return `,"${name}")`;
     case "stmt":
       return `;${name}(${base + insertion.site},${insertion.ident});`;
   }
@@ -172,10 +175,14 @@ export function insertionText(insertion: Insertion, name: string, base: number):
 /**
  * Removes every insertion made with sampler name `name` from `text`: the
  * original text of a rewritten function (for `Function.prototype.toString`).
+ * The text may also be the rewritten code as Bun prints it again after its
+ * transpiler ran (ES modules and TypeScript): comments gone, a space after
+ * each comma, and each `stmt` report a line of its own.
  *
  * @example
  * ```ts
- * stripInsertions("() => $tm(3,{a: 1}/*$tm*\/)", "$tm"); // "() => {a: 1}"
+ * stripInsertions('() => $tm(3,{a: 1},"$tm")', "$tm"); // "() => {a: 1}"
+ * stripInsertions('() => $tm(3, {a: 1}, "$tm")', "$tm"); // "() => {a: 1}"
  * ```
  */
 export function stripInsertions(text: string, name: string): string {
@@ -188,7 +195,15 @@ function insertionPattern(name: string): RegExp {
   let re = patterns.get(name);
   if (!re) {
     const n = name.replace(/[$]/g, "\\$");
-    re = new RegExp(`;${n}\\(\\d+,[^;)]*\\);|(?:/\\*${n}\\*/)?${n}\\(\\d+,|/\\*${n}\\*/\\)`, "g");
+    re = new RegExp(
+      [
+        `;${n}\\(\\d+,[^;)]*\\);`, // a stmt report as inserted
+        `\\n[ \\t]*${n}\\(\\d+, [^;),\\n]*\\);(?=\\n)`, // ... as Bun prints it
+        `(?:/\\*${n}\\*/)?${n}\\(\\d+, ?`, // an open
+        `, ?"${n}"\\)`, // a close
+      ].join("|"),
+      "g",
+    );
     patterns.set(name, re);
   }
   return re;
