@@ -7,7 +7,7 @@
  */
 import { InputMap } from "./input-map.ts";
 import { LineIndex } from "./lines.ts";
-import { insertionText, type Plan } from "./plan.ts";
+import { closeMark, insertionText, type Plan } from "./plan.ts";
 
 /**
  * Where text went in on each line of a rewritten module, to map a column
@@ -110,6 +110,8 @@ export function applyPlan(source: string, plan: Plan, options: ApplyOptions): Ap
   const inserted: [number, number, number][] = [];
   let from = 0;
   let last = "";
+  /** Sites of the wrappers open at this point (a close ends the last one). */
+  const open: number[] = [];
   for (const insertion of plan.insertions) {
     const at = insertion.at;
     if (at > from) {
@@ -117,7 +119,10 @@ export function applyPlan(source: string, plan: Plan, options: ApplyOptions): Ap
       last = source[at - 1];
       from = at;
     }
-    let text = insertionText(insertion, options.name, options.base);
+    if (insertion.op === "open") open.push(insertion.site);
+    const closed = insertion.op === "close" ? open.pop() : undefined;
+    const mark = closed === undefined ? "" : closeMark(plan.sites.kind[closed], plan.sites.flags[closed]);
+    let text = insertionText(insertion, options.name, options.base, mark);
     // `return{...}` in minified code: keep the keyword a keyword (a comment
     // separates the tokens and is stripped with the insertion).
     if (insertion.op === "open" && IDENT_PART.test(last)) text = `/*${options.name}*/` + text;

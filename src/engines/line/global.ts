@@ -44,6 +44,15 @@ export const SITE_GLOBAL = "$tm_" + Math.floor(Math.random() * 36 ** 8).toString
 let countdown = 0;
 /** The countdown while not sampling: a billion allocations between two visits of the slow path. */
 const IDLE = 2 ** 30;
+/**
+ * The next countdowns, drawn ahead: the path the JIT inlines into every
+ * allocating function then holds no call to the random draw (measured: the
+ * fast path costs about half as much as with the draw inline). Each slot is
+ * drawn afresh after use.
+ */
+const DRAWN = 4096;
+const drawn = new Int32Array(DRAWN).fill(IDLE);
+let next = 0;
 let listener: SampleListener | null = null;
 let draws = new Countdowns(1);
 let failures = 0;
@@ -59,21 +68,22 @@ let failures = 0;
  */
 export function site<T>(id: number, value: T): T {
   if (--countdown > 0) return value;
-  return sampled(id, value);
+  countdown = drawn[++next & (DRAWN - 1)];
+  sampled(id, value);
+  return value;
 }
 
-function sampled<T>(id: number, value: T): T {
+function sampled(id: number, value: unknown): void {
   if (!listener) {
     countdown = IDLE;
-    return value;
+    return;
   }
-  countdown = draws.next();
+  drawn[next & (DRAWN - 1)] = draws.next();
   try {
     listener(id, value);
   } catch {
     failures++; // the program's allocation succeeded; a sampler bug must not change that
   }
-  return value;
 }
 
 /**
@@ -87,6 +97,7 @@ function sampled<T>(id: number, value: T): T {
  */
 export function startSampling(mean: number, onSample: SampleListener): void {
   draws = new Countdowns(mean);
+  for (let i = 0; i < DRAWN; i++) drawn[i] = draws.next();
   listener = onSample;
   countdown = draws.next();
 }
@@ -100,6 +111,7 @@ export function startSampling(mean: number, onSample: SampleListener): void {
  * ```
  */
 export function stopSampling(): void {
+  drawn.fill(IDLE);
   countdown = IDLE;
   listener = null;
 }

@@ -330,9 +330,11 @@ class Planner {
       case "FunctionDeclaration":
         return this.#function(node, identName(node.id as Node));
       case "FunctionExpression":
-      case "ArrowFunctionExpression":
-        if (node.id || ctx & FN_OK) this.#wrap(node, SiteKind.Function, 0, ctx);
+      case "ArrowFunctionExpression": {
+        const flags = node.type === "ArrowFunctionExpression" ? SiteFlag.Assignment : 0;
+        if (node.id || ctx & FN_OK) this.#wrap(node, SiteKind.Function, flags, ctx);
         return this.#function(node, identName(node.id as Node) ?? name);
+      }
       case "ClassExpression":
         if (node.id || ctx & FN_OK) this.#wrap(node, SiteKind.Class, 0, ctx);
         return this.#class(node, identName(node.id as Node) ?? name);
@@ -435,7 +437,7 @@ class Planner {
 
   #binary(node: Node, ctx: number): void {
     const concat = node.operator === "+" && isConcat(node, 0);
-    if (concat && !(ctx & CONCAT)) this.#wrap(node, SiteKind.String, 0, ctx);
+    if (concat && !(ctx & CONCAT)) this.#wrap(node, SiteKind.String, SiteFlag.Additive, ctx);
     this.#visit(node.left as Node, concat ? CONCAT : 0);
     this.#visit(node.right as Node, concat ? CONCAT : 0);
   }
@@ -445,7 +447,7 @@ class Planner {
     const right = node.right as Node;
     const op = node.operator as string;
     const appends = op === "+=" && isStringLiteral(unwrap(right));
-    if (appends) this.#wrap(node, SiteKind.String, 0, ctx);
+    if (appends) this.#wrap(node, SiteKind.String, SiteFlag.Assignment, ctx);
     this.#visit(left, 0);
     const naming = op === "=" || op === "||=" || op === "&&=" || op === "??=";
     if (naming && (left.type === "Identifier" || left.type === "MemberExpression")) {

@@ -99,11 +99,13 @@ export function measureObject(
   }
   if (types.isProxy(value)) return { size: sizes.fixed, shape: Shape.Fixed };
   if (flags & SiteFlag.Deep) return { size: deepSize(value, sizes), shape: Shape.Fixed };
+  // A value fresh from a literal has only data properties: it can be read directly.
+  const fresh = kind === SiteKind.Object || kind === SiteKind.Array;
   if (isArray(value)) {
     if (flags & (SiteFlag.Strings | SiteFlag.Pairs)) {
       return { size: sizes.array(value.length) + elementsSize(value, flags, sizes), shape: Shape.Fixed };
     }
-    return { size: sizes.array(value.length) + arrayStrings(value, sizes), shape: Shape.Array };
+    return { size: sizes.array(value.length) + arrayStrings(value, sizes, fresh), shape: Shape.Array };
   }
   if (types.isMap(value)) return { size: sizes.map(mapSize.call(value)), shape: Shape.Map };
   if (types.isSet(value)) return { size: sizes.set(setSize.call(value)), shape: Shape.Set };
@@ -111,7 +113,7 @@ export function measureObject(
     return { size: sizes.fixed, shape: Shape.Fixed };
   }
   const own = keys(value);
-  return { size: sizes.object(own.length) + objectStrings(value, own, sizes), shape: Shape.Fixed };
+  return { size: sizes.object(own.length) + objectStrings(value, own, sizes, fresh), shape: Shape.Fixed };
 }
 
 /** A value's own data property `key`, without running a getter; `undefined` for an accessor. */
@@ -124,20 +126,25 @@ function heldString(value: unknown, sizes: ObjectSizes): number {
   return typeof value === "string" && value.length >= HELD_STRING_LENGTH ? stringSize(value, sizes) : 0;
 }
 
-/** The long strings an object holds in its own data properties. */
-function objectStrings(value: object, own: readonly string[], sizes: ObjectSizes): number {
+/** The long strings an object holds in its own data properties (`fresh`: it has no accessor). */
+function objectStrings(value: object, own: readonly string[], sizes: ObjectSizes, fresh: boolean): number {
   let total = 0;
-  for (const key of own) total += heldString(dataValue(value, key), sizes);
+  for (const key of own) {
+    total += heldString(fresh ? (value as Record<string, unknown>)[key] : dataValue(value, key), sizes);
+  }
   return total;
 }
 
-/** The long strings an array holds, estimated from a few evenly spaced elements. */
-function arrayStrings(array: unknown[], sizes: ObjectSizes): number {
+/** The long strings an array holds, estimated from a few evenly spaced elements (`fresh`: it has no accessor). */
+function arrayStrings(array: unknown[], sizes: ObjectSizes, fresh = false): number {
   const n = array.length;
   if (n === 0) return 0;
   const probes = Math.min(n, ARRAY_PROBES);
   let total = 0;
-  for (let p = 0; p < probes; p++) total += heldString(dataValue(array, Math.floor(p * n / probes)), sizes);
+  for (let p = 0; p < probes; p++) {
+    const at = Math.floor(p * n / probes);
+    total += heldString(fresh ? array[at] : dataValue(array, at), sizes);
+  }
   return Math.round(total * n / probes);
 }
 

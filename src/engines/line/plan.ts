@@ -93,6 +93,14 @@ export const SiteFlag = {
   Strings: 128,
   /** The result is an array of pairs the call made (`Object.entries`): they count with it. */
   Pairs: 256,
+  /**
+   * The wrapped expression is additive (`a + "b"`): where Bun prints the
+   * rewritten code again without the parentheses around it, the original
+   * text may need them back (see {@link stripInsertions}).
+   */
+  Additive: 512,
+  /** ... or an assignment or an arrow function (`s += "b"`, `() => 0`). */
+  Assignment: 1024,
 } as const;
 
 /**
@@ -154,55 +162,152 @@ export interface Plan {
 }
 
 /**
- * The text of one insertion with process-wide site id `base + site`.
+ * The text of one insertion with process-wide site id `base + site`; a
+ * `close` carries the {@link closeMark} of the site it closes.
  *
  * @example
  * ```ts
  * insertionText({ at: 0, op: "open", site: 2 }, "$tm", 100); // "$tm(102,"
+ * insertionText({ at: 9, op: "close" }, "$tm", 100, "+"); // ',"$tm+")'
  * ```
  */
-export function insertionText(insertion: Insertion, name: string, base: number): string {
+export function insertionText(insertion: Insertion, name: string, base: number, mark = ""): string {
   switch (insertion.op) {
     case "open":
       return `${name}(${base + insertion.site},`;
     case "close":
-      return `,"${name}")`;
+      return `,"${name}${mark}")`;
     case "stmt":
       return `;${name}(${base + insertion.site},${insertion.ident});`;
   }
 }
 
 /**
- * Removes every insertion made with sampler name `name` from `text`: the
- * original text of a rewritten function (for `Function.prototype.toString`).
- * The text may also be the rewritten code as Bun prints it again after its
- * transpiler ran (ES modules and TypeScript): comments gone, a space after
- * each comma, and each `stmt` report a line of its own.
+ * What the close of a site tells {@link stripInsertions} about the wrapped
+ * expression: additive (`+`), assignment-level (`=`), a `new` (`n`: Bun
+ * prints `new C()` as `new C` where nothing follows), or nothing special.
  *
  * @example
  * ```ts
- * stripInsertions('() => $tm(3,{a: 1},"$tm")', "$tm"); // "() => {a: 1}"
- * stripInsertions('() => $tm(3, {a: 1}, "$tm")', "$tm"); // "() => {a: 1}"
+ * closeMark(SiteKind.String, SiteFlag.Additive); // "+"
+ * ```
+ */
+export function closeMark(kind: SiteKind, flags: number): string {
+  if (flags & SiteFlag.Additive) return "+";
+  if (flags & SiteFlag.Assignment) return "=";
+  return kind === SiteKind.New ? "n" : "";
+}
+
+/**
+ * Removes every insertion made with sampler name `name` from `text`: the
+ * original text of a rewritten function (for `Function.prototype.toString`).
+ *
+ * The text may also be the rewritten code as Bun prints it again after its
+ * transpiler ran (ES modules and TypeScript): comments gone, a space after
+ * each comma, each `stmt` report a line of its own, and no parentheses
+ * around a wrapper, which the expression inside may need once unwrapped
+ * (`($tm(1,a + "b","$tm+")).length` is printed `$tm(1, a + "b", "$tm+").length`).
+ * There they are put back where the expression's precedence needs them.
+ *
+ * @example
+ * ```ts
+ * stripInsertions('() => ($tm(3,{a: 1},"$tm"))', "$tm"); // "() => ({a: 1})"
+ * stripInsertions('() => $tm(3, { a: 1 }, "$tm")', "$tm"); // "() => ({ a: 1 })"
  * ```
  */
 export function stripInsertions(text: string, name: string): string {
-  return text.indexOf(name) < 0 ? text : text.replace(insertionPattern(name), "");
+  if (text.indexOf(name) < 0) return text;
+  const re = insertionPattern(name);
+  const out: string[] = [];
+  /** Per open wrapper: its part in `out`, whether Bun printed it, and the text before it. */
+  const opens: { part: number; printed: boolean; before: string }[] = [];
+  let tail = "";
+  let from = 0;
+  re.lastIndex = 0;
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+    const kept = text.slice(from, m.index);
+    out.push(kept);
+    tail = (tail + kept).slice(-TAIL_CHARS);
+    from = m.index + m[0].length;
+    if (m[1] !== undefined) {
+      opens.push({ part: out.push("") - 1, printed: m[1] === " ", before: tail });
+    } else if (m[2] !== undefined) {
+      const open = opens.pop();
+      if (open?.printed) {
+        const after = text.slice(from, from + TAIL_CHARS);
+        if (m[2] === "n" && ACCESS_AFTER.test(after) && !hasArguments(out.slice(open.part + 1).join(""))) {
+          out.push("()");
+          tail += "()";
+        } else if (needsParentheses(m[2], open, out, after)) {
+          out[open.part] = "(";
+          out.push(")");
+          tail += ")";
+        }
+      }
+    }
+  }
+  out.push(text.slice(from));
+  return out.join("");
+}
+
+/** Characters before a wrapper kept to judge its context. */
+const TAIL_CHARS = 24;
+/** Text ending where a statement starts... */
+const STATEMENT_BEFORE = /(?:^|[;{})]|\b(?:else|do))\s*$/;
+/** ... and what must not start one: an object literal would be a block, a function or class a declaration. */
+const STATEMENT_HEAD = /^(?:\{|(?:async\s+)?function\b|class\b)/;
+/** Text ending where an expression of any precedence may stand. */
+const ANY_BEFORE = /(?:^|[(,[{};:?)]|\$\{|=>|[^=!<>]=|\.\.\.|\b(?:return|throw|yield|case|else|do))\s*$/;
+/** Text starting where an expression of any precedence may end. */
+const ANY_AFTER = /^\s*(?:$|[),\]};:])/;
+/** Operators of lower precedence than `+` before an additive expression. */
+const ADDITIVE_BEFORE = /(?:&&|\|\||\?\?|[=!]==?|[<>]=?|<<|>>>?|[&|^]|\b(?:in|instanceof))\s*$/;
+/** ... after it (`+` and `-` too: they associate to the left). */
+const ADDITIVE_AFTER = /^\s*(?:\?(?!\.)|&&|\|\||[=!]==?|[<>]|\b(?:in|instanceof)\b|[+-](?![+=-])|[&|^](?!=))/;
+
+/** Text starting with an access that binds tighter than `new C` without arguments. */
+const ACCESS_AFTER = /^(?:\??\.|\[|\(|`)/;
+
+/** True when a `new` expression as Bun prints it has arguments (`new C` and `new (f())` have none). */
+function hasArguments(expression: string): boolean {
+  return expression.endsWith(")") && !/^new \((?:[^()'"`]|\([^()'"`]*\))*\)$/.test(expression);
+}
+
+/** True when the expression a printed wrapper held needs parentheses where the wrapper stood. */
+function needsParentheses(
+  precedence: string,
+  open: { part: number; before: string },
+  out: readonly string[],
+  after: string,
+): boolean {
+  let head = "";
+  for (let i = open.part + 1; i < out.length && head.length < TAIL_CHARS; i++) head += out[i];
+  if (STATEMENT_HEAD.test(head) && STATEMENT_BEFORE.test(open.before)) return true;
+  if (head[0] === "{" && /=>\s*$/.test(open.before)) return true; // an arrow's body
+  if (precedence === "=") return !ANY_BEFORE.test(open.before) || !ANY_AFTER.test(after);
+  if (precedence === "+") {
+    return !(ANY_BEFORE.test(open.before) || ADDITIVE_BEFORE.test(open.before)) ||
+      !(ANY_AFTER.test(after) || ADDITIVE_AFTER.test(after));
+  }
+  return false;
 }
 
 const patterns = new Map<string, RegExp>();
 
+/** Insertions: a stmt report (as inserted, as Bun prints it), an open (group 1: its space), a close (group 2: its mark). */
 function insertionPattern(name: string): RegExp {
   let re = patterns.get(name);
   if (!re) {
     const n = name.replace(/[$]/g, "\\$");
+    const ident = "[\\p{ID_Start}$_][\\p{ID_Continue}$\\u200c\\u200d]*";
     re = new RegExp(
       [
-        `;${n}\\(\\d+,[^;)]*\\);`, // a stmt report as inserted
-        `\\n[ \\t]*${n}\\(\\d+, [^;),\\n]*\\);(?=\\n)`, // ... as Bun prints it
-        `(?:/\\*${n}\\*/)?${n}\\(\\d+, ?`, // an open
-        `, ?"${n}"\\)`, // a close
+        `;${n}\\(\\d+,${ident}\\);`,
+        `\\n[ \\t]*${n}\\(\\d+, ${ident}\\);`,
+        `(?:/\\*${n}\\*/)?${n}\\(\\d+,( ?)`,
+        `, ?"${n}([+=n]?)"\\)`,
       ].join("|"),
-      "g",
+      "gu",
     );
     patterns.set(name, re);
   }

@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { parseSync } from "oxc-parser";
 import { applyPlan, ColumnShifts } from "../../../src/engines/line/apply.ts";
 import { planModule, type PlanOptions } from "../../../src/engines/line/instrument.ts";
@@ -55,13 +56,13 @@ test("calls of allocating built-ins are sites, other calls are not", () => {
 
 test("an optional chain is wrapped whole, never inside", () => {
   const { code } = rewrite("const r = a?.b.map(f);\nconst s = a?.b.map(f).length;");
-  assert.equal(code.split("\n")[0], `const r = ${NAME}(0,a?.b.map(f)/*${NAME}*/);`);
+  assert.equal(code.split("\n")[0], `const r = ${NAME}(0,a?.b.map(f),"${NAME}");`);
   assert.equal(code.split("\n")[1], "const s = a?.b.map(f).length;");
 });
 
 test("a tagged template's literal and the callee of new are never wrapped", () => {
   const { code } = rewrite("tag`a${x}`; new (make())(1);");
-  assert.equal(code, `tag\`a\${x}\`; ${NAME}(0,new (make())(1)/*${NAME}*/);`);
+  assert.equal(code, `tag\`a\${x}\`; ${NAME}(0,new (make())(1),"${NAME}n");`);
 });
 
 test("functions are wrapped only where no name is inferred from the context", () => {
@@ -72,8 +73,8 @@ test("functions are wrapped only where no name is inferred from the context", ()
     "function f() {",
     `  const g = () => 1;;${NAME}(0,g);`,
     `  h = function () {};;${NAME}(1,h);`,
-    `  list.push(${NAME}(2,() => 2/*${NAME}*/));`,
-    `  return ${NAME}(3,() => 3/*${NAME}*/);`,
+    `  list.push(${NAME}(2,() => 2,"${NAME}="));`,
+    `  return ${NAME}(3,() => 3,"${NAME}=");`,
     "}",
   ]);
 });
@@ -103,7 +104,7 @@ test("a wrapped value in tail position of strict code is flagged", () => {
 
 test("a keyword right before a wrapped value stays a keyword", () => {
   const { code } = rewrite("function f(){return{a:1}}");
-  assert.equal(code, `function f(){return/*${NAME}*/${NAME}(0,{a:1}/*${NAME}*/)}`);
+  assert.equal(code, `function f(){return/*${NAME}*/${NAME}(0,{a:1},"${NAME}")}`);
   assert.equal(stripInsertions(code, NAME), "function f(){return{a:1}}");
 });
 
@@ -170,3 +171,87 @@ test("column shifts take a rewritten column back to the original one", () => {
   assert.equal(shifts.shiftAt(1, 9), 6);
   assert.equal(shifts.shiftAt(1, 10), 9);
 });
+
+test("a literal read right away by a constant key is no site: Bun folds it, naming the function in it", () => {
+  assert.deepEqual(sites("const f = [() => 0][0];\nconst g = ({ f: () => 0 }).f;\nconst h = { a: 1 }['a'];"), []);
+  // A literal that is called on, or read by a computed key, stays a site.
+  assert.deepEqual(sites("[1, 2].map(f);\nconst v = [a, b][i];"), ["1:1 Call", "1:1 Array", "2:11 Array"]);
+});
+
+test("only the whole string a concatenation or template builds is a site, not its parts", () => {
+  assert.deepEqual(sites('const a = `${x}` + "b";'), ["1:11 String"]);
+  assert.deepEqual(sites('const b = "a" + `${x}` + ("c" + y);'), ["1:11 String"]);
+  assert.deepEqual(sites('const c = `x${"a" + y}`;'), ["1:11 String"]);
+  assert.deepEqual(sites("s += `${x}`;"), ["1:1 String"]);
+  // A tagged template's substitutions are values handed to the tag.
+  assert.deepEqual(sites('tag`x${"a" + y}`;'), ["1:8 String"]);
+});
+
+test("the end of a wrapper is code, not a comment, and marks what the expression needs once unwrapped", () => {
+  const { code } = rewrite('f({ a: 1 }, "a" + x, new C());\ns += "b";\ng(() => 0);');
+  assert.deepEqual(code.split("\n"), [
+    `f(${NAME}(0,{ a: 1 },"${NAME}"), ${NAME}(1,"a" + x,"${NAME}+"), ${NAME}(2,new C(),"${NAME}n"));`,
+    `${NAME}(3,s += "b","${NAME}=");`,
+    `g(${NAME}(4,() => 0,"${NAME}="));`,
+  ]);
+});
+
+test("stripping rewritten code as Bun prints it again gives back what Bun prints of the source", () => {
+  const strip = (printed: string) => stripInsertions(printed.replaceAll("$tm", NAME), NAME);
+  // Comments gone and a space after each comma; parentheses back where the expression needs them.
+  assert.equal(strip('(x) => $tm(3, { x }, "$tm")'), "(x) => ({ x })");
+  assert.equal(
+    strip('const s = $tm(1, "a" + x, "$tm+"), n = $tm(2, "a" + x, "$tm+").length;'),
+    'const s = "a" + x, n = ("a" + x).length;',
+  );
+  assert.equal(
+    strip('const d = y - $tm(1, a + "b", "$tm+"), e = a && $tm(2, a + "b", "$tm+");'),
+    'const d = y - (a + "b"), e = a && a + "b";',
+  );
+  assert.equal(strip('f($tm(1, s += "a", "$tm=")), a && $tm(2, s += "a", "$tm=");'), 'f(s += "a"), a && (s += "a");');
+  // Bun prints `new C()` as `new C` where nothing follows it.
+  assert.equal(
+    strip('const t = $tm(1, new TextEncoder, "$tmn").encode(x), u = $tm(2, new C, "$tmn");'),
+    "const t = new TextEncoder().encode(x), u = new C;",
+  );
+  assert.equal(strip('const v = $tm(1, new C(1), "$tmn").w;'), "const v = new C(1).w;");
+  // A statement must not start with an object literal or a function expression.
+  assert.equal(
+    strip('try {} catch {}\n$tm(2, function() {\n}().catch(f), "$tm");'),
+    "try {} catch {}\n(function() {\n}().catch(f));",
+  );
+  // A stmt report is a line of its own; a wrapped statement holding `);` in a string is no report.
+  assert.equal(
+    strip("function f() {\n  const g = () => 1;\n  $tm(3, g);\n  return g;\n}"),
+    "function f() {\n  const g = () => 1;\n  return g;\n}",
+  );
+  assert.equal(
+    strip('for (;;) {\n  $tm(18, body += `v${i}(n);`, "$tm=");\n}'),
+    "for (;;) {\n  body += `v${i}(n);`;\n}",
+  );
+});
+
+// Bun's printer folds, inlines and merges less around wrappers (`$tm(..)` might have effects), so the stripped
+// text need not be its print of the source: it must be valid code without insertions (the transparency test runs it).
+test(
+  "on Bun, its transpiler's print of rewritten modules strips to valid code",
+  { skip: !("Bun" in globalThis) },
+  () => {
+    const bun =
+      (globalThis as unknown as { Bun: { Transpiler: new (o: object) => { transformSync(s: string): string } } })
+        .Bun;
+    const require = createRequire(import.meta.url);
+    const fixtures = ["semantics.mjs", "semantics-ts.mts", "decorators.mts"].map((name) =>
+      fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url))
+    );
+    for (const path of [...fixtures, require.resolve("commander"), require.resolve("@jridgewell/trace-mapping")]) {
+      const source = readFileSync(path, "utf8");
+      const lang = path.endsWith(".mts") ? "ts" : "js";
+      const { code } = rewrite(source, { path, lang, kind: "unambiguous" });
+      const stripped = stripInsertions(new bun.Transpiler({ loader: lang, target: "bun" }).transformSync(code), NAME);
+      assert.ok(!stripped.includes(NAME), `${path}: no insertion left`);
+      const reparsed = parseSync(path, stripped, { lang, sourceType: "unambiguous" });
+      assert.deepEqual(reparsed.errors.map((e) => e.message), [], `${path} parses after stripping`);
+    }
+  },
+);
