@@ -13,10 +13,10 @@ import { types } from "node:util";
 import type { RawTrace } from "../model/snapshot.ts";
 import { Traceback } from "../model/traceback.ts";
 import type { RuntimeAdapter } from "../runtime/adapter.ts";
-import { type LaterStack, lazyStacks, properTailCalls } from "../runtime/stack.ts";
+import { type LaterStack, lazyStacks, properTailCalls, type StackBoundary } from "../runtime/stack.ts";
 import type { Engine, EngineTraits, TracedMemory, TracerOptions } from "./engine.ts";
 import { stackCapture } from "./hooks/context.ts";
-import { site, startSampling, stopSampling } from "./line/global.ts";
+import { site, siteOnce, startSampling, stopSampling } from "./line/global.ts";
 import type { LineInstallation } from "./line/install.ts";
 import { measureObject, stringSize } from "./line/measure.ts";
 import { SiteFlag } from "./line/plan.ts";
@@ -77,11 +77,10 @@ export class LineEngine implements Engine {
   }
   readonly #rt: RuntimeAdapter;
   readonly #line: LineInstallation;
-  #store: SampleStore | null = null;
+  #stores: Stores | null = null;
   #nframe = 1;
   #every = DEFAULT_SAMPLE_EVERY;
   #timer: ReturnType<typeof setInterval> | null = null;
-  #siteTracebacks: number[] = [];
 
   constructor(rt: RuntimeAdapter, line: LineInstallation) {
     this.#rt = rt;
@@ -106,9 +105,8 @@ export class LineEngine implements Engine {
   start(nframe: number, options: TracerOptions): Promise<void> {
     this.#nframe = nframe;
     this.#every = options.sampleEvery ?? DEFAULT_SAMPLE_EVERY;
-    this.#store = new SampleStore(this.#every, this.#rt.objectSizes);
-    this.#siteTracebacks = [];
-    startSampling(this.#every, this.#sample);
+    this.#stores = this.#newStores();
+    startSampling(this.#every, this.#sample, this.#sampleOnce);
     if (this.#nframe > 1 && lazyStacks()) {
       this.#timer = setInterval(() => this.#resolve(), RESOLVE_EVERY_MS);
       (this.#timer as { unref?: () => void }).unref?.();
@@ -120,58 +118,81 @@ export class LineEngine implements Engine {
     stopSampling();
     if (this.#timer) clearInterval(this.#timer);
     this.#timer = null;
-    this.#store = null;
+    this.#stores = null;
     return Promise.resolve();
   }
 
   clear(): Promise<void> {
-    this.#siteTracebacks = [];
-    if (this.#store) this.#store = new SampleStore(this.#every, this.#rt.objectSizes);
+    if (this.#stores) this.#stores = this.#newStores();
     return Promise.resolve();
   }
 
   collect(): Promise<RawTrace[]> {
-    const store = this.#store;
-    if (!store) return Promise.resolve([]);
-    this.#resolve();
-    store.sweep();
-    return Promise.resolve(store.collect());
+    return Promise.resolve(this.#read().flatMap((store) => store.collect()));
   }
 
   memory(): Promise<TracedMemory> {
-    const store = this.#store;
-    if (!store) return Promise.resolve({ current: 0, peak: 0 });
-    this.#resolve();
-    store.sweep();
-    return Promise.resolve(store.memory());
+    let current = 0;
+    let peak = 0;
+    for (const store of this.#read()) {
+      const memory = store.memory();
+      current += memory.current;
+      peak += memory.peak;
+    }
+    return Promise.resolve({ current, peak });
   }
 
   resetPeak(): Promise<void> {
-    this.#store?.sweep();
-    this.#store?.resetPeak();
+    for (const store of this.#read()) store.resetPeak();
     return Promise.resolve();
   }
 
   overhead(): number {
-    return this.#store?.overhead() ?? 0;
+    return this.#all().reduce((sum, store) => sum + store.overhead(), 0);
   }
 
   objectTraceback(obj: unknown): Traceback | null {
     if ((typeof obj !== "object" || obj === null) && typeof obj !== "function") return null;
-    this.#resolve();
-    const found = this.#store?.tracebackOf(obj);
-    return found ? Traceback.fromRaw(found.frames, found.total) : null;
+    for (const store of this.#read()) {
+      const found = store.tracebackOf(obj);
+      if (found) return Traceback.fromRaw(found.frames, found.total);
+    }
+    return null;
   }
 
   /** Every site's allocations since start or clear, freed or not (strings included). */
   allocated(): AllocatedSite[] {
-    return this.#store?.allocated() ?? [];
+    return this.#all().flatMap((store) => store.allocated());
+  }
+
+  #newStores(): Stores {
+    const sizes = this.#rt.objectSizes;
+    return { sampled: new SampleStore(this.#every, sizes), exact: new SampleStore(1, sizes) };
+  }
+
+  #all(): SampleStore[] {
+    return this.#stores ? [this.#stores.sampled, this.#stores.exact] : [];
+  }
+
+  /** The stores, their stacks resolved and dead samples dropped, ready to be read. */
+  #read(): SampleStore[] {
+    this.#resolve();
+    const stores = this.#all();
+    for (const store of stores) store.sweep();
+    return stores;
   }
 
   /** Records one sampled allocation (called by the site global, at most once in N allocations). */
   readonly #sample = (id: number, value: unknown): void => {
-    const store = this.#store;
-    if (!store) return;
+    if (this.#stores) this.#record(this.#stores.sampled, id, value, site);
+  };
+
+  /** Records an allocation of a site that runs once per module evaluation (every one of them). */
+  readonly #sampleOnce = (id: number, value: unknown): void => {
+    if (this.#stores) this.#record(this.#stores.exact, id, value, siteOnce);
+  };
+
+  #record(store: SampleStore, id: number, value: unknown, below: StackBoundary): void {
     const sites = this.#line.rewriter.sites;
     const flags = sites.flags(id);
     const object = (typeof value === "object" && value !== null) || typeof value === "function";
@@ -180,12 +201,12 @@ export class LineEngine implements Engine {
     if (!object) return;
     const { size, shape } = measureObject(value as object, sites.kind(id), flags, this.#rt.objectSizes);
     if (this.#nframe === 1) return store.add(value as object, id, this.#siteOnly(store, id), size, shape);
-    const later = stackCapture().captureLater(this.#callerFrames(flags), site);
+    const later = stackCapture().captureLater(this.#callerFrames(flags), below);
     // An engine that formats stacks at capture has already paid: resolve at once.
-    if (!lazyStacks()) return store.add(value as object, id, this.#traceback(id, later), size, shape);
+    if (!lazyStacks()) return store.add(value as object, id, this.#traceback(store, id, later), size, shape);
     store.add(value as object, id, -1, size, shape, later);
-    if (store.pending >= MAX_PENDING) this.#resolve();
-  };
+    if (store.pending >= MAX_PENDING) store.resolve((site, later) => this.#traceback(store, site, later as LaterStack));
+  }
 
   /** Frames to capture for a sample at a site with `flags`: the callers, plus the function that holds the site unless a tail call removed it. */
   #callerFrames(flags: number): number {
@@ -194,12 +215,12 @@ export class LineEngine implements Engine {
 
   /** Resolves the stacks of the live samples taken since the last time. */
   #resolve(): void {
-    this.#store?.resolve((id, later) => this.#traceback(id, later as LaterStack));
+    for (const store of this.#all()) store.resolve((id, later) => this.#traceback(store, id, later as LaterStack));
   }
 
-  /** The traceback of one frame, the site's own (interned once per site and session). */
+  /** The traceback of one frame, the site's own. */
   #siteOnly(store: SampleStore, id: number): number {
-    return this.#siteTracebacks[id] ??= store.intern(String(id), [this.#line.rewriter.sites.frame(id)], null);
+    return store.internSite(id, this.#line.rewriter.sites.frame(id));
   }
 
   /**
@@ -208,8 +229,7 @@ export class LineEngine implements Engine {
    * first frame is that function (at the rewritten call of the site global)
    * unless the engine dropped it for a tail call.
    */
-  #traceback(id: number, later: LaterStack): number {
-    const store = this.#store!;
+  #traceback(store: SampleStore, id: number, later: LaterStack): number {
     const flags = this.#line.rewriter.sites.flags(id);
     const tail = this.#callerFrames(flags) < this.#nframe;
     const stack = stackCapture().resolveLater(later, this.#callerFrames(flags), "strip");
@@ -219,6 +239,12 @@ export class LineEngine implements Engine {
     const own = this.#line.rewriter.sites.frame(id);
     return store.intern(`${id}|${stack.key}${tail ? "t" : ""}`, [own, ...callers], total);
   }
+}
+
+/** The samples of one session: one allocation in N, and every allocation of sites that run once. */
+interface Stores {
+  readonly sampled: SampleStore;
+  readonly exact: SampleStore;
 }
 
 /** True when a built-in call's result is what that built-in makes (a user's `map` may return anything). */

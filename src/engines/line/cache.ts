@@ -26,7 +26,7 @@ import type { Insertion, Plan, SiteKind } from "./plan.ts";
  * `line-v${LINE_ENGINE_VERSION}`; // the cache's subfolder
  * ```
  */
-export const LINE_ENGINE_VERSION = 2;
+export const LINE_ENGINE_VERSION = 3;
 
 /** A plan as stored: columns of numbers, insertions as `[at, op]` pairs (op: site, -1 close, -2 - k stmt k). */
 interface Stored {

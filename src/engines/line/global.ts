@@ -54,6 +54,7 @@ const DRAWN = 4096;
 const drawn = new Int32Array(DRAWN).fill(IDLE);
 let next = 0;
 let listener: SampleListener | null = null;
+let onceListener: SampleListener | null = null;
 let draws = new Countdowns(1);
 let failures = 0;
 
@@ -73,6 +74,27 @@ export function site<T>(id: number, value: T): T {
   return value;
 }
 
+/**
+ * Reports an allocation at a site that runs once per evaluation of its
+ * module (module level, outside loops): always handed to the sampler, each
+ * standing for itself. Installed as the global's `o` method.
+ *
+ * @example
+ * ```ts
+ * const cache = siteOnce(3, new Map());
+ * ```
+ */
+export function siteOnce<T>(id: number, value: T): T {
+  if (onceListener) {
+    try {
+      onceListener(id, value);
+    } catch {
+      failures++;
+    }
+  }
+  return value;
+}
+
 function sampled(id: number, value: unknown): void {
   if (!listener) {
     countdown = IDLE;
@@ -88,16 +110,17 @@ function sampled(id: number, value: unknown): void {
 
 /**
  * Starts sampling one allocation in `mean` on average, handing each to
- * `onSample`.
+ * `onSample`, and every allocation of a site that runs once to `onOnce`.
  *
  * @example
  * ```ts
- * startSampling(1024, (id, value) => store(id, value));
+ * startSampling(1024, (id, value) => store(id, value), (id, value) => exact(id, value));
  * ```
  */
-export function startSampling(mean: number, onSample: SampleListener): void {
+export function startSampling(mean: number, onSample: SampleListener, onOnce: SampleListener = onSample): void {
   draws = new Countdowns(mean);
   for (let i = 0; i < DRAWN; i++) drawn[i] = draws.next();
+  onceListener = onOnce;
   listener = onSample;
   countdown = draws.next();
 }
@@ -114,6 +137,7 @@ export function stopSampling(): void {
   drawn.fill(IDLE);
   countdown = IDLE;
   listener = null;
+  onceListener = null;
 }
 
 /**
@@ -144,6 +168,7 @@ export function installSiteGlobal(): void {
   if (installed) return;
   installed = true;
   countdown = listener ? countdown : IDLE;
+  Object.defineProperty(site, "o", { value: siteOnce, writable: false, enumerable: false, configurable: false });
   Object.defineProperty(globalThis, SITE_GLOBAL, {
     value: site,
     writable: false,

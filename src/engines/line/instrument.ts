@@ -190,10 +190,12 @@ class Planner {
   readonly #kind: SiteKind[] = [];
   readonly #flags: number[] = [];
   readonly #pending: Pending[] = [];
-  /** Name of each enclosing function, innermost last (`null`: anonymous or module level). */
+  /** Name of each enclosing function, innermost last (an anonymous one has its parent's; `null`: module level). */
   readonly #names: (string | null)[] = [null];
   /** Strictness of each enclosing function or class. */
   readonly #strict: boolean[] = [];
+  /** Loops the walk is inside (in the current function). */
+  #loops = 0;
 
   constructor(source: string, path: string, map: InputMap | null, module: boolean) {
     this.#source = source;
@@ -253,7 +255,8 @@ class Planner {
     this.#site.column.push(at.column);
     this.#fn.push(this.#names[this.#names.length - 1]);
     this.#kind.push(kind);
-    return this.#flags.push(flags) - 1;
+    const once = this.#names.length === 1 && this.#loops === 0 ? SiteFlag.Once : 0;
+    return this.#flags.push(flags | once) - 1;
   }
 
   #wrap(node: Node, kind: SiteKind, flags: number, ctx: number): void {
@@ -389,6 +392,15 @@ class Planner {
         return this.#visit(node.expression as Node, 0);
       case "TSParameterProperty":
         return this.#visit(node.parameter as Node, 0);
+      case "ForStatement":
+      case "ForInStatement":
+      case "ForOfStatement":
+      case "WhileStatement":
+      case "DoWhileStatement":
+        this.#loops++;
+        this.#children(node);
+        this.#loops--;
+        return;
       case "Identifier":
       case "ThisExpression":
       case "Super":
@@ -461,7 +473,8 @@ class Planner {
     const statements = body && body.type !== "FunctionBody" && body.type !== "BlockStatement" ? null : body;
     const strict = this.#strict[this.#strict.length - 1] ||
       (statements !== null && hasUseStrict(statements.body as Node[]));
-    this.#names.push(name);
+    // An anonymous function's sites are shown in the function around it, so a line is one key.
+    this.#names.push(name ?? this.#names[this.#names.length - 1]);
     this.#strict.push(strict);
     for (const param of node.params as Node[]) this.#visit(param, 0);
     if (statements) this.#statements(statements.body as Node[], statements.start + 1, "function");

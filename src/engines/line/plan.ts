@@ -101,6 +101,12 @@ export const SiteFlag = {
   Additive: 512,
   /** ... or an assignment or an arrow function (`s += "b"`, `() => 0`). */
   Assignment: 1024,
+  /**
+   * The site runs once per evaluation of its module (module level, outside
+   * any loop): every allocation there is traced, each standing for itself,
+   * through the global's `o` method (`NAME.o(ID,E,"NAME")`).
+   */
+  Once: 2048,
 } as const;
 
 /**
@@ -171,10 +177,10 @@ export interface Plan {
  * insertionText({ at: 9, op: "close" }, "$tm", 100, "+"); // ',"$tm+")'
  * ```
  */
-export function insertionText(insertion: Insertion, name: string, base: number, mark = ""): string {
+export function insertionText(insertion: Insertion, name: string, base: number, mark = "", once = false): string {
   switch (insertion.op) {
     case "open":
-      return `${name}(${base + insertion.site},`;
+      return `${name}${once ? ".o" : ""}(${base + insertion.site},`;
     case "close":
       return `,"${name}${mark}")`;
     case "stmt":
@@ -304,7 +310,7 @@ function insertionPattern(name: string): RegExp {
       [
         `;${n}\\(\\d+,${ident}\\);`,
         `\\n[ \\t]*${n}\\(\\d+, ${ident}\\);`,
-        `(?:/\\*${n}\\*/)?${n}\\(\\d+,( ?)`,
+        `(?:/\\*${n}\\*/)?${n}(?:\\.o)?\\(\\d+,( ?)`,
         `, ?"${n}([+=n]?)"\\)`,
       ].join("|"),
       "gu",

@@ -81,6 +81,7 @@ export class SampleStore {
   #sweptAt = 0;
   readonly #interned: Interned[] = [];
   readonly #ids = new Map<string, number>();
+  readonly #siteTracebacks: number[] = [];
   #frameCount = 0;
   #allocatedCount: number[] = [];
   #allocatedBytes: number[] = [];
@@ -89,6 +90,11 @@ export class SampleStore {
   constructor(weight: number, sizes: ObjectSizes) {
     this.weight = weight;
     this.#sizes = sizes;
+  }
+
+  /** The id of the one-frame traceback of site `site` (interned once per site). */
+  internSite(site: number, frame: RawFrame): number {
+    return this.#siteTracebacks[site] ??= this.intern(String(site), [frame], null);
   }
 
   /** The id of the traceback `key` names, interning `frames` the first time. */

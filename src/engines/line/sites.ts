@@ -15,7 +15,7 @@ import type { PlanSites, SiteKind } from "./plan.ts";
  * ```ts
  * const table = new SiteTable();
  * const base = table.add(plan.sites);
- * table.frame(base); // ["/app/a.ts", 3, 14, "load"]
+ * table.frame(base); // ["/app/a.ts", 3, null, "load"]
  * ```
  */
 export class SiteTable {
@@ -33,14 +33,15 @@ export class SiteTable {
     const base = this.#frames.length;
     const files = sites.files;
     for (let i = 0; i < sites.line.length; i++) {
-      this.#frames.push(Object.freeze([files[sites.file[i]], sites.line[i], sites.column[i], sites.fn[i]]));
+      // No column: the sites of one line are one `lineno` key, as a line is in CPython.
+      this.#frames.push(Object.freeze([files[sites.file[i]], sites.line[i], null, sites.fn[i]]));
       this.#kinds.push(sites.kind[i]);
       this.#flags.push(sites.flags[i]);
     }
     return base;
   }
 
-  /** The frame of site `id`: where the allocating expression starts. */
+  /** The frame of site `id`: the line of the allocating expression and the named function around it. */
   frame(id: number): RawFrame {
     return this.#frames[id];
   }

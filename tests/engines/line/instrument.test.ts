@@ -55,14 +55,14 @@ test("calls of allocating built-ins are sites, other calls are not", () => {
 });
 
 test("an optional chain is wrapped whole, never inside", () => {
-  const { code } = rewrite("const r = a?.b.map(f);\nconst s = a?.b.map(f).length;");
-  assert.equal(code.split("\n")[0], `const r = ${NAME}(0,a?.b.map(f),"${NAME}");`);
-  assert.equal(code.split("\n")[1], "const s = a?.b.map(f).length;");
+  const { code } = rewrite("function g() {\nconst r = a?.b.map(f);\nconst s = a?.b.map(f).length;\n}");
+  assert.equal(code.split("\n")[1], `const r = ${NAME}(0,a?.b.map(f),"${NAME}");`);
+  assert.equal(code.split("\n")[2], "const s = a?.b.map(f).length;");
 });
 
 test("a tagged template's literal and the callee of new are never wrapped", () => {
-  const { code } = rewrite("tag`a${x}`; new (make())(1);");
-  assert.equal(code, `tag\`a\${x}\`; ${NAME}(0,new (make())(1),"${NAME}n");`);
+  const { code } = rewrite("for (;;) { tag`a${x}`; new (make())(1); }");
+  assert.equal(code, `for (;;) { tag\`a\${x}\`; ${NAME}(0,new (make())(1),"${NAME}n"); }`);
 });
 
 test("functions are wrapped only where no name is inferred from the context", () => {
@@ -100,6 +100,22 @@ test("a wrapped value in tail position of strict code is flagged", () => {
   assert.deepEqual(plan.sites.flags.map((f) => f & SiteFlag.Tail), [SiteFlag.Tail, SiteFlag.Tail]);
   const sloppy = rewrite("function f() { return {}; }", { ...JS, kind: "commonjs" }).plan;
   assert.equal(sloppy.sites.flags[0] & SiteFlag.Tail, 0);
+});
+
+test("a site that runs once per module evaluation is reported through the global's o method", () => {
+  const { code, plan } = rewrite(
+    "const cache = new Map();\nfor (const x of xs) list.push([x]);\nfunction f() { return {}; }",
+  );
+  assert.deepEqual(code.split("\n"), [
+    `const cache = ${NAME}.o(0,new Map(),"${NAME}n");`,
+    `for (const x of xs) list.push(${NAME}(1,[x],"${NAME}"));`,
+    `function f() { return ${NAME}(2,{},"${NAME}"); }`,
+  ]);
+  assert.deepEqual(plan.sites.flags.map((f) => (f & SiteFlag.Once) !== 0), [true, false, false]);
+  assert.equal(
+    stripInsertions(code, NAME),
+    "const cache = new Map();\nfor (const x of xs) list.push([x]);\nfunction f() { return {}; }",
+  );
 });
 
 test("a keyword right before a wrapped value stays a keyword", () => {
@@ -188,8 +204,8 @@ test("only the whole string a concatenation or template builds is a site, not it
 });
 
 test("the end of a wrapper is code, not a comment, and marks what the expression needs once unwrapped", () => {
-  const { code } = rewrite('f({ a: 1 }, "a" + x, new C());\ns += "b";\ng(() => 0);');
-  assert.deepEqual(code.split("\n"), [
+  const { code } = rewrite('while (x) {\nf({ a: 1 }, "a" + x, new C());\ns += "b";\ng(() => 0);\n}');
+  assert.deepEqual(code.split("\n").slice(1, 4), [
     `f(${NAME}(0,{ a: 1 },"${NAME}"), ${NAME}(1,"a" + x,"${NAME}+"), ${NAME}(2,new C(),"${NAME}n"));`,
     `${NAME}(3,s += "b","${NAME}=");`,
     `g(${NAME}(4,() => 0,"${NAME}="));`,

@@ -1,0 +1,78 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { LINE_ENGINE_VERSION, PlanCache } from "../../../src/engines/line/cache.ts";
+import { SITE_GLOBAL } from "../../../src/engines/line/global.ts";
+import { ModuleRewriter } from "../../../src/engines/line/rewriter.ts";
+import type { LoadedModule } from "../../../src/runtime/load-hook.ts";
+
+const SOURCE = "export function make(i) {\n  return { i, list: [i] };\n}\n";
+const mod = (path: string, source = SOURCE): LoadedModule => ({ path, source, lang: "js", kind: "module" });
+const options = { exclude: [] as string[], remap: false, profile: "test", cache: null };
+
+test("a module is rewritten with its sites registered under process-wide ids", () => {
+  const rewriter = new ModuleRewriter(() => false, options);
+  const code = rewriter.transform(mod("/app/a.js"))!;
+  assert.ok(code.includes(`${SITE_GLOBAL}(0,`) && code.includes(`${SITE_GLOBAL}(1,`));
+  assert.deepEqual(rewriter.sites.frame(0), ["/app/a.js", 2, null, "make"]);
+  const second = rewriter.transform(mod("/app/b.js"))!;
+  assert.ok(second.includes(`${SITE_GLOBAL}(2,`), "the next module's sites follow");
+  assert.equal(rewriter.stats.rewritten, 2);
+});
+
+test("the tracer's own files are left as they are", () => {
+  const rewriter = new ModuleRewriter((path) => path.startsWith("/tracer/"), options);
+  assert.equal(rewriter.transform(mod("/tracer/src/x.js")), null);
+  assert.equal(rewriter.stats.excluded, 1);
+});
+
+test("paths matching an exclude glob are left as they are", () => {
+  const rewriter = new ModuleRewriter(() => false, { ...options, exclude: ["*/node_modules/huge/*"] });
+  assert.equal(rewriter.transform(mod("/app/node_modules/huge/lib/index.js")), null);
+  assert.notEqual(rewriter.transform(mod("/app/node_modules/small/index.js")), null);
+});
+
+test("a module without sites, or one that does not parse, is left as it is", () => {
+  const rewriter = new ModuleRewriter(() => false, options);
+  assert.equal(rewriter.transform(mod("/app/plain.js", "export const n = 1;\n")), null);
+  assert.equal(rewriter.transform(mod("/app/broken.js", "export const = ;\n")), null);
+  assert.equal(rewriter.stats.unparsed, 1);
+});
+
+test("a plan made once is read from the disk cache the next time, with the same code", () => {
+  const dir = mkdtempSync(join(tmpdir(), "tm-plan-cache-"));
+  try {
+    const env = (name: string) => name === "TRACEMALLOC_CACHE_DIR" ? dir : undefined;
+    const cold = new ModuleRewriter(() => false, { ...options, cache: PlanCache.open(env) });
+    const first = cold.transform(mod("/app/a.js"));
+    const warmCache = PlanCache.open(env)!;
+    const warm = new ModuleRewriter(() => false, { ...options, cache: warmCache });
+    assert.equal(warm.transform(mod("/app/a.js")), first);
+    assert.deepEqual([warmCache.hits, warmCache.misses], [1, 0]);
+    assert.ok(
+      readdirSync(join(dir, `line-v${LINE_ENGINE_VERSION}`)).length > 0,
+      "plans are kept in the engine version's folder",
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("a changed source is planned again, not read from the cache", () => {
+  const dir = mkdtempSync(join(tmpdir(), "tm-plan-cache-"));
+  try {
+    const cache = PlanCache.open((name) => name === "TRACEMALLOC_CACHE_DIR" ? dir : undefined)!;
+    const rewriter = new ModuleRewriter(() => false, { ...options, cache });
+    rewriter.transform(mod("/app/a.js"));
+    rewriter.transform(mod("/app/a.js", SOURCE + "export const more = [1];\n"));
+    assert.deepEqual([cache.hits, cache.misses], [0, 2]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("a cache folder that cannot be made is not used", () => {
+  assert.equal(PlanCache.open((name) => name === "TRACEMALLOC_CACHE_DIR" ? "/proc/no/such/place" : undefined), null);
+});
