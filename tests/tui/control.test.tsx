@@ -68,6 +68,12 @@ test("Ctrl-C asks to quit", () =>
     assert.equal(app.quits(), 1);
   }));
 
+test("a key and Enter typed in one chunk open the prompt and take it", () =>
+  withApp(new FakeTarget({ traces: APP_TRACES }), async (app) => {
+    await app.press("s\r");
+    await app.waitFor((f) => f.includes("s1") && !f.includes("snapshot label"));
+  }));
+
 test("keys typed ahead in one chunk each count", () =>
   withApp(new FakeTarget({ traces: APP_TRACES }), async (app) => {
     await app.press("jj");

@@ -145,7 +145,16 @@ export function useKeys(inputs: KeyInputs): void {
     // Text typed ahead arrives in one piece; outside a prompt every character is a key.
     const keys = !uiNow.current.prompt && !special && input.length > 1 ? [...input] : [input];
     for (const one of keys) {
-      for (const intent of handleKey(one, key, contextFor(uiNow.current))) perform(intent);
+      const own = keys.length > 1 ? keyOf(one, key) : key;
+      for (const intent of handleKey(one, own, contextFor(uiNow.current))) perform(intent);
     }
   });
+}
+
+/**
+ * The key of one character of a chunk typed ahead: `s` then Enter sent at
+ * once must open the label prompt and then take it, as typed one by one.
+ */
+function keyOf(char: string, chunk: Key): Key {
+  return { ...chunk, return: char === "\r" || char === "\n", tab: char === "\t", backspace: char === "\x7f" };
 }
