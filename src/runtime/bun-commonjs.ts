@@ -5,7 +5,8 @@
  * Measured on Bun 1.4.5 (open upstream bugs: oven-sh/bun#19279, #39786):
  * CommonJS source returned from `onLoad` is wrapped and then routed as an ES
  * module that never calls the wrapper (`require()` gets `{}`, `import` fails
- * with "Missing 'default' export", an entry `.cjs` prints nothing);
+ * with "Missing 'default' export", an entry `.cjs` prints nothing, and so
+ * does any file Bun reads as CommonJS, whatever its extension);
  * `onLoad` cannot decline a file (returning `undefined` throws "onLoad()
  * expects an object returned"); and once an `onLoad` filter matches a file,
  * `require()` goes straight to the plugin, skipping `Module._extensions`.
@@ -13,33 +14,46 @@
  *
  * - `Module.prototype.require` overrides are honoured for every `require`
  *   (CommonJS modules, `createRequire`, `require` in ES modules), so
- *   {@link wrapRequire} sends each CommonJS file to {@link loadCommonJs},
- *   which does what Node's `Module._load` does (cache, cycles, errors) and
- *   evaluates the file with Bun's own extension handler, which never asks
- *   the plugin;
+ *   {@link wrapRequire} sends each file Bun evaluates as CommonJS (see
+ *   `bun-load-hook-kind.ts`) to {@link loadCommonJs}, which does what
+ *   Node's `Module._load` does (cache, cycles, errors) and evaluates the
+ *   file with Bun's own extension handler for its extension (`.js` for
+ *   `.cjs` and `.jsx`, `.ts` for `.tsx`), which never asks the plugin;
  * - that handler transpiles the file (TypeScript, hashbangs, Bun's source
- *   map for stack traces) and then calls an own `module._compile` with the
- *   function body: the body is what the transform gets (`lang` `"js"`,
- *   `kind` `"commonjs"`), and Bun's source map still applies to it;
+ *   map for stack traces), decides its module system as `require()` does,
+ *   and for CommonJS calls an own `module._compile` with the function body:
+ *   the body is what the transform gets (`lang` `"js"`, `kind`
+ *   `"commonjs"`), and Bun's source map still applies to it;
  * - the entry point and `import` of CommonJS reach the plugin, which runs
  *   the module through the same loader and answers `loader: "object"` with
  *   the exports Bun itself gives an ES importer (see {@link esmFacade}).
  *
- * Which files Bun evaluates as CommonJS ({@link bunEvaluatesAsCommonJs}):
- * `.cjs`/`.cts`, and `.js`/`.ts` outside `"type": "module"` packages that
- * have no import/export declaration and no top-level await; measured: a
- * plain script is CommonJS on Bun, and so is one whose only module syntax
- * is `import.meta`. Bun's handler evaluates the latter without calling
- * `_compile`, so such a file loads unchanged and is not handed over.
+ * Two kinds of CommonJS no handler evaluates as Bun does: JSX (no handler
+ * parses it) and a file `import` makes CommonJS while `require()` would
+ * make it an ES module (`bun-load-hook-kind.ts`: an imported `.mjs` with
+ * only `"use strict"`). Those are compiled here: plain JavaScript from its
+ * own text (every position kept), JSX and TypeScript from
+ * `Bun.Transpiler`'s output, which Bun has no source map for (stack
+ * positions are those of the transpiled text; JSX settings come from
+ * pragmas, not `tsconfig.json`).
+ *
+ * Not handed over: CommonJS that uses `import.meta`. The handler's body
+ * reads it from a variable only Bun's own evaluation defines
+ * (`$Bun_import_meta`), so such a file is left to the handler's own
+ * evaluation: unchanged, as without the hook, except when `import` makes
+ * it CommonJS and `require()` an ES module (a `.cjs` file using
+ * `import.meta` and `require` in a package without a type, imported): it
+ * then runs as an ES module.
  *
  * @module
  */
 import { readFileSync } from "node:fs";
 import { dirname, extname, isAbsolute } from "node:path";
 import process from "node:process";
+import { bunModuleKind } from "./bun-load-hook-kind.ts";
 import type { ModuleTransform } from "./load-hook.ts";
 import { commonJsInternals } from "./module-hooks.ts";
-import { moduleKindOfPath, SCRIPT_EXTENSIONS } from "./module-kind.ts";
+import { langOfPath, SCRIPT_EXTENSIONS } from "./module-kind.ts";
 
 /** One module object of Bun's CommonJS loader. */
 interface BunModule {
@@ -63,98 +77,76 @@ interface BunModuleClass {
   prototype: BunModule & { require(this: unknown, id: string): unknown };
 }
 
-/** `Bun.Transpiler`, for deciding a file's module system as Bun does. */
+/** `Bun.Transpiler`, for the CommonJS files no extension handler can evaluate. */
 interface BunTranspiler {
-  scan(code: string): { exports: string[]; imports: { kind: string }[] };
+  transformSync(code: string): string;
 }
 
-interface BunForKinds {
-  Transpiler: new (options: { loader: string }) => BunTranspiler;
+interface BunForTranspiling {
+  Transpiler: new (options: { loader: string; target: string }) => BunTranspiler;
 }
 
 const Module = commonJsInternals() as unknown as BunModuleClass;
 const transpilers = new Map<string, BunTranspiler>();
 
-function transpiler(loader: string): BunTranspiler {
+/**
+ * The function body to compile for a CommonJS file no extension handler
+ * evaluates as Bun does: plain JavaScript as it is (a hashbang commented
+ * out, as `_compile` rejects it), JSX and TypeScript as `Bun.Transpiler`
+ * prints them, with the `"use strict"` it drops put back on the first line.
+ */
+function compiledBody(path: string, jsx: boolean, strict: boolean): string {
+  const text = readFileSync(path, "utf8");
+  const lang = langOfPath(path);
+  if (lang === "js" && !jsx) return text.replace(/^#!/, "//");
+  const loader = lang === "js" ? "jsx" : lang;
   let t = transpilers.get(loader);
   if (!t) {
-    const bun = (globalThis as unknown as { Bun: BunForKinds }).Bun;
-    t = new bun.Transpiler({ loader });
-    transpilers.set(loader, t);
+    const bun = (globalThis as unknown as { Bun: BunForTranspiling }).Bun;
+    transpilers.set(loader, t = new bun.Transpiler({ loader, target: "bun" }));
   }
-  return t;
+  const body = t.transformSync(text);
+  return strict ? `"use strict";${body}` : body;
 }
 
-/** True when `text` parses as the body of a plain function: no import/export declaration, no top-level await. */
-function parsesAsFunctionBody(t: BunTranspiler, text: string): boolean {
-  try {
-    t.scan(`(function () {${text.replace(/^#!.*/, "")}\n})`);
-    return true;
-  } catch {
-    return false;
-  }
-}
+/** Extensions without a handler of their own, and the handler that parses them (without JSX). */
+const HANDLER_OF: Readonly<Record<string, string>> = { ".cjs": ".js", ".jsx": ".js", ".tsx": ".ts" };
 
-/**
- * True when the text has syntax only an ES module may have, as Bun's own
- * detection sees it: import/export declarations or top-level await (not
- * `import.meta`: Bun runs a file whose only module syntax it is as
- * CommonJS). One parse for JavaScript: wrapped in a plain function, a file
- * parses exactly when it has neither. TypeScript allows declarations a
- * function body does not (`namespace`), so there the wrapped parse only
- * decides top-level await.
- */
-function hasModuleSyntax(text: string, loader: string): boolean {
-  const t = transpiler(loader);
-  if (loader === "ts") {
-    try {
-      const { exports, imports } = t.scan(text);
-      if (exports.length > 0 || imports.some((i) => !CALL_KINDS.has(i.kind))) return true;
-    } catch {
-      return true; // a syntax error: Bun's ES module path reports it as it would
-    }
-    if (/\bawait\b/.test(text) && !parsesAsFunctionBody(t, text)) return true;
-    return false;
-  }
-  return !parsesAsFunctionBody(t, text); // declarations, top-level await, or a syntax error Bun will report
-}
-
-/** Import kinds a CommonJS file has too. */
-const CALL_KINDS = new Set(["require-call", "require-resolve", "dynamic-import"]);
-
-const decided = new Map<string, boolean>();
-
-/**
- * True when Bun evaluates the script at `path` as CommonJS (see the module
- * comment). JSX files are always ES modules on Bun (its JSX runtime import
- * makes them so; a CommonJS `.jsx` fails to load even without hooks).
- *
- * @example
- * ```ts
- * bunEvaluatesAsCommonJs("/app/node_modules/lodash/lodash.js"); // true
- * ```
- */
-export function bunEvaluatesAsCommonJs(path: string, text?: string): boolean {
-  const known = decided.get(path);
-  if (known !== undefined) return known;
-  const ext = extname(path);
-  let cjs: boolean;
-  if (ext === ".cjs" || ext === ".cts") cjs = true;
-  else if (ext === ".jsx" || ext === ".tsx" || moduleKindOfPath(path) === "module") cjs = false;
-  else {
-    const source = text ?? readFileSync(path, "utf8");
-    cjs = !hasModuleSyntax(source, ext === ".ts" ? "ts" : "js");
-  }
-  decided.set(path, cjs);
-  return cjs;
-}
-
-/** The extension handler Bun would pick for a CommonJS script (it has `.js`, `.ts` and `.cts` ones). */
+/** The extension handler for a CommonJS script (Bun has `.js`, `.ts`, `.cts`, `.mjs` and `.mts` ones). */
 function handlerFor(path: string): (module: BunModule, filename: string) => void {
   const ext = extname(path);
-  const handler = Module._extensions[ext === ".cjs" ? ".js" : ext] ?? Module._extensions[".js"];
+  const handler = Module._extensions[HANDLER_OF[ext] ?? ext] ?? Module._extensions[".js"];
   if (!handler) throw new Error(`no CommonJS extension handler for ${path}`);
   return handler;
+}
+
+/** Evaluates the CommonJS file at `path` into `module`, with `transform` given the body (see the module comment). */
+function evaluate(module: BunModule, path: string, transform: ModuleTransform): void {
+  const compile = Module.prototype._compile;
+  const handOver = (body: string): string => {
+    try {
+      return transform({ path, source: body, lang: "js", kind: "commonjs" }) ?? body;
+    } catch {
+      return body;
+    }
+  };
+  const kind = bunModuleKind(path, "require");
+  if (kind.importMeta) return handlerFor(path)(module, path);
+  if (kind.jsx || !kind.commonjs) {
+    compile.call(module, handOver(compiledBody(path, kind.jsx, kind.strict)), path);
+    return;
+  }
+  // An own `_compile` is what Bun's handler calls with the transpiled body (its `module._compile` hook
+  // point). It must be a plain assignment: one defined non-enumerable is ignored (measured).
+  module._compile = function (this: BunModule, body: string, filename: string): unknown {
+    delete (this as Partial<BunModule>)._compile;
+    return compile.call(this, handOver(body), filename);
+  };
+  try {
+    handlerFor(path)(module, path);
+  } finally {
+    if (Object.hasOwn(module, "_compile")) delete (module as Partial<BunModule>)._compile;
+  }
 }
 
 /**
@@ -187,25 +179,11 @@ export function loadCommonJs(
     (process as unknown as { mainModule?: unknown }).mainModule = module;
   }
   Module._cache[path] = module;
-  const compile = Module.prototype._compile;
-  // An own `_compile` is what Bun's handler calls with the transpiled body (its `module._compile` hook
-  // point). It must be a plain assignment: one defined non-enumerable is ignored (measured).
-  module._compile = function (this: BunModule, body: string, filename: string): unknown {
-    delete (this as Partial<BunModule>)._compile;
-    let out: string | null = null;
-    try {
-      out = transform({ path, source: body, lang: "js", kind: "commonjs" });
-    } catch {
-      out = null;
-    }
-    return compile.call(this, out ?? body, filename);
-  };
   let done = false;
   try {
-    handlerFor(path)(module, path);
+    evaluate(module, path, transform);
     done = true;
   } finally {
-    if (Object.hasOwn(module, "_compile")) delete (module as Partial<BunModule>)._compile;
     if (!done) {
       delete Module._cache[path];
       const siblings = parent?.children;
@@ -244,8 +222,26 @@ export function esmFacade(exports: unknown): Record<string, unknown> {
   return facade;
 }
 
+/** Paths `require()` is handing to Bun's own `require` right now (ES modules), with how many calls. */
+const requiring = new Map<string, number>();
+
 /**
- * Makes every `require()` of a CommonJS script go through
+ * True while `require()` is loading the file at `path` through Bun's own
+ * `require` (an ES module, or a file that is no script): how the plugin
+ * tells a `require()` from an `import` of the same file, which Bun may
+ * evaluate differently (`bun-load-hook-kind.ts`).
+ *
+ * @example
+ * ```ts
+ * if (isBeingRequired("/app/esm.mjs")) console.log("require() of an ES module");
+ * ```
+ */
+export function isBeingRequired(path: string): boolean {
+  return requiring.has(path);
+}
+
+/**
+ * Makes every `require()` of a file Bun evaluates as CommonJS go through
  * {@link loadCommonJs} (the plugin would break it); other requests
  * (built-ins, JSON, addons, ES modules) go on to Bun's `require`.
  *
@@ -258,19 +254,27 @@ export function wrapRequire(transform: ModuleTransform): void {
   const proto = Module.prototype;
   const original = proto.require;
   proto.require = function (this: unknown, id: string): unknown {
+    let path: string | null = null;
     if (typeof id === "string") {
-      let path: string | null = null;
       try {
         path = Module._resolveFilename(id, this);
       } catch {
         path = null; // Bun's own `require` throws its own error below
       }
       if (path !== null && isAbsolute(path) && SCRIPT_EXTENSIONS.has(extname(path))) {
-        if (bunEvaluatesAsCommonJs(path)) {
+        if (bunModuleKind(path, "require").commonjs) {
           return loadCommonJs(path, (this as BunModule | null) ?? null, false, transform);
         }
       }
     }
-    return original.call(this, id);
+    if (path === null) return original.call(this, id);
+    requiring.set(path, (requiring.get(path) ?? 0) + 1);
+    try {
+      return original.call(this, id);
+    } finally {
+      const left = requiring.get(path)! - 1;
+      if (left === 0) requiring.delete(path);
+      else requiring.set(path, left);
+    }
   };
 }

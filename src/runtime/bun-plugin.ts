@@ -5,14 +5,16 @@
  * `bun-commonjs.ts` for CommonJS, which `onLoad` cannot carry.
  *
  * `onLoad` only gets the path: an ES module's own text is handed over
- * (`lang` from its extension) and what the transform returns goes back as
+ * (`lang` from its extension, `"jsx"` for JSX in a `.js` file) and what the transform returns goes back as
  * `{ contents, loader }`, so Bun transpiles it and keeps the module's file
  * name for `import.meta` and stack traces. `onLoad` must answer
  * synchronously (an async answer breaks `require()` of that module) and
  * cannot fall through to Bun's loader, so a module the transform leaves
- * alone goes back as its own text. CommonJS met here (entry point, `import`
- * of CommonJS) is run by Bun's CommonJS loader and answered as an object
- * module.
+ * alone goes back as its own text. A file Bun would evaluate as CommonJS
+ * (`bun-load-hook-kind.ts`: any extension, decided from its syntax and the
+ * way it is loaded) met here, the entry point or an `import`, is run by
+ * Bun's CommonJS loader and answered as an object module: its text from
+ * `onLoad` would never run.
  *
  * Plugins cannot be removed one by one (only all at once), so the plugin
  * and the `require` redirection are installed once per process and
@@ -21,7 +23,8 @@
  * @module
  */
 import { readFileSync } from "node:fs";
-import { bunEvaluatesAsCommonJs, esmFacade, loadCommonJs, wrapRequire } from "./bun-commonjs.ts";
+import { esmFacade, isBeingRequired, loadCommonJs, wrapRequire } from "./bun-commonjs.ts";
+import { bunModuleKind, prepareBunModuleKinds } from "./bun-load-hook-kind.ts";
 import type { LoadedModule, LoadHook, ModuleTransform } from "./load-hook.ts";
 import { langOfPath } from "./module-kind.ts";
 import { gateTransform, type TransformGate } from "./transform-gate.ts";
@@ -61,20 +64,26 @@ function transformAll(module: LoadedModule): string | null {
 function onLoad(bun: BunForPlugins, args: { path: string }): OnLoadResult {
   const path = args.path;
   const text = readFileSync(path, "utf8");
-  if (bunEvaluatesAsCommonJs(path, text)) {
-    const isMain = !mainLoaded && path === bun.main;
-    if (isMain) mainLoaded = true;
-    return { exports: esmFacade(loadCommonJs(path, null, isMain, transformAll)), loader: "object" };
-  }
-  const lang = langOfPath(path);
+  const isMain = !mainLoaded && path === bun.main;
+  if (isMain) mainLoaded = true;
+  // Bun gives the entry point and `require()` one module system, `import` sometimes another.
+  const way = isMain || isBeingRequired(path) ? "require" : "import";
+  const kind = bunModuleKind(path, way, text);
+  if (kind.commonjs) return { exports: esmFacade(loadCommonJs(path, null, isMain, transformAll)), loader: "object" };
+  // Bun parses `.js` files with JSX: said so, JSX there stays loadable.
+  const lang = kind.jsx && langOfPath(path) === "js" ? "jsx" : langOfPath(path);
   const out = transformAll({ path, source: text, lang, kind: "module" });
-  return { contents: out ?? text, loader: lang };
+  // Bun decides the module system of `onLoad`'s text anew, from the package's "type" alone (measured: an
+  // entry `.mjs` using `__dirname` in a "type": "commonjs" package would become CommonJS, and never run).
+  // An empty export keeps it the ES module it is; it exports nothing and moves no line.
+  return { contents: `${out ?? text}\nexport {};\n`, loader: lang };
 }
 
 function installOnce(): void {
   if (installed) return;
   installed = true;
   const bun = (globalThis as unknown as { Bun: BunForPlugins }).Bun;
+  prepareBunModuleKinds(); // the parser it loads must not go through the hook
   wrapRequire(transformAll);
   bun.plugin({
     name: "tracemalloc-load-hook",

@@ -21,6 +21,11 @@
  *   file's kind, which is what Deno's extension handlers decide.
  * - `import` of a `.wasm` module breaks (its bytes become a string): the
  *   hook answers with an equivalent ES module (`deno-wasm.ts`).
+ * - `require()` of an ES module compiles the hook's source in a way that
+ *   links only modules Deno has loaded already, so one statically
+ *   importing a file (a package's `module-sync` entry importing its
+ *   CommonJS sibling) fails with "Cannot resolve module": such a module is
+ *   left to Deno and not handed over (`deno-load-hook-require.ts`).
  * - Deno runs no hooks for a `require()` made inside a hook, so the
  *   transform's own lazy `require()`s load plainly.
  * - Unfixable: with any `load` hook, a syntax error in an ES module is
@@ -36,6 +41,7 @@ import type { LoadHook, ModuleKind, ModuleTransform } from "./load-hook.ts";
 import { commonJsInternals, type LoadHookFn, type LoadResult, registerLoadHook, sourceText } from "./module-hooks.ts";
 import { moduleKindOfPath, SCRIPT_EXTENSIONS } from "./module-kind.ts";
 import { wasmModuleSource } from "./deno-wasm.ts";
+import { requiredPastTheHook } from "./deno-load-hook-require.ts";
 import { gateTransform, type TransformGate } from "./transform-gate.ts";
 
 /** The `format` that makes Deno's hooked `require()` evaluate a file as its extension handler would. */
@@ -88,6 +94,7 @@ function loadHook(gate: TransformGate): LoadHookFn {
     if (!SCRIPT_EXTENSIONS.has(ext) && !(byRequire && ext === "")) return result;
     const kind = moduleKindOfPath(path);
     const source = sourceText(result.source);
+    if (byRequire && source !== null && requiredPastTheHook(source, kind)) return extensionShim(path);
     const out = source === null ? null : gate.apply({ path, source, lang: "js", kind });
     const loaded = out === null ? result : { ...result, source: out };
     return byRequire ? { ...loaded, format: requireFormat(kind) } : loaded;

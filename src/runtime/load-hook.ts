@@ -48,7 +48,10 @@ export interface LoadedModule {
    * on Deno its emitted JavaScript (inline source map), on Bun the file's
    * own text for ES modules (Bun transpiles what the hook returns) and, for
    * CommonJS, the function body Bun transpiled (no inline map: Bun keeps
-   * its own and maps stack positions through it, so keep lines in place).
+   * its own and maps stack positions through it, so keep lines in place);
+   * CommonJS with JSX, and a file `import` makes CommonJS while `require()`
+   * would not, come as their own text (plain JavaScript) or as
+   * `Bun.Transpiler` prints them (`bun-commonjs.ts`).
    */
   readonly source: string;
   /** The language of {@link LoadedModule.source}. */

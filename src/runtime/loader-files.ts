@@ -12,9 +12,13 @@ const LOADER_MODULES = [
   "module-hooks.ts",
   "transform-gate.ts",
   "deno-load-hook.ts",
+  "deno-load-hook-require.ts",
   "deno-wasm.ts",
   "bun-plugin.ts",
   "bun-commonjs.ts",
+  "bun-load-hook-kind.ts",
+  "load-hook-syntax.ts",
+  "load-hook-prologue.ts",
 ];
 const loaderFiles = new Set(LOADER_MODULES.map((name) => fileURLToPath(new URL(name, import.meta.url))));
 

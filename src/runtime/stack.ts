@@ -99,21 +99,6 @@ interface Position {
 }
 
 const api = Error as unknown as StackApi;
-let fixColumn: ((path: string, line: number, column: number) => number) | null = null;
-
-/**
- * Sets how a column of a file that was rewritten as it loaded is taken back
- * to the file's own column (text went in on some lines; lines never move).
- * Applied to every position a capture resolves from then on.
- *
- * @example
- * ```ts
- * fixColumnsWith((path, line, column) => shifts.get(path)?.original(line, column) ?? column);
- * ```
- */
-export function fixColumnsWith(fix: (path: string, line: number, column: number) => number): void {
-  fixColumn = fix;
-}
 const passSites = (_error: Error, sites: CallSite[]): CallSite[] => sites;
 /** JavaScriptCore's name for code it made itself, such as a default class constructor. */
 const SYNTHETIC = /^\[source:\d+\]$/;
@@ -239,13 +224,13 @@ export class StackCapture {
   ): Position {
     const fn = site.getFunctionName() || null;
     const id = this.#nextId++;
-    if (eval_) return { frame: [file, line, column, fn], id, own: false, loader: false };
+    if (eval_) return { frame: [file, line, null, fn], id, own: false, loader: false };
     const rt = runtime();
     const at = this.#mapped ? rt.originalPosition(file, line, column) : { file: rt.toPath(file), line, column };
     const loader = isLoaderFile(rt.toPath(file));
     const own = !loader && (this.#isOwnFile(file) || this.#isOwnFile(at.file));
-    const col = at.column === undefined || !fixColumn ? at.column ?? null : fixColumn(at.file, at.line, at.column);
-    return { frame: [at.file, at.line, col, fn], id, own, loader };
+    // No column: a line is one `lineno` key, whatever the domain, as in CPython.
+    return { frame: [at.file, at.line, null, fn], id, own, loader };
   }
 }
 

@@ -106,6 +106,29 @@ test("require() of an ES module hands it over", async () => {
   assert.deepEqual(seenPaths(run).sort(), ["esm.mjs", "main.cjs"]);
 });
 
+test("require() of a package whose module-sync export imports its CommonJS sibling runs as without the hook", async () => {
+  const files = {
+    "node_modules/sync-pkg/package.json":
+      `{ "name": "sync-pkg", "exports": [{ "module-sync": "./require.mjs", "default": "./index.js" }] }\n`,
+    "node_modules/sync-pkg/require.mjs": `import fn from "./index.js";\nexport default fn;\n`,
+    "node_modules/sync-pkg/index.js": `module.exports = function syncPkg() { return 42; };\n` +
+      `module.exports.marker = "${ORIGINAL}";\n`,
+    "main.cjs": `const pkg = require("sync-pkg");
+const fn = typeof pkg === "function" ? pkg : pkg.default;
+console.log(JSON.stringify({ loaded: typeof pkg, value: fn(), marker: fn.marker }));
+`,
+  };
+  const plain = await runProject(files, "main.cjs", { hook: false });
+  const hooked = await runProject(files, "main.cjs");
+  assert.equal(plain.code, 0, plain.stderr);
+  assert.equal(hooked.code, 0, hooked.stderr);
+  assert.deepEqual(printed(hooked), { ...printed(plain), marker: REWRITTEN });
+  // Bun does not know "module-sync" (it loads index.js); Deno leaves a required ES module that imports
+  // files to its own loader (deno-load-hook-require.ts).
+  const esm = rt.name === "node" ? ["node_modules/sync-pkg/require.mjs"] : [];
+  assert.deepEqual(seenPaths(hooked).sort(), ["main.cjs", "node_modules/sync-pkg/index.js", ...esm].sort());
+});
+
 test("packages under node_modules are handed over: an ES and a CommonJS package", async () => {
   const main = `import { marker as esm } from "esm-pkg";
 import cjsPkg from "cjs-pkg";
@@ -366,11 +389,78 @@ console.log(JSON.stringify(globalThis.kinds));
   assert.equal(plain.code, 0, plain.stderr);
   assert.equal(hooked.code, 0, hooked.stderr);
   assert.equal(hooked.stdout, plain.stdout);
-  // Not handed over: on Deno, ES modules of a package without a type (Deno loads them past the hooks);
-  // on Bun, CommonJS whose only module syntax is import.meta (its handler skips `_compile`).
-  const missed: Record<string, string[]> = { node: [], deno: ["meta", "esm", "tla"], bun: ["meta"] };
+  // Not handed over: on Deno, ES modules of a package without a type (Deno loads them past the hooks).
+  const missed: Record<string, string[]> = { node: [], deno: ["meta", "esm", "tla"], bun: [] };
   const expected = names.filter((name) => !missed[rt.name].includes(name)).map((name) => `node_modules/amb/${name}.js`);
   assert.deepEqual(seenPaths(hooked).filter((p) => p.endsWith(".js")).sort(), expected.sort());
+});
+
+test("an entry point main.mjs using top-level this is handed over and runs as without the hook", async () => {
+  // Bun evaluates a file without import/export that uses CommonJS-only features as CommonJS, whatever its extension.
+  const main = `"use strict";\nconst main = "${ORIGINAL}";\n${
+    report(["main", "self: typeof this", "module: typeof module"])
+  }`;
+  const plain = await runProject({ "main.mjs": main }, "main.mjs", { hook: false });
+  const hooked = await runProject({ "main.mjs": main }, "main.mjs");
+  assert.equal(hooked.code, 0, hooked.stderr);
+  assert.deepEqual(printed(hooked), { ...printed(plain), main: REWRITTEN });
+  assert.deepEqual(seenPaths(hooked), ["main.mjs"]);
+});
+
+test("modules whose module system their syntax decides are handed over once and keep it", async () => {
+  /** Records a module's marker and how it runs: strict mode, and the kind of its top-level frame. */
+  const record = (name: string) =>
+    `globalThis.out.${name} = [marker, (function () { return this === undefined; })(), ` +
+    `new Error().stack.split("\\n")[1].includes("<anonymous>")];\n`;
+  const files = {
+    "main.mjs": `import { createRequire } from "node:module";
+globalThis.out = {};
+for (const name of ["./top-this.mjs", "./plain.cjs", "./lib/strict.js", "./lib/strict-only.mjs", "./lib/view.jsx"]) {
+  await import(name);
+}
+createRequire(import.meta.url)("./required-this.mjs");
+createRequire(import.meta.url)("./lib-cjs/dirname.mjs");
+console.log(JSON.stringify(globalThis.out));
+`,
+    // Top-level `this` and `module` are CommonJS-only: CommonJS on Bun, whatever the extension.
+    "top-this.mjs": `const marker = "${ORIGINAL}";\n${record("topThis")}globalThis.out.topThis.push(typeof this);\n`,
+    "required-this.mjs": `const marker = "${ORIGINAL}";\n${
+      record("requiredThis")
+    }globalThis.out.requiredThis.push(typeof this);\n`,
+    // Imported, a .cjs file without CommonJS features is an ES module on Bun when its package says so.
+    "plain.cjs": `const marker = "${ORIGINAL}";\n${record("plainCjs")}`,
+    // Without a package type, "use strict" makes CommonJS on Bun; imported, the .mjs extension does not count.
+    "lib/package.json": `{}\n`,
+    "lib/strict.js": `"use strict";\nconst marker = "${ORIGINAL}";\n${record("strictJs")}`,
+    "lib/strict-only.mjs": `"use strict";\nconst marker = "${ORIGINAL}";\n${record("strictMjs")}`,
+    // Required, a .mjs file is an ES module on Bun, though its package says "commonjs" and it uses __dirname.
+    "lib-cjs/package.json": `{ "type": "commonjs" }\n`,
+    "lib-cjs/dirname.mjs": `const marker = "${ORIGINAL}";\n${record("dirnameMjs")}` +
+      `globalThis.out.dirnameMjs.push(typeof __dirname);\n`,
+    "lib/view.jsx":
+      `/** @jsxRuntime classic */\n/** @jsx h */\nconst h = (tag) => tag;\nconst marker = "${ORIGINAL}";\n` +
+      `${record("jsx")}globalThis.out.jsx.push(<b />, typeof module);\n`,
+  };
+  const plain = await runProject(files, "main.mjs", { hook: false });
+  const hooked = await runProject(files, "main.mjs");
+  assert.equal(plain.code, 0, plain.stderr);
+  assert.equal(hooked.code, 0, hooked.stderr);
+  const [plainOut, hookedOut] = [printed(plain), printed(hooked)] as Record<string, unknown[]>[];
+  for (const [name, [marker, ...rest]] of Object.entries(hookedOut)) {
+    assert.equal(marker, REWRITTEN, `${name} was not rewritten`);
+    assert.deepEqual(rest, plainOut[name].slice(1), `${name} runs as without the hook`);
+  }
+  assert.deepEqual(Object.keys(hookedOut).sort(), Object.keys(plainOut).sort());
+  assert.deepEqual(seenPaths(hooked).sort(), [
+    "lib-cjs/dirname.mjs",
+    "lib/strict-only.mjs",
+    "lib/strict.js",
+    "lib/view.jsx",
+    "main.mjs",
+    "plain.cjs",
+    "required-this.mjs",
+    "top-this.mjs",
+  ]);
 });
 
 test("a rewritten module keeps its file name and lines in stack traces and import.meta.url", async () => {

@@ -1,7 +1,7 @@
 /**
  * Turning a plan into code: the insertions go in with process-wide site
- * ids, and what moved is recorded so that positions in the rewritten code
- * can be taken back to the original columns (lines never move).
+ * ids, on the lines where they belong (lines never move), and the input's
+ * source map, when the runtime reads it, is moved along.
  *
  * @module
  */
@@ -9,46 +9,19 @@ import { InputMap } from "./input-map.ts";
 import { LineIndex } from "./lines.ts";
 import { closeMark, insertionText, type Plan, SiteFlag } from "./plan.ts";
 
-/**
- * Where text went in on each line of a rewritten module, to map a column
- * of the rewritten code back to the original one.
- *
- * @example
- * ```ts
- * const moved = new ColumnShifts([[3, 10, 8]]); // 8 characters went in before column 10 of line 3
- * moved.original(3, 20); // 12
- * ```
- */
-export class ColumnShifts {
-  /** Per line with insertions: 0-based original columns and lengths, in order. */
+/** Where text went in on each line of a rewritten module, to move its source map's columns. */
+class Shifts {
+  /** Per 1-based line with insertions: 0-based original columns and lengths, in order. */
   readonly #lines = new Map<number, number[]>();
 
-  /** @param inserted `[line (1-based), column (0-based, original), length]`, in text order */
-  constructor(inserted: Iterable<readonly [number, number, number]>) {
-    for (const [line, column, length] of inserted) {
-      let list = this.#lines.get(line);
-      if (!list) this.#lines.set(line, list = []);
-      list.push(column, length);
-    }
-  }
-
-  /** The 1-based original column of 1-based `column` of the rewritten `line`. */
-  original(line: number, column: number): number {
-    const list = this.#lines.get(line);
-    if (!list) return column;
-    const at = column - 1;
-    let moved = 0;
-    for (let i = 0; i < list.length; i += 2) {
-      const start = list[i] + moved;
-      if (at < start) break;
-      if (at < start + list[i + 1]) return list[i] + 1; // inside inserted text: its insertion point
-      moved += list[i + 1];
-    }
-    return at - moved + 1;
+  add(line: number, column: number, length: number): void {
+    let list = this.#lines.get(line);
+    if (!list) this.#lines.set(line, list = []);
+    list.push(column, length);
   }
 
   /** Characters inserted on 0-based `line` at or before 0-based original `column`. */
-  shiftAt(line: number, column: number): number {
+  at(line: number, column: number): number {
     const list = this.#lines.get(line + 1);
     if (!list) return 0;
     let moved = 0;
@@ -67,8 +40,6 @@ export class ColumnShifts {
  */
 export interface Applied {
   readonly code: string;
-  /** What moved on each line. */
-  readonly shifts: ColumnShifts;
 }
 
 /**
@@ -105,9 +76,10 @@ const IDENT_PART = /[\p{ID_Continue}$\u200c\u200d]/u;
  * ```
  */
 export function applyPlan(source: string, plan: Plan, options: ApplyOptions): Applied {
-  const lines = new LineIndex(source);
+  const remap = plan.inputMap !== null && options.remap;
+  const lines = remap ? new LineIndex(source) : null;
+  const shifts = new Shifts();
   const parts: string[] = [];
-  const inserted: [number, number, number][] = [];
   let from = 0;
   let last = "";
   /** Sites of the wrappers open at this point (a close ends the last one). */
@@ -129,17 +101,18 @@ export function applyPlan(source: string, plan: Plan, options: ApplyOptions): Ap
     if (insertion.op === "open" && IDENT_PART.test(last)) text = `/*${options.name}*/` + text;
     parts.push(text);
     last = text[text.length - 1];
-    const line = lines.lineOf(at);
-    inserted.push([line, lines.columnOf(at, line) - 1, text.length]);
+    if (lines) {
+      const line = lines.lineOf(at);
+      shifts.add(line, lines.columnOf(at, line) - 1, text.length);
+    }
   }
-  const shifts = new ColumnShifts(inserted);
   const map = plan.inputMap;
-  if (map && options.remap) {
+  if (map && remap) {
     parts.push(source.slice(from, map.start));
-    parts.push(InputMap.find(source, options.url)?.shifted((l, c) => shifts.shiftAt(l, c)) ?? "");
+    parts.push(InputMap.find(source, options.url)?.shifted((l, c) => shifts.at(l, c)) ?? "");
     parts.push(source.slice(map.end));
   } else {
     parts.push(source.slice(from));
   }
-  return { code: parts.join(""), shifts };
+  return { code: parts.join("") };
 }

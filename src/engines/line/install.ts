@@ -10,7 +10,6 @@ import { fileURLToPath } from "node:url";
 import { sep } from "node:path";
 import { runtime } from "../../runtime/index.ts";
 import type { LoadHook } from "../../runtime/load-hook.ts";
-import { fixColumnsWith } from "../../runtime/stack.ts";
 import { isTracerFile } from "../own-frames.ts";
 import { PlanCache } from "./cache.ts";
 import { installSiteGlobal } from "./global.ts";
@@ -89,7 +88,6 @@ export function installLineEngine(options: LineInstallOptions = {}): LineInstall
   });
   const hook = rt.installLoadHook(rewriter.transform);
   if (!hook) return null;
-  fixColumnsWith((path, line, column) => rewriter.shifts.get(path)?.original(line, column) ?? column);
   installation = { rewriter, cache, hook };
   return installation;
 }

@@ -10,7 +10,7 @@ import { pathToFileURL } from "node:url";
 import { compileGlob } from "../../model/fnmatch.ts";
 import type { LoadedModule } from "../../runtime/load-hook.ts";
 import { state } from "../hooks/context.ts";
-import { applyPlan, type ColumnShifts } from "./apply.ts";
+import { applyPlan } from "./apply.ts";
 import type { PlanCache } from "./cache.ts";
 import { SITE_GLOBAL } from "./global.ts";
 import { planModule } from "./instrument.ts";
@@ -70,8 +70,6 @@ export interface RewriterStats {
 export class ModuleRewriter {
   /** The sites of every rewritten module. */
   readonly sites: SiteTable = new SiteTable();
-  /** Per rewritten file whose positions the runtime reports in the rewritten text: what moved. */
-  readonly shifts: Map<string, ColumnShifts> = new Map();
   readonly stats: RewriterStats = { modules: 0, rewritten: 0, excluded: 0, unparsed: 0, bytes: 0, ms: 0 };
   readonly #isOwn: (path: string) => boolean;
   readonly #excluded: ((path: string) => boolean)[];
@@ -98,15 +96,7 @@ export class ModuleRewriter {
       if (!plan || plan.insertions.length === 0) return null;
       const base = this.sites.add(plan.sites);
       const url = pathToFileURL(mod.path).href;
-      const { code, shifts } = applyPlan(mod.source, plan, {
-        name: SITE_GLOBAL,
-        base,
-        url,
-        remap: this.#options.remap,
-      });
-      // With an input map the runtime reports original positions itself (through the
-      // rewritten map, or its own); without one, positions are in the text returned here.
-      if (!plan.inputMap) this.shifts.set(mod.path, shifts);
+      const { code } = applyPlan(mod.source, plan, { name: SITE_GLOBAL, base, url, remap: this.#options.remap });
       this.stats.rewritten++;
       return code;
     } finally {

@@ -5,7 +5,7 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseSync } from "oxc-parser";
-import { applyPlan, ColumnShifts } from "../../../src/engines/line/apply.ts";
+import { applyPlan } from "../../../src/engines/line/apply.ts";
 import { planModule, type PlanOptions } from "../../../src/engines/line/instrument.ts";
 import { type Plan, SiteFlag, SiteKind, stripInsertions } from "../../../src/engines/line/plan.ts";
 
@@ -175,17 +175,6 @@ test("a TypeScript transpiler's inline source map puts sites at their original l
   const plan = planModule(js, { path: "/app/p.ts", lang: "js", kind: "module" })!;
   assert.deepEqual([plan.sites.files[plan.sites.file[0]], plan.sites.line[0]], ["/app/p.ts", 6]);
   assert.ok(plan.inputMap, "the input map is found");
-});
-
-test("column shifts take a rewritten column back to the original one", () => {
-  const shifts = new ColumnShifts([[2, 4, 6], [2, 10, 3]]);
-  assert.equal(shifts.original(1, 30), 30);
-  assert.equal(shifts.original(2, 3), 3);
-  assert.equal(shifts.original(2, 12), 6); // after the first insertion
-  assert.equal(shifts.original(2, 7), 5); // inside it: the insertion point
-  assert.equal(shifts.original(2, 25), 16); // after both
-  assert.equal(shifts.shiftAt(1, 9), 6);
-  assert.equal(shifts.shiftAt(1, 10), 9);
 });
 
 test("a literal read right away by a constant key is no site: Bun folds it, naming the function in it", () => {

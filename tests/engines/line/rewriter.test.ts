@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { LINE_ENGINE_VERSION, PlanCache } from "../../../src/engines/line/cache.ts";
@@ -74,5 +74,12 @@ test("a changed source is planned again, not read from the cache", () => {
 });
 
 test("a cache folder that cannot be made is not used", () => {
-  assert.equal(PlanCache.open((name) => name === "TRACEMALLOC_CACHE_DIR" ? "/proc/no/such/place" : undefined), null);
+  const dir = mkdtempSync(join(tmpdir(), "tm-plan-cache-"));
+  try {
+    const file = join(dir, "a-file");
+    writeFileSync(file, "");
+    assert.equal(PlanCache.open((name) => name === "TRACEMALLOC_CACHE_DIR" ? join(file, "cache") : undefined), null);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
