@@ -28,6 +28,20 @@ import type { Insertion, Plan, SiteKind } from "./plan.ts";
  */
 export const LINE_ENGINE_VERSION = 3;
 
+/**
+ * A module's digest: a hash of the engine's version, the profile its plan
+ * is made for, its path and its text. It keys the plan on disk, and its
+ * first 32 bits number the module's sites in rewritten code.
+ *
+ * @example
+ * ```ts
+ * const digest = moduleDigest("/app/a.ts", source, "node:js:module"); // 64 hex digits
+ * ```
+ */
+export function moduleDigest(path: string, source: string, profile: string): string {
+  return createHash("sha256").update(`${LINE_ENGINE_VERSION}\0${profile}\0${path}\0`).update(source).digest("hex");
+}
+
 /** A plan as stored: columns of numbers, insertions as `[at, op]` pairs (op: site, -1 close, -2 - k stmt k). */
 interface Stored {
   v: number;
@@ -50,7 +64,7 @@ interface Stored {
  * @example
  * ```ts
  * const cache = PlanCache.open();
- * const key = cache?.key("/app/a.ts", source, "node");
+ * const plan = cache?.get(moduleDigest("/app/a.ts", source, "node"));
  * ```
  */
 export class PlanCache {
@@ -75,11 +89,6 @@ export class PlanCache {
     } catch {
       return null;
     }
-  }
-
-  /** The key of a module's plan: its path, text and the profile the plan was made for. */
-  key(path: string, source: string, profile: string): string {
-    return createHash("sha256").update(`${LINE_ENGINE_VERSION}\0${profile}\0${path}\0`).update(source).digest("hex");
   }
 
   /** The plan stored under `key`, `undefined` when there is none, `null` when the module could not be parsed. */

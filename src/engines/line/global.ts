@@ -4,15 +4,18 @@
  * N allocations), hands it to the sampler. Its fast path is a decrement and
  * a compare, which the JIT inlines.
  *
- * It is a global with a name drawn at random per process (no user binding
- * can capture it), installed once and never removed: modules rewritten
- * while tracing keep calling it after `stop()`, when it only returns.
+ * It is a global with a name no program uses (`$tm_l` and the engine's
+ * version), the same in every process so that a module's rewritten text
+ * is too (runtimes cache compiled code by a module's text), installed once
+ * and never removed: modules rewritten while tracing keep calling it after
+ * `stop()`, when it only returns.
  * `Function.prototype.toString` is given back the original text of
  * rewritten functions (code that ships functions by their source keeps
  * working).
  *
  * @module
  */
+import { LINE_ENGINE_VERSION } from "./cache.ts";
 import { Countdowns } from "./random.ts";
 import { stripInsertions } from "./plan.ts";
 
@@ -27,14 +30,14 @@ import { stripInsertions } from "./plan.ts";
 export type SampleListener = (site: number, value: unknown) => void;
 
 /**
- * The global's name in this process: `$tm` and random letters.
+ * The global's name: `$tm_l` and the engine's version.
  *
  * @example
  * ```ts
  * `${SITE_GLOBAL}(3,{})`; // what rewritten code looks like
  * ```
  */
-export const SITE_GLOBAL = "$tm_" + Math.floor(Math.random() * 36 ** 8).toString(36).padStart(8, "0");
+export const SITE_GLOBAL = `$tm_l${LINE_ENGINE_VERSION}`;
 
 /**
  * Allocations until the next sample. A small integer always (V8 keeps it

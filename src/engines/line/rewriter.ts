@@ -11,7 +11,7 @@ import { compileGlob } from "../../model/fnmatch.ts";
 import type { LoadedModule } from "../../runtime/load-hook.ts";
 import { state } from "../hooks/context.ts";
 import { applyPlan } from "./apply.ts";
-import type { PlanCache } from "./cache.ts";
+import { moduleDigest, type PlanCache } from "./cache.ts";
 import { SITE_GLOBAL } from "./global.ts";
 import { planModule } from "./instrument.ts";
 import type { Plan } from "./plan.ts";
@@ -92,9 +92,11 @@ export class ModuleRewriter {
     const started = performance.now();
     state.busy++; // the parser's own buffers are not the program's
     try {
-      const plan = this.#plan(mod);
+      const digest = moduleDigest(mod.path, mod.source, `${this.#options.profile}:${mod.lang}:${mod.kind}`);
+      const plan = this.#plan(mod, digest);
       if (!plan || plan.insertions.length === 0) return null;
-      const base = this.sites.add(plan.sites);
+      const base = this.sites.add(plan.sites, digest);
+      if (base === null) return null;
       const url = pathToFileURL(mod.path).href;
       const { code } = applyPlan(mod.source, plan, { name: SITE_GLOBAL, base, url, remap: this.#options.remap });
       this.stats.rewritten++;
@@ -105,17 +107,14 @@ export class ModuleRewriter {
     }
   };
 
-  #plan(mod: LoadedModule): Plan | null {
+  #plan(mod: LoadedModule, digest: string): Plan | null {
     this.stats.bytes += mod.source.length;
     const cache = this.#options.cache;
-    const key = cache?.key(mod.path, mod.source, `${this.#options.profile}:${mod.lang}:${mod.kind}`);
-    if (cache && key) {
-      const stored = cache.get(key);
-      if (stored !== undefined) return stored;
-    }
+    const stored = cache?.get(digest);
+    if (stored !== undefined) return stored;
     const plan = planModule(mod.source, { path: mod.path, lang: mod.lang, kind: mod.kind });
     if (!plan) this.stats.unparsed++;
-    if (cache && key) cache.put(key, plan);
+    cache?.put(digest, plan);
     return plan;
   }
 }

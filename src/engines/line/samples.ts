@@ -81,10 +81,10 @@ export class SampleStore {
   #sweptAt = 0;
   readonly #interned: Interned[] = [];
   readonly #ids = new Map<string, number>();
-  readonly #siteTracebacks: number[] = [];
+  readonly #siteTracebacks = new Map<number, number>();
   #frameCount = 0;
-  #allocatedCount: number[] = [];
-  #allocatedBytes: number[] = [];
+  /** Per site: allocations sampled and their bytes. */
+  readonly #allocated = new Map<number, { count: number; bytes: number }>();
   #peak = 0;
 
   constructor(weight: number, sizes: ObjectSizes) {
@@ -94,7 +94,9 @@ export class SampleStore {
 
   /** The id of the one-frame traceback of site `site` (interned once per site). */
   internSite(site: number, frame: RawFrame): number {
-    return this.#siteTracebacks[site] ??= this.intern(String(site), [frame], null);
+    let id = this.#siteTracebacks.get(site);
+    if (id === undefined) this.#siteTracebacks.set(site, id = this.intern(String(site), [frame], null));
+    return id;
   }
 
   /** The id of the traceback `key` names, interning `frames` the first time. */
@@ -205,9 +207,8 @@ export class SampleStore {
   /** Every site's allocations since start or clear, freed or not. */
   allocated(): AllocatedSite[] {
     const out: AllocatedSite[] = [];
-    for (let site = 0; site < this.#allocatedCount.length; site++) {
-      const count = this.#allocatedCount[site];
-      if (count) out.push({ site, count: count * this.weight, size: this.#allocatedBytes[site] * this.weight });
+    for (const [site, { count, bytes }] of this.#allocated) {
+      out.push({ site, count: count * this.weight, size: bytes * this.weight });
     }
     return out;
   }
@@ -245,7 +246,12 @@ export class SampleStore {
   }
 
   #count(site: number, bytes: number): void {
-    this.#allocatedCount[site] = (this.#allocatedCount[site] ?? 0) + 1;
-    this.#allocatedBytes[site] = (this.#allocatedBytes[site] ?? 0) + bytes;
+    const seen = this.#allocated.get(site);
+    if (seen) {
+      seen.count++;
+      seen.bytes += bytes;
+    } else {
+      this.#allocated.set(site, { count: 1, bytes });
+    }
   }
 }

@@ -1,7 +1,10 @@
 /**
- * The process-wide table of allocation sites: every rewritten module adds
- * its plan's sites, numbered from a base, so a site id in rewritten code is
- * one number and its frame is one lookup.
+ * The process-wide table of allocation sites. A site's id in rewritten code
+ * is its module's key times {@link MODULE_SITES} plus its index in the
+ * module; the key comes from the module's digest, so a module's rewritten
+ * text is the same in every process (runtimes cache compiled code by text)
+ * and the id still finds the site. Two modules whose keys meet (one chance
+ * in about 2^32 per pair) take the next free key.
  *
  * @module
  */
@@ -14,45 +17,76 @@ import type { PlanSites, SiteKind } from "./plan.ts";
  * @example
  * ```ts
  * const table = new SiteTable();
- * const base = table.add(plan.sites);
+ * const base = table.add(plan.sites, digest)!;
  * table.frame(base); // ["/app/a.ts", 3, null, "load"]
  * ```
  */
 export class SiteTable {
-  readonly #frames: RawFrame[] = [];
-  readonly #kinds: SiteKind[] = [];
-  readonly #flags: number[] = [];
+  readonly #modules = new Map<number, ModuleSites>();
 
   /** Number of sites. */
   get size(): number {
-    return this.#frames.length;
+    let n = 0;
+    for (const module of this.#modules.values()) n += module.frames.length;
+    return n;
   }
 
-  /** Adds a module's sites; returns the id of its first one. */
-  add(sites: PlanSites): number {
-    const base = this.#frames.length;
-    const files = sites.files;
-    for (let i = 0; i < sites.line.length; i++) {
-      // No column: the sites of one line are one `lineno` key, as a line is in CPython.
-      this.#frames.push(Object.freeze([files[sites.file[i]], sites.line[i], null, sites.fn[i]]));
-      this.#kinds.push(sites.kind[i]);
-      this.#flags.push(sites.flags[i]);
+  /**
+   * Adds the sites of the module with digest `digest` (64 hex digits);
+   * returns the id of its first site, or `null` when it has more sites than
+   * a module may number.
+   */
+  add(sites: PlanSites, digest: string): number | null {
+    if (sites.line.length > MODULE_SITES) return null;
+    let key = parseInt(digest.slice(0, 8), 16);
+    for (let seen = this.#modules.get(key); seen && seen.digest !== digest; seen = this.#modules.get(key)) {
+      key = (key + 1) % 2 ** 32;
     }
-    return base;
+    if (!this.#modules.has(key)) {
+      const files = sites.files;
+      // No column: the sites of one line are one `lineno` key, as a line is in CPython.
+      const frames = sites.line.map((line, i): RawFrame =>
+        Object.freeze([files[sites.file[i]], line, null, sites.fn[i]])
+      );
+      this.#modules.set(key, { digest, frames, kinds: sites.kind, flags: sites.flags });
+    }
+    return key * MODULE_SITES;
   }
 
   /** The frame of site `id`: the line of the allocating expression and the named function around it. */
   frame(id: number): RawFrame {
-    return this.#frames[id];
+    const key = Math.floor(id / MODULE_SITES);
+    return this.#modules.get(key)!.frames[id - key * MODULE_SITES];
   }
 
   /** What site `id` makes. */
   kind(id: number): SiteKind {
-    return this.#kinds[id];
+    const key = Math.floor(id / MODULE_SITES);
+    return this.#modules.get(key)!.kinds[id - key * MODULE_SITES];
   }
 
   /** The {@link SiteFlag} bits of site `id`. */
   flags(id: number): number {
-    return this.#flags[id];
+    const key = Math.floor(id / MODULE_SITES);
+    return this.#modules.get(key)!.flags[id - key * MODULE_SITES];
   }
+}
+
+/**
+ * Sites a module may number: 2^20, so ids stay below 2^52 (exact in a
+ * double) with 32-bit module keys.
+ *
+ * @example
+ * ```ts
+ * const module = Math.floor(id / MODULE_SITES);
+ * ```
+ */
+export const MODULE_SITES = 2 ** 20;
+
+/** One module's sites. */
+interface ModuleSites {
+  readonly digest: string;
+  readonly frames: readonly RawFrame[];
+  readonly kinds: readonly SiteKind[];
+  readonly flags: readonly number[];
 }

@@ -12,14 +12,25 @@ const SOURCE = "export function make(i) {\n  return { i, list: [i] };\n}\n";
 const mod = (path: string, source = SOURCE): LoadedModule => ({ path, source, lang: "js", kind: "module" });
 const options = { exclude: [] as string[], remap: false, profile: "test", cache: null };
 
-test("a module is rewritten with its sites registered under process-wide ids", () => {
+/** The site ids in rewritten code. */
+const ids = (code: string) =>
+  [...code.matchAll(new RegExp(`\\${SITE_GLOBAL}\\((\\d+),`, "g"))].map((m) => Number(m[1]));
+
+test("a module is rewritten with its sites registered under ids that find them", () => {
   const rewriter = new ModuleRewriter(() => false, options);
-  const code = rewriter.transform(mod("/app/a.js"))!;
-  assert.ok(code.includes(`${SITE_GLOBAL}(0,`) && code.includes(`${SITE_GLOBAL}(1,`));
-  assert.deepEqual(rewriter.sites.frame(0), ["/app/a.js", 2, null, "make"]);
-  const second = rewriter.transform(mod("/app/b.js"))!;
-  assert.ok(second.includes(`${SITE_GLOBAL}(2,`), "the next module's sites follow");
+  const [first, second] = ids(rewriter.transform(mod("/app/a.js"))!);
+  assert.deepEqual(rewriter.sites.frame(first), ["/app/a.js", 2, null, "make"]);
+  assert.equal(second, first + 1);
+  const [other] = ids(rewriter.transform(mod("/app/b.js"))!);
+  assert.deepEqual(rewriter.sites.frame(other), ["/app/b.js", 2, null, "make"]);
   assert.equal(rewriter.stats.rewritten, 2);
+});
+
+test("a module's rewritten text is the same in every process", () => {
+  const one = new ModuleRewriter(() => false, options).transform(mod("/app/a.js"));
+  const other = new ModuleRewriter(() => false, options);
+  other.transform(mod("/app/before.js", "export const x = [1];\n"));
+  assert.equal(other.transform(mod("/app/a.js")), one, "whatever was loaded before it");
 });
 
 test("the tracer's own files are left as they are", () => {
