@@ -6,7 +6,7 @@
  *
  * @module
  */
-import type { LoadHook, ModuleTransform } from "./load-hook.ts";
+import type { LoadHook, LoadHookOptions, ModuleTransform } from "./load-hook.ts";
 import type { ObjectSizes } from "./object-sizes.ts";
 
 /**
@@ -206,5 +206,5 @@ export interface RuntimeAdapter {
    * hook?.uninstall();
    * ```
    */
-  installLoadHook(transform: ModuleTransform): LoadHook | null;
+  installLoadHook(transform: ModuleTransform, options?: LoadHookOptions): LoadHook | null;
 }

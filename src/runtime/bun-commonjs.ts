@@ -250,7 +250,7 @@ export function isBeingRequired(path: string): boolean {
  * wrapRequire((mod) => null);
  * ```
  */
-export function wrapRequire(transform: ModuleTransform): void {
+export function wrapRequire(transform: ModuleTransform, skip?: RegExp): void {
   const proto = Module.prototype;
   const original = proto.require;
   proto.require = function (this: unknown, id: string): unknown {
@@ -261,7 +261,7 @@ export function wrapRequire(transform: ModuleTransform): void {
       } catch {
         path = null; // Bun's own `require` throws its own error below
       }
-      if (path !== null && isAbsolute(path) && SCRIPT_EXTENSIONS.has(extname(path))) {
+      if (path !== null && isAbsolute(path) && SCRIPT_EXTENSIONS.has(extname(path)) && !skip?.test(path)) {
         if (bunModuleKind(path, "require").commonjs) {
           return loadCommonJs(path, (this as BunModule | null) ?? null, false, transform);
         }

@@ -25,7 +25,7 @@
 import { readFileSync } from "node:fs";
 import { esmFacade, isBeingRequired, loadCommonJs, wrapRequire } from "./bun-commonjs.ts";
 import { bunModuleKind, prepareBunModuleKinds } from "./bun-load-hook-kind.ts";
-import type { LoadedModule, LoadHook, ModuleTransform } from "./load-hook.ts";
+import type { LoadedModule, LoadHook, LoadHookOptions, ModuleTransform } from "./load-hook.ts";
 import { langOfPath } from "./module-kind.ts";
 import { gateTransform, type TransformGate } from "./transform-gate.ts";
 
@@ -79,16 +79,18 @@ function onLoad(bun: BunForPlugins, args: { path: string }): OnLoadResult {
   return { contents: `${out ?? text}\nexport {};\n`, loader: lang };
 }
 
-function installOnce(): void {
+function installOnce(skip: RegExp | undefined): void {
   if (installed) return;
   installed = true;
   const bun = (globalThis as unknown as { Bun: BunForPlugins }).Bun;
   prepareBunModuleKinds(); // the parser it loads must not go through the hook
-  wrapRequire(transformAll);
+  wrapRequire(transformAll, skip);
+  // Skipped paths never reach the plugin: Bun loads them itself, without telling their module system here.
+  const filter = skip ? new RegExp(`^(?!${skip.source}).*${SCRIPT_FILTER.source}`, skip.flags) : SCRIPT_FILTER;
   bun.plugin({
     name: "tracemalloc-load-hook",
     setup(build) {
-      build.onLoad({ filter: SCRIPT_FILTER }, (args) => onLoad(bun, args));
+      build.onLoad({ filter }, (args) => onLoad(bun, args));
     },
   });
 }
@@ -103,8 +105,8 @@ function installOnce(): void {
  * hook.uninstall(); // later modules load unchanged
  * ```
  */
-export function installBunLoadHook(transform: ModuleTransform): LoadHook {
-  installOnce();
+export function installBunLoadHook(transform: ModuleTransform, options: LoadHookOptions = {}): LoadHook {
+  installOnce(options.skip);
   const gate = gateTransform(transform);
   gates.add(gate);
   return {

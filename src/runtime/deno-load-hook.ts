@@ -37,7 +37,7 @@
  */
 import { extname } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { LoadHook, ModuleKind, ModuleTransform } from "./load-hook.ts";
+import type { LoadHook, LoadHookOptions, ModuleKind, ModuleTransform } from "./load-hook.ts";
 import { commonJsInternals, type LoadHookFn, type LoadResult, registerLoadHook, sourceText } from "./module-hooks.ts";
 import { moduleKindOfPath, SCRIPT_EXTENSIONS } from "./module-kind.ts";
 import { wasmModuleSource } from "./deno-wasm.ts";
@@ -111,8 +111,8 @@ function loadHook(gate: TransformGate): LoadHookFn {
  * hook?.uninstall();
  * ```
  */
-export function installDenoLoadHook(transform: ModuleTransform): LoadHook | null {
-  const gate = gateTransform(transform);
+export function installDenoLoadHook(transform: ModuleTransform, options: LoadHookOptions = {}): LoadHook | null {
+  const gate = gateTransform(transform, options.skip);
   const hooks = registerLoadHook(loadHook(gate));
   if (!hooks) return null;
   return {

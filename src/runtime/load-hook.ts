@@ -92,3 +92,21 @@ export interface LoadHook {
    */
   uninstall(): void;
 }
+
+/**
+ * How a load hook is installed.
+ *
+ * @example
+ * ```ts
+ * const options: LoadHookOptions = { skip: /^\/opt\/tracer\// };
+ * ```
+ */
+export interface LoadHookOptions {
+  /**
+   * Paths never handed to the transform, which load by the runtime's own
+   * path (on Bun the plugin does not even see them: its filter is a regular
+   * expression, hence one here). Bun's hook takes the `skip` of its first
+   * installation in a process.
+   */
+  readonly skip?: RegExp;
+}

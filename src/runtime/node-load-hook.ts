@@ -24,7 +24,7 @@
  */
 import { extname, isAbsolute } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { LoadHook, ModuleKind, ModuleTransform, SourceLang } from "./load-hook.ts";
+import type { LoadHook, LoadHookOptions, ModuleKind, ModuleTransform, SourceLang } from "./load-hook.ts";
 import { commonJsInternals, type LoadHookFn, registerLoadHook, sourceText } from "./module-hooks.ts";
 import { gateTransform, type TransformGate } from "./transform-gate.ts";
 
@@ -101,8 +101,8 @@ function wrapCompile(gate: TransformGate): () => void {
  * hook?.uninstall();
  * ```
  */
-export function installNodeLoadHook(transform: ModuleTransform): LoadHook | null {
-  const gate = gateTransform(transform);
+export function installNodeLoadHook(transform: ModuleTransform, options: LoadHookOptions = {}): LoadHook | null {
+  const gate = gateTransform(transform, options.skip);
   const hooks = registerLoadHook(esmLoadHook(gate));
   if (!hooks) return null;
   const unwrap = wrapCompile(gate);

@@ -42,12 +42,12 @@ export interface TransformGate {
  * gate.apply({ path: "/app/a.js", source: "a", lang: "js", kind: "module" }); // null: the module loads unchanged
  * ```
  */
-export function gateTransform(transform: ModuleTransform): TransformGate {
+export function gateTransform(transform: ModuleTransform, skip?: RegExp): TransformGate {
   let open = true;
   let busy = false;
   return {
     apply(module: LoadedModule): string | null {
-      if (!open || busy) return null;
+      if (!open || busy || skip?.test(module.path)) return null;
       busy = true;
       try {
         const out = transform(module);

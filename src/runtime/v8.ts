@@ -6,7 +6,7 @@
  * @module
  */
 import type { HeapCensus, InspectorSession, RuntimeAdapter, SourcePosition } from "./adapter.ts";
-import type { LoadHook, ModuleTransform } from "./load-hook.ts";
+import type { LoadHook, LoadHookOptions, ModuleTransform } from "./load-hook.ts";
 import { inspectorGc } from "./gc.ts";
 import { connectInspector } from "./inspector.ts";
 import { canRegisterHooks } from "./module-hooks.ts";
@@ -39,7 +39,7 @@ export interface V8Parts {
   /** Matches the files of the runtime's own inspector module. */
   inspectorFrame: RegExp;
   /** See {@link RuntimeAdapter.installLoadHook}: each runtime loads modules its own way. */
-  installLoadHook(transform: ModuleTransform): LoadHook | null;
+  installLoadHook(transform: ModuleTransform, options?: LoadHookOptions): LoadHook | null;
   /** See {@link RuntimeCapabilities.remapsStacks}. */
   remapsStacks: boolean;
 }

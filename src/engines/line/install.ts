@@ -10,6 +10,7 @@ import { fileURLToPath } from "node:url";
 import { sep } from "node:path";
 import { runtime } from "../../runtime/index.ts";
 import type { LoadHook } from "../../runtime/load-hook.ts";
+import { toRegExpSource } from "../../model/fnmatch.ts";
 import { isTracerFile } from "../own-frames.ts";
 import { PlanCache } from "./cache.ts";
 import { installSiteGlobal } from "./global.ts";
@@ -48,6 +49,21 @@ export interface LineInstallation {
 
 const packageRoot = fileURLToPath(new URL("../../../", import.meta.url));
 const dependencies = packageRoot + "node_modules" + sep;
+const OWN_PREFIXES = ["src", "tui", "node_modules"].map((dir) => packageRoot + dir + sep);
+const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+
+/**
+ * The paths the load hook never hands over, as one regular expression (Bun
+ * filters its plugin with it): the tracer's own files and dependencies, and
+ * the paths `exclude` names.
+ */
+function skipPattern(exclude: readonly string[]): RegExp {
+  const own = [...OWN_PREFIXES.map((prefix) => escape(prefix)), `${escape(packageRoot)}mod\\.ts$`];
+  return new RegExp(
+    `(?:^(?:${own.join("|")}))|${exclude.map((glob) => `(?:${toRegExpSource(glob)})`).join("|") || "(?!)"}`,
+    "su",
+  );
+}
 let installation: LineInstallation | null = null;
 
 /**
@@ -86,7 +102,7 @@ export function installLineEngine(options: LineInstallOptions = {}): LineInstall
     profile: `${rt.name}`,
     cache,
   });
-  const hook = rt.installLoadHook(rewriter.transform);
+  const hook = rt.installLoadHook(rewriter.transform, { skip: skipPattern(options.exclude ?? []) });
   if (!hook) return null;
   installation = { rewriter, cache, hook };
   return installation;
