@@ -34,6 +34,8 @@ export interface ObjectSizes {
   set(entries: number): number;
   /** A string of `length` UTF-16 units; `wide` when it holds a unit above U+00FF. */
   string(length: number, wide: boolean): number;
+  /** A number an object property holds that is not a small integer (V8 boxes it; JavaScriptCore does not). */
+  readonly boxedNumber: number;
   /** A closure, with its context. */
   readonly function: number;
   /** A class (constructor, prototype and their shapes). */
@@ -68,6 +70,7 @@ export function v8ObjectSizes(word: number): ObjectSizes {
     map: (entries) => header + word + 2 * word + word * (3 + capacity(entries) / 2 + 3 * capacity(entries)),
     set: (entries) => header + word + 2 * word + word * (3 + capacity(entries) / 2 + 2 * capacity(entries)),
     string: (length, wide) => align(2 * word + (wide ? 2 * length : length), word),
+    boxedNumber: 2 * word,
     function: 12 * word,
     class: 40 * word,
     fixed: 7 * word,
@@ -78,7 +81,9 @@ export function v8ObjectSizes(word: number): ObjectSizes {
  * JavaScriptCore's object sizes. Measured: `{}` 64 B (six inline slots),
  * `{ i, name }` 32, five properties 64, ten 112; `[]` 64, three elements
  * 40, twelve 128; a closure 80; `new Map()` 32 (its table comes with the
- * first entry), ten entries 912.
+ * first entry); a Map's or Set's table grows fourfold: a Map of 1-4
+ * entries 256 B, 5-16 912, 17-64 2704, then about 40 B per slot; a Set 256,
+ * 640, 2704, then about 32 B per slot.
  *
  * @example
  * ```ts
@@ -92,13 +97,25 @@ export function jscObjectSizes(): ObjectSizes {
     // JSON.parse gives every object at least the six inline slots of `{}`: `{ a, b }` parsed takes 64 B.
     parsedObject: (keys) => Math.max(64, align(cell + 8 * keys, 16)),
     array: (length) => length === 0 ? 64 : align(cell + 8 + 8 * length, 16),
-    map: (entries) => entries === 0 ? 32 : 96 + 82 * entries,
-    set: (entries) => entries === 0 ? 32 : 96 + 66 * entries,
+    map: (entries) => jscTable(entries, [256, 912, 2704], 40),
+    set: (entries) => jscTable(entries, [256, 640, 2704], 32),
     string: (length, wide) => align(cell + 16 + (wide ? 2 * length : length), 16),
+    boxedNumber: 0,
     function: 80,
     class: 256,
     fixed: 48,
   };
+}
+
+/**
+ * A JavaScriptCore Map's or Set's size: its table holds a power of four of
+ * slots, at least 4; `small` are the measured sizes for 4, 16 and 64 slots.
+ */
+function jscTable(entries: number, small: readonly number[], perSlot: number): number {
+  if (entries === 0) return 32;
+  const slots = 4 ** Math.max(1, Math.ceil(Math.log(entries) / Math.log(4)));
+  const i = Math.log(slots) / Math.log(4) - 1;
+  return i < small.length ? small[Math.round(i)] : perSlot * slots + 144;
 }
 
 /**

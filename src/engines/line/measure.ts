@@ -176,6 +176,11 @@ function elementsSize(array: unknown[], flags: number, sizes: ObjectSizes): numb
   return total;
 }
 
+/** True for a number V8 keeps in a pointer-sized slot (31-bit signed integers are safe on every build). */
+function isSmallInteger(n: number): boolean {
+  return (n | 0) === n && n >= -(2 ** 30) && n < 2 ** 30 && !Object.is(n, -0);
+}
+
 /** The size of a fresh tree of plain objects, arrays and strings (a `JSON.parse` or `structuredClone` result). */
 function deepSize(root: object, sizes: ObjectSizes): number {
   let total = 0;
@@ -196,6 +201,7 @@ function deepSize(root: object, sizes: ObjectSizes): number {
       for (const key of own) {
         const element = (value as Record<string, unknown>)[key];
         if (typeof element === "object" || typeof element === "string") stack.push(element);
+        else if (typeof element === "number" && !isSmallInteger(element)) total += sizes.boxedNumber;
       }
     }
   }

@@ -48,9 +48,10 @@ export interface AllocatedSite {
   readonly size: number;
 }
 
-// Bytes per live sample, measured as heap growth per sample on Node 24 (the
-// WeakRef and six array slots); see scripts/bench-line.ts.
-const BYTES_PER_SAMPLE = 96;
+// Bytes per live sample, measured as heap growth per sample (the WeakRef and
+// three array slots): 63 B on Node 24 and Deno 2.9, 68 B on Bun 1.4
+// (scripts/bench-line.ts, section 4).
+const BYTES_PER_SAMPLE = 66;
 const BYTES_PER_TRACEBACK = 120;
 const BYTES_PER_FRAME = 16;
 const WeakRefCtor = WeakRef;
@@ -68,16 +69,15 @@ const WeakRefCtor = WeakRef;
 export class SampleStore {
   /** Allocations each sample stands for. */
   readonly weight: number;
-  readonly #sizes: ObjectSizes;
+  readonly #model: ObjectSizes;
+  // Three slots a sample (the tracer's memory per sample is what the program pays for):
   #refs: WeakRef<object>[] = [];
-  #sites: number[] = [];
+  /** The interned traceback, or `-1 - site` while its stack waits in {@link #later}. */
   #tracebacks: number[] = [];
-  #bytes: number[] = [];
-  #shapes: Shape[] = [];
-  /** Per sample, the stack to resolve (samples with `tb` -1), else undefined. */
-  #later: unknown[] = [];
-  /** Indices of the samples with a stack to resolve. */
-  #pending: number[] = [];
+  /** Bytes times 4, plus the {@link Shape}. */
+  #sizes: number[] = [];
+  /** The stacks to resolve, by sample index. */
+  #later = new Map<number, unknown>();
   #sweptAt = 0;
   readonly #interned: Interned[] = [];
   readonly #ids = new Map<string, number>();
@@ -89,7 +89,7 @@ export class SampleStore {
 
   constructor(weight: number, sizes: ObjectSizes) {
     this.weight = weight;
-    this.#sizes = sizes;
+    this.#model = sizes;
   }
 
   /** The id of the one-frame traceback of site `site` (interned once per site). */
@@ -116,14 +116,10 @@ export class SampleStore {
    */
   add(value: object, site: number, tb: number, bytes: number, shape: Shape, later?: unknown): void {
     this.#count(site, bytes);
-    const ref = new WeakRefCtor(value);
-    this.#refs.push(ref);
-    this.#sites.push(site);
-    this.#tracebacks.push(tb);
-    this.#bytes.push(bytes);
-    this.#shapes.push(shape);
-    this.#later.push(tb < 0 ? later : undefined);
-    if (tb < 0) this.#pending.push(this.#refs.length - 1);
+    this.#refs.push(new WeakRefCtor(value));
+    this.#tracebacks.push(tb < 0 ? -1 - site : tb);
+    this.#sizes.push(bytes * 4 + shape);
+    if (tb < 0) this.#later.set(this.#refs.length - 1, later);
     if (this.#refs.length >= 2 * this.#sweptAt + 1024) this.sweep();
   }
 
@@ -134,7 +130,7 @@ export class SampleStore {
 
   /** Samples whose traceback is not resolved yet. */
   get pending(): number {
-    return this.#pending.length;
+    return this.#later.size;
   }
 
   /**
@@ -143,12 +139,10 @@ export class SampleStore {
    * stacks of samples already dead are dropped unresolved.
    */
   resolve(traceback: (site: number, later: unknown) => number): void {
-    for (const i of this.#pending) {
-      const later = this.#later[i];
-      this.#later[i] = undefined;
-      if (this.#refs[i].deref() !== undefined) this.#tracebacks[i] = traceback(this.#sites[i], later);
+    for (const [i, later] of this.#later) {
+      if (this.#refs[i].deref() !== undefined) this.#tracebacks[i] = traceback(-1 - this.#tracebacks[i], later);
     }
-    this.#pending = [];
+    this.#later.clear();
   }
 
   /** Live samples (as of the last sweep, plus those added since). */
@@ -159,28 +153,24 @@ export class SampleStore {
   /** Drops the samples whose objects were collected and sizes containers again. */
   sweep(): void {
     const refs = this.#refs;
+    const tracebacks = this.#tracebacks;
+    const sizes = this.#sizes;
+    const later = new Map<number, unknown>();
     let kept = 0;
-    const pending: number[] = [];
     for (let i = 0; i < refs.length; i++) {
       const target = refs[i].deref();
       if (target === undefined) continue;
-      if (this.#shapes[i] !== Shape.Fixed) this.#bytes[i] = remeasure(target, this.#shapes[i], this.#sizes);
-      if (this.#tracebacks[i] < 0 && this.#later[i] !== undefined) pending.push(kept);
+      const shape = (sizes[i] & 3) as Shape;
+      sizes[kept] = shape === Shape.Fixed ? sizes[i] : remeasure(target, shape, this.#model) * 4 + shape;
+      if (this.#later.has(i)) later.set(kept, this.#later.get(i));
       refs[kept] = refs[i];
-      this.#later[kept] = this.#later[i];
-      this.#sites[kept] = this.#sites[i];
-      this.#tracebacks[kept] = this.#tracebacks[i];
-      this.#bytes[kept] = this.#bytes[i];
-      this.#shapes[kept] = this.#shapes[i];
+      tracebacks[kept] = tracebacks[i];
       kept++;
     }
     refs.length = kept;
-    this.#later.length = kept;
-    this.#pending = pending;
-    this.#sites.length = kept;
-    this.#tracebacks.length = kept;
-    this.#bytes.length = kept;
-    this.#shapes.length = kept;
+    tracebacks.length = kept;
+    sizes.length = kept;
+    this.#later = later;
     this.#sweptAt = kept;
     const current = this.#current();
     if (current > this.#peak) this.#peak = current;
@@ -193,7 +183,7 @@ export class SampleStore {
     for (let i = 0; i < this.#refs.length; i++) {
       const tb = this.#tracebacks[i];
       if (tb < 0) continue;
-      bytes.set(tb, (bytes.get(tb) ?? 0) + this.#bytes[i]);
+      bytes.set(tb, (bytes.get(tb) ?? 0) + Math.floor(this.#sizes[i] / 4));
       samples.set(tb, (samples.get(tb) ?? 0) + 1);
     }
     const out: RawTrace[] = [];
@@ -241,7 +231,7 @@ export class SampleStore {
 
   #current(): number {
     let total = 0;
-    for (const b of this.#bytes) total += b;
+    for (const size of this.#sizes) total += Math.floor(size / 4);
     return total * this.weight;
   }
 
