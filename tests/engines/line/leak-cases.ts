@@ -31,19 +31,22 @@ export interface LeakCase {
 }
 
 /** How the requests are driven: bursts of 200 every 5 ms, stopping after LEAK_SECONDS when set. */
-function driver(handle: string, esm: boolean): string {
-  const env = esm ? "process.env" : "process.env";
+function driver(handle: string): string {
   return [
     "let next = 0;",
     `const timer = setInterval(() => { for (let k = 0; k < 200; k++) ${handle}(next++); }, 5);`,
-    `const seconds = Number(${env}.LEAK_SECONDS ?? "0");`,
+    'const seconds = Number(process.env.LEAK_SECONDS ?? "0");',
     "if (seconds > 0) setTimeout(() => { clearInterval(timer); console.log(`done ${next}`); }, seconds * 1000);",
   ].join("\n");
 }
 
 /**
  * A service whose `handle` leaks with `leak` and churns with `churn` (each
- * an expression of `i` that allocates), with optional lines above.
+ * an expression of `i` that allocates), with optional lines above. The
+ * service exports `handle`, as a module that serves requests would; the
+ * export is also what keeps what it leaked reachable once the timers stop
+ * (a module nothing refers to any more, with its list, is garbage by then,
+ * and `run`'s report at exit would rightly show nothing).
  */
 function service(options: {
   prelude?: string[];
@@ -61,7 +64,7 @@ function service(options: {
     list,
     "let sink = 0;",
     ...(options.prelude ?? []),
-    `function handle(i${typed}) {`,
+    `${options.cjs ? "" : "export "}function handle(i${typed}) {`,
   ];
   const leakLine = head.length + 1;
   const body = [
@@ -70,15 +73,21 @@ function service(options: {
     "  kept.push(kept1);",
     "  sink += temp ? 1 : 0;",
     "}",
+    ...(options.cjs ? ["module.exports = { handle };"] : []),
   ];
-  const text = [...head, ...body, driver("handle", !options.cjs), ""].join("\n");
+  const text = [...head, ...body, driver("handle"), ""].join("\n");
   return { text, leakLine, churnLine: leakLine + 1 };
 }
 
+/**
+ * A case of one file. A `.js` or `.ts` ES module gets a `"type": "module"`
+ * package.json: without it Node (and tsx) would run the file as CommonJS.
+ */
 function single(name: string, entry: string, made: ReturnType<typeof service>): LeakCase {
+  const esm = /\.(js|ts)$/.test(entry);
   return {
     name,
-    files: { [entry]: made.text, ...(entry.endsWith(".js") ? { "package.json": '{ "type": "module" }\n' } : {}) },
+    files: { [entry]: made.text, ...(esm ? { "package.json": '{ "type": "module" }\n' } : {}) },
     entry,
     leak: { file: entry, line: made.leakLine },
     churn: { file: entry, line: made.churnLine },
@@ -180,7 +189,7 @@ function dependencyCase(): LeakCase {
     "function handle(i) {",
     "  sink += lib.remember(i);",
     "}",
-    driver("handle", true),
+    driver("handle"),
     "",
   ].join("\n");
   return {
