@@ -23,7 +23,8 @@
  *   map for stack traces), decides its module system as `require()` does,
  *   and for CommonJS calls an own `module._compile` with the function body:
  *   the body is what the transform gets (`lang` `"js"`, `kind`
- *   `"commonjs"`), and Bun's source map still applies to it;
+ *   `"commonjs"`, and the file's own text as `original`: the body's lines
+ *   are not the file's), and Bun's source map still applies to it;
  * - the entry point and `import` of CommonJS reach the plugin, which runs
  *   the module through the same loader and answers `loader: "object"` with
  *   the exports Bun itself gives an ES importer (see {@link esmFacade}).
@@ -33,9 +34,10 @@
  * make it an ES module (`bun-load-hook-kind.ts`: an imported `.mjs` with
  * only `"use strict"`). Those are compiled here: plain JavaScript from its
  * own text (every position kept), JSX and TypeScript from
- * `Bun.Transpiler`'s output, which Bun has no source map for (stack
- * positions are those of the transpiled text; JSX settings come from
- * pragmas, not `tsconfig.json`).
+ * `Bun.Transpiler`'s output (handed over with the file's text as
+ * `original`), which Bun has no source map for (stack positions are those
+ * of the transpiled text; JSX settings come from pragmas, not
+ * `tsconfig.json`).
  *
  * Not handed over: CommonJS that uses `import.meta`. The handler's body
  * reads it from a variable only Bun's own evaluation defines
@@ -51,7 +53,7 @@ import { readFileSync } from "node:fs";
 import { dirname, extname, isAbsolute } from "node:path";
 import process from "node:process";
 import { bunModuleKind } from "./bun-load-hook-kind.ts";
-import type { ModuleTransform } from "./load-hook.ts";
+import type { ModuleTransform, OriginalSource } from "./load-hook.ts";
 import { commonJsInternals } from "./module-hooks.ts";
 import { langOfPath, SCRIPT_EXTENSIONS } from "./module-kind.ts";
 
@@ -89,16 +91,22 @@ interface BunForTranspiling {
 const Module = commonJsInternals() as unknown as BunModuleClass;
 const transpilers = new Map<string, BunTranspiler>();
 
+/** A function body to compile, and the file's text when the body's lines are not the file's. */
+interface Body {
+  readonly body: string;
+  readonly original?: OriginalSource;
+}
+
 /**
  * The function body to compile for a CommonJS file no extension handler
  * evaluates as Bun does: plain JavaScript as it is (a hashbang commented
  * out, as `_compile` rejects it), JSX and TypeScript as `Bun.Transpiler`
  * prints them, with the `"use strict"` it drops put back on the first line.
  */
-function compiledBody(path: string, jsx: boolean, strict: boolean): string {
+function compiledBody(path: string, jsx: boolean, strict: boolean): Body {
   const text = readFileSync(path, "utf8");
   const lang = langOfPath(path);
-  if (lang === "js" && !jsx) return text.replace(/^#!/, "//");
+  if (lang === "js" && !jsx) return { body: text.replace(/^#!/, "//") };
   const loader = lang === "js" ? "jsx" : lang;
   let t = transpilers.get(loader);
   if (!t) {
@@ -106,7 +114,16 @@ function compiledBody(path: string, jsx: boolean, strict: boolean): string {
     transpilers.set(loader, t = new bun.Transpiler({ loader, target: "bun" }));
   }
   const body = t.transformSync(text);
-  return strict ? `"use strict";${body}` : body;
+  return { body: strict ? `"use strict";${body}` : body, original: { source: text, lang: loader } };
+}
+
+/** The file's own text next to the handler's body, or `undefined` when it cannot be read again. */
+function fileText(path: string): OriginalSource | undefined {
+  try {
+    return { source: readFileSync(path, "utf8"), lang: langOfPath(path) };
+  } catch {
+    return undefined; // the body is handed over without it: its sites keep the body's lines
+  }
 }
 
 /** Extensions without a handler of their own, and the handler that parses them (without JSX). */
@@ -123,9 +140,10 @@ function handlerFor(path: string): (module: BunModule, filename: string) => void
 /** Evaluates the CommonJS file at `path` into `module`, with `transform` given the body (see the module comment). */
 function evaluate(module: BunModule, path: string, transform: ModuleTransform): void {
   const compile = Module.prototype._compile;
-  const handOver = (body: string): string => {
+  const handOver = ({ body, original }: Body): string => {
     try {
-      return transform({ path, source: body, lang: "js", kind: "commonjs" }) ?? body;
+      const source = { path, source: body, lang: "js", kind: "commonjs" } as const;
+      return transform(original ? { ...source, original } : source) ?? body;
     } catch {
       return body;
     }
@@ -140,7 +158,8 @@ function evaluate(module: BunModule, path: string, transform: ModuleTransform): 
   // point). It must be a plain assignment: one defined non-enumerable is ignored (measured).
   module._compile = function (this: BunModule, body: string, filename: string): unknown {
     delete (this as Partial<BunModule>)._compile;
-    return compile.call(this, handOver(body), filename);
+    // The body's lines are Bun's (a leading newline, blank lines dropped, declarations merged): the file's go along.
+    return compile.call(this, handOver({ body, original: fileText(path) }), filename);
   };
   try {
     handlerFor(path)(module, path);

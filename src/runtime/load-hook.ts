@@ -32,6 +32,21 @@ export type SourceLang = "js" | "jsx" | "ts" | "tsx";
 export type ModuleKind = "module" | "commonjs" | "unambiguous";
 
 /**
+ * A file's own text, next to a runtime's transformation of it.
+ *
+ * @example
+ * ```ts
+ * const original: OriginalSource = { source: "const a: number[] = [];\n", lang: "ts" };
+ * ```
+ */
+export interface OriginalSource {
+  /** The file's text as it is on disk. */
+  readonly source: string;
+  /** Its language. */
+  readonly lang: SourceLang;
+}
+
+/**
  * One module about to be evaluated.
  *
  * @example
@@ -48,16 +63,28 @@ export interface LoadedModule {
    * on Deno its emitted JavaScript (inline source map), on Bun the file's
    * own text for ES modules (Bun transpiles what the hook returns) and, for
    * CommonJS, the function body Bun transpiled (no inline map: Bun keeps
-   * its own and maps stack positions through it, so keep lines in place);
-   * CommonJS with JSX, and a file `import` makes CommonJS while `require()`
-   * would not, come as their own text (plain JavaScript) or as
-   * `Bun.Transpiler` prints them (`bun-commonjs.ts`).
+   * its own and maps stack positions through it, so keep lines in place;
+   * {@link LoadedModule.original} has the file's text); CommonJS with JSX,
+   * and a file `import` makes CommonJS while `require()` would not, come as
+   * their own text (plain JavaScript) or as `Bun.Transpiler` prints them
+   * (`bun-commonjs.ts`, with {@link LoadedModule.original} too).
    */
   readonly source: string;
   /** The language of {@link LoadedModule.source}. */
   readonly lang: SourceLang;
   /** How the runtime will evaluate it. */
   readonly kind: ModuleKind;
+  /**
+   * The file's own text, when {@link LoadedModule.source} is a runtime's
+   * transformation of it whose lines differ and carries no inline source
+   * map (Bun's CommonJS body, `Bun.Transpiler`'s output): positions found
+   * in `source` are to be taken from here, the file's lines, which is
+   * where Bun shows the body's stack frames (through a source map of its
+   * own; `Bun.Transpiler`'s output has none, and its frames keep the
+   * transpiled lines). What the transform returns is still a rewrite of
+   * `source`.
+   */
+  readonly original?: OriginalSource;
 }
 
 /**

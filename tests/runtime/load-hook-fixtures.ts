@@ -40,6 +40,12 @@ export interface Seen {
   path: string;
   lang: string;
   kind: string;
+  /** The handed text is the file's own. */
+  own?: boolean;
+  /** The handed text ends with an inline source map. */
+  mapped?: boolean;
+  /** The `original` handed along: its language, and whether it is the file's own text. */
+  original?: { lang: string; own: boolean } | null;
 }
 
 /** How one run ended. */
@@ -62,7 +68,7 @@ export interface RunOptions {
 }
 
 /** The preload: installs the recording transform from the adapter, as the line engine will. */
-const PRELOAD = `import { appendFileSync } from "node:fs";
+const PRELOAD = `import { appendFileSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import process from "node:process";
 import { runtime } from ${JSON.stringify(runtimeIndex)};
@@ -74,7 +80,11 @@ const reentrant = process.env.LOAD_HOOK_REENTRANT ?? "";
 let first = true;
 const hook = runtime().installLoadHook((mod) => {
   if (!mod.path.startsWith(dir + "/") || mod.path.includes("/preload.")) return null;
-  appendFileSync(log, JSON.stringify({ path: mod.path.slice(dir.length + 1), lang: mod.lang, kind: mod.kind }) + "\\n");
+  const text = readFileSync(mod.path, "utf8");
+  const original = mod.original ? { lang: mod.original.lang, own: mod.original.source === text } : null;
+  const mapped = /\\/\\/[#@] sourceMappingURL=data:/.test(mod.source);
+  const seen = { path: mod.path.slice(dir.length + 1), lang: mod.lang, kind: mod.kind, own: mod.source === text, mapped, original };
+  appendFileSync(log, JSON.stringify(seen) + "\\n");
   if (reentrant && first) {
     first = false;
     createRequire(import.meta.url)(dir + "/" + reentrant);

@@ -543,3 +543,58 @@ createRequire(import.meta.url)("./cjs/lib.js");
   const got = Object.fromEntries(run.seen.map(({ path, lang, kind }) => [path, { lang, kind }]));
   assert.deepEqual(got, EXPECTED_KINDS[rt.name]);
 });
+
+/** The language of the file's own text handed along with each module, where the runtime hands it. */
+const EXPECTED_ORIGINALS: Record<string, Record<string, string>> = {
+  // Node and Deno hand the file's text, or a transpiler's output with an inline source map.
+  node: {},
+  deno: {},
+  // Bun's CommonJS body: blank lines dropped, declarations merged, types gone.
+  bun: { "c.cjs": "js", "ct.cts": "ts", "cjs/lib.js": "js", "node_modules/cjs-pkg/index.js": "js" },
+};
+
+/** Runs a program loading a module of each kind, for the tests of `original`. */
+function runEveryKind() {
+  const main = `import "./t.ts";
+import "./view.tsx";
+import "./c.cjs";
+import "./ct.cts";
+import "esm-pkg";
+import "cjs-pkg";
+import { createRequire } from "node:module";
+createRequire(import.meta.url)("./cjs/lib.js");
+`;
+  return runProject({ "main.mjs": main }, "main.mjs");
+}
+
+test("a module handed over as a text that is not the file's, without an inline map, comes with the file's own text", async () => {
+  const run = await runEveryKind();
+  assert.equal(run.code, 0, run.stderr);
+  for (const seen of run.seen) {
+    if (seen.own || seen.mapped) continue;
+    assert.equal(seen.original?.own, true, `${seen.path}: no original, or not the file's text`);
+  }
+});
+
+test("the file's own text is handed along with its language where the runtime reshapes a module", async () => {
+  const run = await runEveryKind();
+  assert.equal(run.code, 0, run.stderr);
+  const got = Object.fromEntries(run.seen.flatMap((s) => s.original ? [[s.path, s.original.lang]] : []));
+  assert.deepEqual(got, EXPECTED_ORIGINALS[rt.name]);
+});
+
+// Bun.Transpiler is Bun's: only Bun compiles CommonJS JSX through it.
+if (rt.name === "bun") {
+  test("a CommonJS JSX file, which Bun.Transpiler prints for Bun, comes with the file's own text", async () => {
+    const files = {
+      "widget.jsx": `/** @jsxRuntime classic */\n/** @jsx h */\nconst h = (tag) => tag;\n\n` +
+        `module.exports = { marker: "${ORIGINAL}", tag: <aside /> };\n`,
+      "main.cjs": `const w = require("./widget.jsx");\n${report(["marker: w.marker", "tag: w.tag"])}`,
+    };
+    const run = await runProject(files, "main.cjs");
+    assert.equal(run.code, 0, run.stderr);
+    assert.deepEqual(printed(run), { marker: REWRITTEN, tag: "aside" });
+    const widget = run.seen.find((s) => s.path === "widget.jsx");
+    assert.deepEqual(widget?.original, { lang: "jsx", own: true });
+  });
+}

@@ -30,16 +30,21 @@ export const LINE_ENGINE_VERSION = 3;
 
 /**
  * A module's digest: a hash of the engine's version, the profile its plan
- * is made for, its path and its text. It keys the plan on disk, and its
- * first 32 bits number the module's sites in rewritten code.
+ * is made for, its path, its text and, when the text is a runtime's
+ * transformation of the file, the file's own text (its plan takes the
+ * file's positions). It keys the plan on disk, and its first 32 bits
+ * number the module's sites in rewritten code.
  *
  * @example
  * ```ts
  * const digest = moduleDigest("/app/a.ts", source, "node:js:module"); // 64 hex digits
+ * const bun = moduleDigest("/app/a.cts", body, "bun:js:commonjs:ts", fileText);
  * ```
  */
-export function moduleDigest(path: string, source: string, profile: string): string {
-  return createHash("sha256").update(`${LINE_ENGINE_VERSION}\0${profile}\0${path}\0`).update(source).digest("hex");
+export function moduleDigest(path: string, source: string, profile: string, original?: string): string {
+  // The original's length in the head: no two pairs of texts run together alike.
+  const head = `${LINE_ENGINE_VERSION}\0${profile}\0${path}\0${original?.length ?? ""}\0`;
+  return createHash("sha256").update(head).update(original ?? "").update(source).digest("hex");
 }
 
 /** A plan as stored: columns of numbers, insertions as `[at, op]` pairs (op: site, -1 close, -2 - k stmt k). */

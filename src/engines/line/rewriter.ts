@@ -2,19 +2,22 @@
  * What the load hook calls for each module: decide whether it is rewritten
  * (never the tracer's own files and dependencies, nor paths the user
  * excluded), find or make its plan, register its sites and put the
- * insertions in.
+ * insertions in. A module handed over with its file's own text (Bun's
+ * CommonJS body) is planned twice: the handed text for the insertions, the
+ * file's text for the positions its sites take (`realign.ts`).
  *
  * @module
  */
 import { pathToFileURL } from "node:url";
 import { compileGlob } from "../../model/fnmatch.ts";
-import type { LoadedModule } from "../../runtime/load-hook.ts";
+import type { LoadedModule, SourceLang } from "../../runtime/load-hook.ts";
 import { state } from "../hooks/context.ts";
 import { applyPlan } from "./apply.ts";
 import { moduleDigest, type PlanCache } from "./cache.ts";
 import { SITE_GLOBAL } from "./global.ts";
 import { planModule } from "./instrument.ts";
 import type { Plan } from "./plan.ts";
+import { realignPlan } from "./realign.ts";
 import { SiteTable } from "./sites.ts";
 
 /**
@@ -56,6 +59,14 @@ export interface RewriterStats {
   bytes: number;
   /** Milliseconds spent planning and applying. */
   ms: number;
+  /**
+   * Modules planned from a runtime's transformation of their file (Bun's
+   * CommonJS body), whose sites took the file's own positions; a plan read
+   * from the cache is not counted again.
+   */
+  realigned: number;
+  /** Sites of those modules without a partner in the file's text, put on a line near their neighbours. */
+  unaligned: number;
 }
 
 /**
@@ -70,7 +81,16 @@ export interface RewriterStats {
 export class ModuleRewriter {
   /** The sites of every rewritten module. */
   readonly sites: SiteTable = new SiteTable();
-  readonly stats: RewriterStats = { modules: 0, rewritten: 0, excluded: 0, unparsed: 0, bytes: 0, ms: 0 };
+  readonly stats: RewriterStats = {
+    modules: 0,
+    rewritten: 0,
+    excluded: 0,
+    unparsed: 0,
+    bytes: 0,
+    ms: 0,
+    realigned: 0,
+    unaligned: 0,
+  };
   readonly #isOwn: (path: string) => boolean;
   readonly #excluded: ((path: string) => boolean)[];
   readonly #options: RewriterOptions;
@@ -92,7 +112,9 @@ export class ModuleRewriter {
     const started = performance.now();
     state.busy++; // the parser's own buffers are not the program's
     try {
-      const digest = moduleDigest(mod.path, mod.source, `${this.#options.profile}:${mod.lang}:${mod.kind}`);
+      const original = mod.original;
+      const profile = `${this.#options.profile}:${mod.lang}:${mod.kind}${original ? `:${original.lang}` : ""}`;
+      const digest = moduleDigest(mod.path, mod.source, profile, original?.source);
       const plan = this.#plan(mod, digest);
       if (!plan || plan.insertions.length === 0) return null;
       const base = this.sites.add(plan.sites, digest);
@@ -108,12 +130,21 @@ export class ModuleRewriter {
   };
 
   #plan(mod: LoadedModule, digest: string): Plan | null {
-    this.stats.bytes += mod.source.length;
+    this.stats.bytes += mod.source.length + (mod.original?.source.length ?? 0);
     const cache = this.#options.cache;
     const stored = cache?.get(digest);
     if (stored !== undefined) return stored;
-    const plan = planModule(mod.source, { path: mod.path, lang: mod.lang, kind: mod.kind });
+    const planText = (source: string, lang: SourceLang) => planModule(source, { path: mod.path, lang, kind: mod.kind });
+    let plan = planText(mod.source, mod.lang);
     if (!plan) this.stats.unparsed++;
+    else if (mod.original && plan.insertions.length > 0) {
+      // The insertions go into the text the runtime evaluates; the positions are the file's, as its frames are.
+      const { source, lang } = mod.original;
+      const realigned = realignPlan(plan, planText(source, lang), { body: mod.source, original: source });
+      plan = realigned.plan;
+      this.stats.realigned++;
+      this.stats.unaligned += realigned.unaligned;
+    }
     cache?.put(digest, plan);
     return plan;
   }

@@ -238,10 +238,9 @@ test("stripping rewritten code as Bun prints it again gives back what Bun prints
 
 // Bun's printer folds, inlines and merges less around wrappers (`$tm(..)` might have effects), so the stripped
 // text need not be its print of the source: it must be valid code without insertions (the transparency test runs it).
-test(
-  "on Bun, its transpiler's print of rewritten modules strips to valid code",
-  { skip: !("Bun" in globalThis) },
-  () => {
+// Only Bun reprints the modules it runs; elsewhere there is nothing to check.
+if ("Bun" in globalThis) {
+  test("on Bun, its transpiler's print of rewritten modules strips to valid code", () => {
     const bun =
       (globalThis as unknown as { Bun: { Transpiler: new (o: object) => { transformSync(s: string): string } } })
         .Bun;
@@ -258,5 +257,5 @@ test(
       const reparsed = parseSync(path, stripped, { lang, sourceType: "unambiguous" });
       assert.deepEqual(reparsed.errors.map((e) => e.message), [], `${path} parses after stripping`);
     }
-  },
-);
+  });
+}

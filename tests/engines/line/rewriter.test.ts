@@ -94,3 +94,62 @@ test("a cache folder that cannot be made is not used", () => {
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+/** A CommonJS file and the body Bun's handler makes of it (a leading newline, the blank line gone, consts merged). */
+const FILE =
+  `"use strict";\n\nfunction handle(i) {\n  const a = [i];\n  const b = { i };\n  return [a, b];\n}\nmodule.exports = { handle };\n`;
+const BODY =
+  `\n  "use strict";\n  function handle(i) {\n    const a = [i], b = { i };\n    return [a, b];\n  }\n  module.exports = { handle };\n`;
+const bunModule = (original = FILE): LoadedModule => ({
+  path: "/app/service.cjs",
+  source: BODY,
+  lang: "js",
+  kind: "commonjs",
+  original: { source: original, lang: "js" },
+});
+
+/** `file:line` of each site in rewritten code, those run once per module (`NAME.o(`) too. */
+const lines = (rewriter: ModuleRewriter, code: string | null) =>
+  [...code!.matchAll(new RegExp(`\\${SITE_GLOBAL}(?:\\.o)?\\((\\d+),`, "g"))]
+    .map((m) => rewriter.sites.frame(Number(m[1])))
+    .map(([file, line]) => `${file}:${line}`);
+
+test("a module handed with its file's own text is rewritten as handed, its sites at the file's lines", () => {
+  const rewriter = new ModuleRewriter(() => false, options);
+  const code = rewriter.transform(bunModule());
+  assert.ok(code!.startsWith('\n  "use strict";\n  function handle(i) {'), "the body is what is rewritten");
+  const file = "/app/service.cjs";
+  assert.deepEqual(lines(rewriter, code), [`${file}:4`, `${file}:5`, `${file}:6`, `${file}:8`]);
+  assert.deepEqual([rewriter.stats.realigned, rewriter.stats.unaligned], [1, 0]);
+});
+
+test("a cached plan of a module handed with its file's text keeps the file's lines", () => {
+  const dir = mkdtempSync(join(tmpdir(), "tm-plan-cache-"));
+  try {
+    const env = (name: string) => name === "TRACEMALLOC_CACHE_DIR" ? dir : undefined;
+    const cold = new ModuleRewriter(() => false, { ...options, cache: PlanCache.open(env) });
+    const first = cold.transform(bunModule());
+    const warmCache = PlanCache.open(env)!;
+    const warm = new ModuleRewriter(() => false, { ...options, cache: warmCache });
+    const again = warm.transform(bunModule());
+    assert.equal(again, first);
+    assert.equal(warmCache.hits, 1);
+    assert.deepEqual(lines(warm, again), lines(cold, first));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("the same body handed with another file text is planned again", () => {
+  const dir = mkdtempSync(join(tmpdir(), "tm-plan-cache-"));
+  try {
+    const cache = PlanCache.open((name) => name === "TRACEMALLOC_CACHE_DIR" ? dir : undefined)!;
+    const rewriter = new ModuleRewriter(() => false, { ...options, cache });
+    rewriter.transform(bunModule());
+    rewriter.transform(bunModule("\n" + FILE));
+    rewriter.transform({ ...bunModule(), original: undefined });
+    assert.deepEqual([cache.hits, cache.misses], [0, 3]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
