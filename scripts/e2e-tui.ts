@@ -14,7 +14,6 @@
  *
  * @module
  */
-import { execFileSync, spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import process from "node:process";
@@ -22,6 +21,7 @@ import { fileURLToPath } from "node:url";
 import type { RuntimeName } from "../src/runtime/adapter.ts";
 import { isMainModule } from "../src/runtime/main.ts";
 import { currentRuntimeName } from "../src/runtime/spawn.ts";
+import { TmuxDrive } from "./tmux-drive.ts";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 const BIN = join(ROOT, "node_modules", ".bin");
@@ -65,35 +65,16 @@ function command(runtime: RuntimeName, entry: readonly string[]): string {
 export async function runE2E(options: E2EOptions = {}): Promise<E2EResult> {
   const runtime = options.runtime ?? currentRuntimeName();
   const log = options.log ?? (() => {});
-  const socket = `tracemalloc-e2e-${process.pid}-${Date.now()}`;
-  const tmux = (...args: string[]) =>
-    execFileSync("tmux", ["-L", socket, "-f", "/dev/null", ...args], { encoding: "utf8" });
-  const screen = () => tmux("capture-pane", "-p", "-t", "e2e");
+  const drive = new TmuxDrive(`tracemalloc-e2e-${process.pid}-${Date.now()}`, "e2e", `e2e (${runtime})`);
+  const tmux = (...args: string[]) => drive.run(...args);
   const screens: Record<string, string> = {};
-  const keys = async (...names: string[]) => {
-    for (const name of names) {
-      tmux("send-keys", "-t", "e2e", name);
-      // One key at a time, as a person types: each reaches the TUI as its own key press.
-      await sleep(120);
-    }
-  };
-  const text = async (literal: string) => {
-    tmux("send-keys", "-t", "e2e", "-l", literal);
-    await sleep(150);
-  };
+  const keys = (...names: string[]) => drive.keys(...names);
+  const text = (literal: string) => drive.text(literal);
   const waitFor = async (step: string, check: (screen: string) => boolean, seconds = 30) => {
-    const deadline = Date.now() + seconds * 1000;
-    let last = "";
-    while (Date.now() < deadline) {
-      last = screen();
-      if (check(last)) {
-        screens[step] = last;
-        log(`ok  ${step}`);
-        return last;
-      }
-      await sleep(100);
-    }
-    throw new Error(`e2e (${runtime}): ${step}: not on screen after ${seconds} s; the screen:\n${last}`);
+    const last = await drive.waitFor(step, check, seconds);
+    screens[step] = last;
+    log(`ok  ${step}`);
+    return last;
   };
 
   const entry = options.entry ?? ["mod.ts", "tui", "scripts/demo.ts"];
@@ -180,7 +161,7 @@ export async function runE2E(options: E2EOptions = {}): Promise<E2EResult> {
     log("ok  the traced program is gone");
     return { screens };
   } finally {
-    spawnSync("tmux", ["-L", socket, "kill-server"]);
+    drive.close();
   }
 }
 

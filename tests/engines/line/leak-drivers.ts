@@ -6,13 +6,14 @@
  *
  * @module
  */
-import { execFileSync, spawn, spawnSync } from "node:child_process";
-import { rmSync, writeFileSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import process from "node:process";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { RuntimeName } from "../../../src/runtime/adapter.ts";
+import { TmuxDrive } from "../../../scripts/tmux-drive.ts";
 import { isAlive } from "../../session/child-fixtures.ts";
 
 /** The checkout, where `mod.ts` is. */
@@ -195,31 +196,11 @@ export async function tuiCompare(
   entry: string,
   options: { waitMs: number },
 ): Promise<TuiCompare> {
-  const socket = `tm-leaks-${process.pid}-${++tmuxServers}`;
-  const tmux = (...args: string[]) =>
-    execFileSync("tmux", ["-L", socket, "-f", "/dev/null", ...args], { encoding: "utf8" });
-  const screen = () => tmux("capture-pane", "-p", "-t", "leak");
-  const keys = async (...names: string[]) => {
-    for (const name of names) {
-      tmux("send-keys", "-t", "leak", name);
-      // One key at a time, as a person types: each reaches the TUI as its own key press.
-      await sleep(120);
-    }
-  };
-  const text = async (literal: string) => {
-    tmux("send-keys", "-t", "leak", "-l", literal);
-    await sleep(150);
-  };
-  const waitFor = async (step: string, check: (s: string) => boolean, seconds = 30) => {
-    const deadline = Date.now() + seconds * 1000;
-    let last = "";
-    while (Date.now() < deadline) {
-      last = screen();
-      if (check(last)) return last;
-      await sleep(100);
-    }
-    throw new Error(`tui (${runtime}, ${entry}): ${step}: not on screen after ${seconds} s; the screen:\n${last}`);
-  };
+  const drive = new TmuxDrive(`tm-leaks-${process.pid}-${++tmuxServers}`, "leak", `tui (${runtime}, ${entry})`);
+  const tmux = (...args: string[]) => drive.run(...args);
+  const keys = (...names: string[]) => drive.keys(...names);
+  const text = (literal: string) => drive.text(literal);
+  const waitFor = (step: string, check: (s: string) => boolean, seconds = 30) => drive.waitFor(step, check, seconds);
 
   const [exe, argv] = cliCommand(runtime, ["tui", "--runtime", runtime, entry]);
   // tsx looks for a tsconfig.json from the current folder too: without the checkout's, the TUI's JSX is compiled
@@ -287,11 +268,7 @@ export async function tuiCompare(
     const programOutlived = isAlive(pid);
     return { row1, compare, exitStatus, alternate, cursor, modes, programOutlived };
   } finally {
-    const path = spawnSync("tmux", ["-L", socket, "display", "-p", "#{socket_path}"], { encoding: "utf8" }).stdout
-      .trim();
-    spawnSync("tmux", ["-L", socket, "kill-server"]);
-    // tmux leaves its socket file behind: one per drive would pile up in the temp folder.
-    if (path) rmSync(path, { force: true });
+    drive.close();
   }
 }
 
