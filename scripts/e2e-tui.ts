@@ -66,7 +66,6 @@ export async function runE2E(options: E2EOptions = {}): Promise<E2EResult> {
   const runtime = options.runtime ?? currentRuntimeName();
   const log = options.log ?? (() => {});
   const drive = new TmuxDrive(`tracemalloc-e2e-${process.pid}-${Date.now()}`, "e2e", `e2e (${runtime})`);
-  const tmux = (...args: string[]) => drive.run(...args);
   const screens: Record<string, string> = {};
   const keys = (...names: string[]) => drive.keys(...names);
   const text = (literal: string) => drive.text(literal);
@@ -78,25 +77,7 @@ export async function runE2E(options: E2EOptions = {}): Promise<E2EResult> {
   };
 
   const entry = options.entry ?? ["mod.ts", "tui", "scripts/demo.ts"];
-  tmux(
-    "new-session",
-    "-d",
-    "-s",
-    "e2e",
-    "-x",
-    "120",
-    "-y",
-    "40",
-    "-c",
-    ROOT,
-    "-e",
-    `PATH=${BIN}:${process.env.PATH ?? ""}`,
-    "-e",
-    "TERM=xterm-256color",
-    "-e",
-    "PS1=$ ",
-    "sh",
-  );
+  drive.shell(ROOT, BIN);
   try {
     await text(`${command(runtime, entry)}; echo "TUI EXIT=$?"`);
     await keys("Enter");
@@ -143,17 +124,11 @@ export async function runE2E(options: E2EOptions = {}): Promise<E2EResult> {
 
     await keys("q");
     await waitFor("quit", (s) => /TUI EXIT=0/.test(s));
-    const [alternate, cursor] = tmux("display", "-p", "-t", "e2e", "#{alternate_on} #{cursor_flag}").trim().split(" ");
+    const { alternate, cursor, modes } = await drive.terminal();
     if (alternate !== "0") throw new Error(`e2e (${runtime}): still on the alternate screen after quit`);
     if (cursor !== "1") throw new Error(`e2e (${runtime}): the cursor is still hidden after quit`);
     log("ok  normal screen and cursor back");
-    await text("stty -a | grep -o -e '-\\?icanon' -e '-\\?echo\\b' | head -2 | tr '\\n' ' '; echo MODES");
-    await keys("Enter");
-    const modes = await waitFor("terminal modes", (s) => /^(-?icanon) (-?echo) MODES$/m.test(s));
-    const [, icanon, echo] = /^(-?icanon) (-?echo) MODES$/m.exec(modes)!;
-    if (icanon !== "icanon" || echo !== "echo") {
-      throw new Error(`e2e (${runtime}): the terminal was left with ${icanon} ${echo}`);
-    }
+    if (modes !== "icanon echo") throw new Error(`e2e (${runtime}): the terminal was left with ${modes}`);
     log("ok  canonical mode and echo back");
     if (Number.isInteger(pid) && pid > 0 && alive(pid)) {
       throw new Error(`e2e (${runtime}): the traced program (pid ${pid}) outlived the TUI`);

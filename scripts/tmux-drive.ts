@@ -7,6 +7,7 @@
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { rmSync } from "node:fs";
+import process from "node:process";
 import { setTimeout as sleep } from "node:timers/promises";
 
 /**
@@ -15,7 +16,7 @@ import { setTimeout as sleep } from "node:timers/promises";
  * @example
  * ```ts
  * const tui = new TmuxDrive("tracemalloc-e2e-1", "e2e", "e2e (node)");
- * tui.run("new-session", "-d", "-s", "e2e", "-x", "120", "-y", "40");
+ * tui.shell("/tmp", "/usr/local/bin");
  * await tui.keys("s", "Enter");
  * await tui.waitFor("the first snapshot", (s) => s.includes("1 snapshot"));
  * ```
@@ -31,6 +32,12 @@ export class TmuxDrive {
   /** Runs a tmux command on this server; its standard output. */
   run(...args: string[]): string {
     return execFileSync("tmux", ["-L", this.socket, "-f", "/dev/null", ...args], { encoding: "utf8" });
+  }
+
+  /** Starts the session: a 120x40 `sh` in `dir`, with `bin` first on its PATH and a `$ ` prompt. */
+  shell(dir: string, bin: string): void {
+    const env = [`PATH=${bin}:${process.env.PATH ?? ""}`, "TERM=xterm-256color", "PS1=$ "].flatMap((v) => ["-e", v]);
+    this.run("new-session", "-d", "-s", this.target, "-x", "120", "-y", "40", "-c", dir, ...env, "sh");
   }
 
   /** What the pane shows now. */
@@ -50,6 +57,21 @@ export class TmuxDrive {
   async text(literal: string): Promise<void> {
     this.run("send-keys", "-t", this.target, "-l", literal);
     await sleep(150);
+  }
+
+  /**
+   * What a program left the terminal in: the alternate screen (`"0"` off),
+   * the cursor (`"1"` shown) and the line discipline's modes, as `stty`
+   * prints them (`"icanon echo"` when restored), asked at the shell prompt.
+   */
+  async terminal(): Promise<{ alternate: string; cursor: string; modes: string }> {
+    const [alternate, cursor] = this.run("display", "-p", "-t", this.target, "#{alternate_on} #{cursor_flag}")
+      .trim().split(" ");
+    await this.text("stty -a | grep -o -e '-\\?icanon' -e '-\\?echo\\b' | head -2 | tr '\\n' ' '; echo MODES");
+    await this.keys("Enter");
+    const pattern = /^(-?icanon -?echo) MODES$/m;
+    const modes = pattern.exec(await this.waitFor("terminal modes", (s) => pattern.test(s)))![1];
+    return { alternate, cursor, modes };
   }
 
   /** The screen once `check` accepts it; throws with the last screen after `seconds`. */

@@ -197,7 +197,6 @@ export async function tuiCompare(
   options: { waitMs: number },
 ): Promise<TuiCompare> {
   const drive = new TmuxDrive(`tm-leaks-${process.pid}-${++tmuxServers}`, "leak", `tui (${runtime}, ${entry})`);
-  const tmux = (...args: string[]) => drive.run(...args);
   const keys = (...names: string[]) => drive.keys(...names);
   const text = (literal: string) => drive.text(literal);
   const waitFor = (step: string, check: (s: string) => boolean, seconds = 30) => drive.waitFor(step, check, seconds);
@@ -206,25 +205,7 @@ export async function tuiCompare(
   // tsx looks for a tsconfig.json from the current folder too: without the checkout's, the TUI's JSX is compiled
   // for the classic runtime and fails with "React is not defined". (The program inherits the variable.)
   const tsconfig = runtime === "node" ? `TSX_TSCONFIG_PATH=${shellQuote(join(ROOT, "tsconfig.json"))} ` : "";
-  tmux(
-    "new-session",
-    "-d",
-    "-s",
-    "leak",
-    "-x",
-    "120",
-    "-y",
-    "40",
-    "-c",
-    dir,
-    "-e",
-    `PATH=${BIN}:${process.env.PATH ?? ""}`,
-    "-e",
-    "TERM=xterm-256color",
-    "-e",
-    "PS1=$ ",
-    "sh",
-  );
+  drive.shell(dir, BIN);
   try {
     await text(`${tsconfig}${[exe, ...argv].map(shellQuote).join(" ")}; echo "TUI EXIT=$?"`);
     await keys("Enter");
@@ -257,11 +238,7 @@ export async function tuiCompare(
     await keys("q");
     const ended = await waitFor("the TUI's exit", (s) => /TUI EXIT=\d+/.test(s));
     const exitStatus = Number(/TUI EXIT=(\d+)/.exec(ended)![1]);
-    const [alternate, cursor] = tmux("display", "-p", "-t", "leak", "#{alternate_on} #{cursor_flag}").trim().split(" ");
-    await text("stty -a | grep -o -e '-\\?icanon' -e '-\\?echo\\b' | head -2 | tr '\\n' ' '; echo MODES");
-    await keys("Enter");
-    const modesScreen = await waitFor("terminal modes", (s) => /^(-?icanon) (-?echo) MODES$/m.test(s));
-    const modes = /^(-?icanon -?echo) MODES$/m.exec(modesScreen)![1];
+    const { alternate, cursor, modes } = await drive.terminal();
     // The program is sent SIGTERM, then SIGKILL a second later: give it that long to go.
     const deadline = Date.now() + 3000;
     while (isAlive(pid) && Date.now() < deadline) await sleep(50);
