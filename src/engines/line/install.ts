@@ -14,7 +14,6 @@ import { toRegExpSource } from "../../model/fnmatch.ts";
 import { isTracerFile } from "../own-frames.ts";
 import { PlanCache } from "./cache.ts";
 import { installSiteGlobal } from "./global.ts";
-import { warmUpPlanner } from "./instrument.ts";
 import { ModuleRewriter } from "./rewriter.ts";
 
 /**
@@ -94,7 +93,6 @@ export function installLineEngine(options: LineInstallOptions = {}): LineInstall
   const rt = runtime();
   if (!rt.capabilities.loadHooks) return null;
   installSiteGlobal();
-  warmUpPlanner();
   const cache = options.cache === false ? null : PlanCache.open((name) => rt.env(name));
   const rewriter = new ModuleRewriter(isOwnModule, {
     exclude: options.exclude ?? [],

@@ -15,8 +15,8 @@ import { state } from "../hooks/context.ts";
 import { applyPlan } from "./apply.ts";
 import { moduleDigest, type PlanCache } from "./cache.ts";
 import { SITE_GLOBAL } from "./global.ts";
-import { planModule } from "./instrument.ts";
 import type { Plan } from "./plan.ts";
+import { type PlanService, planService } from "./plan-service.ts";
 import { realignPlan } from "./realign.ts";
 import { SiteTable } from "./sites.ts";
 
@@ -36,6 +36,8 @@ export interface RewriterOptions {
   /** What the plans depend on besides the text (the runtime: which text its hook hands over). */
   readonly profile: string;
   readonly cache: PlanCache | null;
+  /** What plans the modules (default: this process's planning worker, `planService()`). */
+  readonly planner?: PlanService;
 }
 
 /**
@@ -59,6 +61,8 @@ export interface RewriterStats {
   bytes: number;
   /** Milliseconds spent planning and applying. */
   ms: number;
+  /** Why modules were planned in this process instead of the planning worker; `null` when none was. */
+  fallback: string | null;
   /**
    * Modules planned from a runtime's transformation of their file (Bun's
    * CommonJS body), whose sites took the file's own positions; a plan read
@@ -90,16 +94,19 @@ export class ModuleRewriter {
     ms: 0,
     realigned: 0,
     unaligned: 0,
+    fallback: null,
   };
   readonly #isOwn: (path: string) => boolean;
   readonly #excluded: ((path: string) => boolean)[];
   readonly #options: RewriterOptions;
+  readonly #planner: PlanService;
 
   /** @param isOwn true for a file of the tracer or one of its dependencies */
   constructor(isOwn: (path: string) => boolean, options: RewriterOptions) {
     this.#isOwn = isOwn;
     this.#excluded = options.exclude.map(compileGlob);
     this.#options = options;
+    this.#planner = options.planner ?? planService();
   }
 
   /** The transform the load hook calls. */
@@ -134,7 +141,8 @@ export class ModuleRewriter {
     const cache = this.#options.cache;
     const stored = cache?.get(digest);
     if (stored !== undefined) return stored;
-    const planText = (source: string, lang: SourceLang) => planModule(source, { path: mod.path, lang, kind: mod.kind });
+    const planText = (source: string, lang: SourceLang) =>
+      this.#planner.plan(source, { path: mod.path, lang, kind: mod.kind });
     let plan = planText(mod.source, mod.lang);
     if (!plan) this.stats.unparsed++;
     else if (mod.original && plan.insertions.length > 0) {
@@ -145,6 +153,7 @@ export class ModuleRewriter {
       this.stats.realigned++;
       this.stats.unaligned += realigned.unaligned;
     }
+    this.stats.fallback = this.#planner.fallback;
     cache?.put(digest, plan);
     return plan;
   }
