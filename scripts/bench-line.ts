@@ -47,7 +47,9 @@
  *
  * Options: `--reps N` (interleaved repetitions of sections 1 and 3, default
  * 9), `--skip overhead,rewrite,start,memory,estimate`, `--items N` (workload
- * items, default 150000), `--count N` (objects per shape, default 200000),
+ * items, default 600000: about a second, so that the JIT's one-time
+ * warm-up of the tracer's own code, tens of milliseconds, does not pass
+ * for a cost per allocation), `--count N` (objects per shape, default 200000),
  * `--rewrite-reps N` (warm runs per file, default 5), `--estimate-runs N`
  * (traced children per interval, default 3), `--shapes a,b` (of object,
  * class, array, closure, map, json, long-string, concat-string),
@@ -82,7 +84,7 @@ const { values: args } = parseArgs({
   options: {
     reps: { type: "string", default: "9" },
     skip: { type: "string", default: "" },
-    items: { type: "string", default: "150000" },
+    items: { type: "string", default: "600000" },
     count: { type: "string", default: "200000" },
     "rewrite-reps": { type: "string", default: "5" },
     "estimate-runs": { type: "string", default: "3" },

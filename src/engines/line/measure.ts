@@ -67,6 +67,9 @@ const mapSize = Object.getOwnPropertyDescriptor(Map.prototype, "size")!.get!;
 const setSize = Object.getOwnPropertyDescriptor(Set.prototype, "size")!.get!;
 const { isArray } = Array;
 const { keys, getOwnPropertyDescriptor } = Object;
+// Taken before the buffer hooks replace `ArrayBuffer` (a Proxy then: every property read would run its trap).
+const { isView } = ArrayBuffer;
+const { isDate, isMap, isPromise, isProxy, isRegExp, isSet } = types;
 
 /**
  * The size of one string.
@@ -97,7 +100,7 @@ export function measureObject(
   if (typeof value === "function") {
     return { size: kind === SiteKind.Class ? sizes.class : sizes.function, shape: Shape.Fixed };
   }
-  if (types.isProxy(value)) return { size: sizes.fixed, shape: Shape.Fixed };
+  if (isProxy(value)) return { size: sizes.fixed, shape: Shape.Fixed };
   if (flags & SiteFlag.Deep) return { size: deepSize(value, sizes), shape: Shape.Fixed };
   // A value fresh from a literal has only data properties: it can be read directly.
   const fresh = kind === SiteKind.Object || kind === SiteKind.Array;
@@ -107,9 +110,9 @@ export function measureObject(
     }
     return { size: sizes.array(value.length) + arrayStrings(value, sizes, fresh), shape: Shape.Array };
   }
-  if (types.isMap(value)) return { size: sizes.map(mapSize.call(value)), shape: Shape.Map };
-  if (types.isSet(value)) return { size: sizes.set(setSize.call(value)), shape: Shape.Set };
-  if (types.isPromise(value) || types.isDate(value) || types.isRegExp(value) || ArrayBuffer.isView(value)) {
+  if (isMap(value)) return { size: sizes.map(mapSize.call(value)), shape: Shape.Map };
+  if (isSet(value)) return { size: sizes.set(setSize.call(value)), shape: Shape.Set };
+  if (isPromise(value) || isDate(value) || isRegExp(value) || isView(value)) {
     return { size: sizes.fixed, shape: Shape.Fixed };
   }
   const own = keys(value);
@@ -195,7 +198,7 @@ function deepSize(root: object, sizes: ObjectSizes): number {
       total += sizes.array(value.length);
       for (const element of value) if (typeof element === "object" || typeof element === "string") stack.push(element);
     } else if (value !== null && typeof value === "object") {
-      if (types.isProxy(value)) continue;
+      if (isProxy(value)) continue;
       const own = keys(value);
       total += sizes.parsedObject(own.length);
       for (const key of own) {
