@@ -561,7 +561,9 @@ function start(): void {
       );
     }
     console.log("(rewriter: time the load hook spent planning or reading plans and applying them, in the child;");
-    console.log(" a rewritten module's text differs in every process, so the runtime's own caches never hold it)");
+    console.log(
+      " a module that a load hook returns is compiled afresh in every process: Bun's transpiler cache does not hold it)",
+    );
     for (const p of problems) console.log(`!! ${p}`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
