@@ -14,6 +14,8 @@ const ENGINES: readonly HeapEngineName[] = ["line", "sampler", "census"];
  *
  * @example
  * ```ts
+ * import { start } from "./tracer.ts";
+ *
  * const settings: StartupSettings = { nframe: 5, options: { samplingInterval: 65536 } };
  * await start(settings.nframe, settings.options);
  * ```

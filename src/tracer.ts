@@ -348,6 +348,8 @@ export function getTracedMemory(): Promise<TracedMemory> {
  *
  * @example
  * ```ts
+ * declare function phase(): void; // the work to measure
+ *
  * await resetPeak();
  * phase();
  * const { peak } = await getTracedMemory();
@@ -462,6 +464,8 @@ export function getObjectTraceback(obj: unknown): Promise<Traceback | null> {
  *
  * @example
  * ```ts
+ * declare function openNative(): object; // a native resource of 4 KiB
+ *
  * const handle = openNative();
  * track(100, handle, 4096);
  * ```
@@ -480,6 +484,8 @@ export function track(
  *
  * @example
  * ```ts
+ * declare const handle: object; // given to track() before
+ *
  * untrack(100, handle);
  * ```
  */

@@ -19,6 +19,8 @@ export interface CliIO {
  *
  * @example
  * ```ts
+ * import { main } from "./program.ts";
+ *
  * const code = await main(process.argv.slice(2), processIO());
  * ```
  */

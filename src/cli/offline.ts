@@ -74,6 +74,8 @@ async function analyse(
  *
  * @example
  * ```ts
+ * import { processIO } from "./io.ts";
+ *
  * await offlineStats("app.dump", { by: "lineno", limit: 10 }, processIO()); // 0
  * ```
  */
@@ -96,6 +98,8 @@ export function offlineStats(
  *
  * @example
  * ```ts
+ * import { processIO } from "./io.ts";
+ *
  * await offlineCompare("after.dump", "before.dump", { by: "lineno", limit: 10 }, processIO()); // 0
  * ```
  */

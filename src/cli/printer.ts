@@ -29,9 +29,13 @@ const SPINNER = "|/-\\";
  *
  * @example
  * ```ts
+ * import type { Session } from "../session/session.ts";
+ * declare const session: Session;
+ *
  * const printer = new Printer({ stdout: process.stdout, stderr: process.stderr }, { json: false });
  * session.on((event) => printer.event(event));
- * printer.result(await session.execute("status"));
+ * const outcome = await session.execute("status");
+ * if (outcome) printer.result(outcome);
  * ```
  */
 export class Printer {

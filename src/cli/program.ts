@@ -100,6 +100,8 @@ function listingOptions(): Option[] {
  *
  * @example
  * ```ts
+ * import { processIO } from "./io.ts";
+ *
  * process.exitCode = await main(process.argv.slice(2), processIO());
  * ```
  */

@@ -58,6 +58,9 @@ export const INTERRUPTED = 130;
  *
  * @example
  * ```ts
+ * import type { Session } from "../session/session.ts";
+ * declare const session: Session;
+ *
  * const code = await runRepl({
  *   session,
  *   source: { kind: "script", file: "session.txt" },
@@ -170,7 +173,14 @@ const HISTORY_SIZE = 1000;
  *
  * @example
  * ```ts
- * runRepl({ session, sinks, source: { kind: "terminal", input, output, history: defaultHistoryFile() } });
+ * import type { Session } from "../session/session.ts";
+ * declare const session: Session;
+ *
+ * await runRepl({
+ *   session,
+ *   sinks: { stdout: process.stdout, stderr: process.stderr },
+ *   source: { kind: "terminal", input: process.stdin, output: process.stdout, history: defaultHistoryFile() },
+ * });
  * ```
  */
 export function defaultHistoryFile(): string {

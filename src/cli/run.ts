@@ -45,6 +45,8 @@ function statusOf(exit: TargetExit): number {
  *
  * @example
  * ```ts
+ * import { processIO } from "./io.ts";
+ *
  * const code = await runProgram({ script: "app.ts", args: [], nframe: 1, limit: 10 }, processIO());
  * ```
  */

@@ -16,6 +16,9 @@ const SIGNALS = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 } as const;
  *
  * @example
  * ```ts
+ * import type { Session } from "../session/session.ts";
+ * declare const session: Session;
+ *
  * const off = onTermination(async (code) => { await session.close(); process.exit(code); });
  * ```
  */

@@ -27,6 +27,8 @@ import { type AllocatedSite, SampleStore } from "./line/samples.ts";
  *
  * @example
  * ```ts
+ * import { start } from "../tracer.ts";
+ *
  * await start(5, { sampleEvery: DEFAULT_SAMPLE_EVERY / 4 }); // four times as many samples
  * ```
  */
@@ -56,6 +58,9 @@ const LIMITS: readonly string[] = [
  *
  * @example
  * ```ts
+ * import { runtime } from "../runtime/index.ts";
+ * import { installLineEngine } from "./line/install.ts";
+ *
  * const line = installLineEngine();
  * const engine = new LineEngine(runtime(), line!);
  * await engine.start(5, {});

@@ -66,6 +66,8 @@ import { isTracerFile } from "./own-frames.ts";
  *
  * @example
  * ```ts
+ * import { start } from "../tracer.ts";
+ *
  * await start(1, { samplingInterval: DEFAULT_SAMPLING_INTERVAL / 8 }); // finer, slower
  * ```
  */
@@ -107,8 +109,8 @@ interface NodeStack {
  *
  * @example
  * ```ts
- * sampleWeight(1024 * 1024, 1024 * 1024); // 1.582 (a large allocation is almost always sampled)
- * sampleWeight(16, 1024 * 1024); // 65536.5
+ * sampleWeight(1024 * 1024, 1024 * 1024); // ≈ 1.582 (a large allocation is almost always sampled)
+ * sampleWeight(16, 1024 * 1024); // ≈ 65536.5
  * ```
  */
 export function sampleWeight(size: number, interval: number): number {
@@ -128,7 +130,7 @@ function roundedWeight(size: number, interval: number): number {
  * @example
  * ```ts
  * sampleEstimate(1056, 1024); // { bytes: 1056, count: 33 } (a 32-byte object)
- * sampleEstimate(8016, 1024); // { bytes: 8019.2, count: 1.0004 } (an 8016-byte array)
+ * sampleEstimate(8016, 1024); // ≈ { bytes: 8019.2, count: 1.0004 } (an 8016-byte array)
  * ```
  */
 export function sampleEstimate(

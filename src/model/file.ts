@@ -38,6 +38,10 @@ function describeError(error: unknown): string {
  *
  * @example
  * ```ts
+ * import { encodeSnapshot } from "./codec.ts";
+ * import type { Snapshot } from "./snapshot.ts";
+ * declare const snapshot: Snapshot;
+ *
  * await writeFileAtomic("app.dump", encodeSnapshot(snapshot));
  * ```
  */
@@ -92,6 +96,8 @@ async function syncDirectory(dir: string): Promise<void> {
  *
  * @example
  * ```ts
+ * import { decodeSnapshot } from "./codec.ts";
+ *
  * const parts = decodeSnapshot(await readSnapshotFile("app.dump"), "app.dump");
  * ```
  */

@@ -24,6 +24,9 @@
  *
  * @example
  * ```ts
+ * import type { Snapshot } from "./snapshot.ts";
+ * declare const snapshot: Snapshot;
+ *
  * const filters = [
  *   new Filter(false, "*node_modules*"),
  *   new Filter(true, "src/*", null, true),
@@ -87,6 +90,9 @@ export class Filter {
  *
  * @example
  * ```ts
+ * import type { Snapshot } from "./snapshot.ts";
+ * declare const snapshot: Snapshot;
+ *
  * // Everything but ArrayBuffer backing stores (domain 1).
  * const heapOnly = snapshot.filterTraces([new DomainFilter(false, 1)]);
  * String(new DomainFilter(false, 1)); // "exclude domain 1"

@@ -33,6 +33,10 @@ const NOT_EXCLUDED = 4; // no exclusive filter matches
  *
  * @example
  * ```ts
+ * import { Filter } from "./filter.ts";
+ * import type { Snapshot } from "./snapshot.ts";
+ * declare const snapshot: Snapshot;
+ *
  * const kept = filterColumns(snapshot.table, snapshot.columns, [
  *   new Filter(false, "*node_modules*"),
  * ]);

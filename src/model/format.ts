@@ -1,4 +1,10 @@
 /**
+ * Number formatting as CPython's tracemalloc prints it: `%.Nf` rounding,
+ * sizes in B, KiB, MiB... and counts with an optional sign.
+ *
+ * @module
+ */
+/**
  * Python's `%.Nf` on a double: correctly rounded, ties to even (JavaScript's
  * `toFixed` rounds ties up).
  *

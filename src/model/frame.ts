@@ -1,4 +1,10 @@
 /**
+ * Frames (a file and a line, as CPython's `Frame`), their raw form, and the
+ * order CPython sorts them in (strings compared by code point).
+ *
+ * @module
+ */
+/**
  * One frame of a traceback: a file and a line, like CPython's `Frame`.
  *
  * Engines may add the column and the function's name; a frame is identified

@@ -106,8 +106,11 @@ export function groupTraces(
  *
  * @example
  * ```ts
- * const cache = new FrameCache(table);
- * cache.traceback(tracebackId); // Traceback, oldest frame first
+ * import { Snapshot } from "./snapshot.ts";
+ *
+ * const snapshot = new Snapshot([[0, 64, [["app.ts", 3]], 1]], 1);
+ * const cache = new FrameCache(snapshot.table);
+ * cache.traceback(snapshot.columns.traceback[0]); // Traceback, oldest frame first
  * ```
  */
 export class FrameCache {

@@ -1,3 +1,10 @@
+/**
+ * `Snapshot`, as CPython's `tracemalloc.Snapshot`: the traces taken at one
+ * moment, stored as columns over an interned table, with statistics,
+ * differences, filters, and dump and load in the binary format.
+ *
+ * @module
+ */
 import { allocateColumns, type TraceColumns } from "./columns.ts";
 import type { RawFrame } from "./frame.ts";
 import { checkKey, FrameCache, type Group, groupTraces, type KeyType } from "./group.ts";

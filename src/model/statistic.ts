@@ -1,3 +1,10 @@
+/**
+ * Statistics of a snapshot: `Statistic` (one group's size and count) and
+ * `StatisticDiff` (its change between two snapshots), printed as CPython
+ * prints them, and the orders `statistics()` and `compareTo()` sort them in.
+ *
+ * @module
+ */
 import { formatCount, formatSize } from "./format.ts";
 import { compareTracebacks, type Traceback } from "./traceback.ts";
 
@@ -7,6 +14,12 @@ import { compareTracebacks, type Traceback } from "./traceback.ts";
  *
  * @example
  * ```ts
+ * import { Snapshot } from "./snapshot.ts";
+ *
+ * const snapshot = new Snapshot([
+ *   [0, 5000, [["app.ts", 5]], 1],
+ *   [0, 2, [["app.ts", 5]], 1],
+ * ], 1);
  * for (const stat of snapshot.statistics("lineno").slice(0, 10)) console.log(String(stat));
  * // app.ts:5: size=5002 B, count=2, average=2501 B
  * ```
@@ -30,6 +43,10 @@ export class Statistic {
  *
  * @example
  * ```ts
+ * import { Snapshot } from "./snapshot.ts";
+ *
+ * const before = new Snapshot([[0, 2, [["app.ts", 5]], 1]], 1);
+ * const now = new Snapshot([[0, 2, [["app.ts", 5]], 1], [0, 5000, [["app.ts", 5]], 1]], 1);
  * const [top] = now.compareTo(before, "lineno");
  * String(top); // "app.ts:5: size=5002 B (+5000 B), count=2 (+1), average=2501 B"
  * ```

@@ -1,3 +1,10 @@
+/**
+ * The traces of a snapshot as objects: `Trace` (one memory block, as
+ * CPython's `Trace`) and `TraceSequence` (`snapshot.traces`, which makes them
+ * on access from the snapshot's columns).
+ *
+ * @module
+ */
 import { formatSize } from "./format.ts";
 import type { Traceback } from "./traceback.ts";
 
@@ -7,6 +14,9 @@ import type { Traceback } from "./traceback.ts";
  *
  * @example
  * ```ts
+ * import { Snapshot } from "./snapshot.ts";
+ *
+ * const snapshot = new Snapshot([[0, 64, [["app.ts", 3]], 1]], 1);
  * const trace = snapshot.traces.at(0)!;
  * console.log(trace.domain, trace.size, String(trace.traceback));
  * ```
@@ -31,6 +41,10 @@ export class Trace {
  *
  * @example
  * ```ts
+ * import type { Snapshot } from "./snapshot.ts";
+ * declare const snapshot: Snapshot;
+ *
+ * let total = 0;
  * for (const trace of snapshot.traces) total += trace.size;
  * ```
  */

@@ -1,3 +1,10 @@
+/**
+ * Tracebacks: the frames where a memory block was allocated, oldest first,
+ * as CPython's `Traceback`, with its `format()` (source lines read through
+ * the line cache) and the order statistics are sorted in.
+ *
+ * @module
+ */
 import { compareFrames, Frame, type RawFrame } from "./frame.ts";
 import { getline } from "../source/linecache.ts";
 

@@ -14,6 +14,8 @@ import type { ObjectSizes } from "./object-sizes.ts";
  *
  * @example
  * ```ts
+ * import { runtime } from "./index.ts";
+ *
  * const name: RuntimeName = runtime().name; // "node", "deno" or "bun"
  * ```
  */
@@ -25,6 +27,8 @@ export type RuntimeName = "node" | "deno" | "bun";
  *
  * @example
  * ```ts
+ * import { runtime } from "./index.ts";
+ *
  * const session = await runtime().openInspector();
  * await session?.post("HeapProfiler.enable");
  * ```
@@ -49,6 +53,8 @@ export interface InspectorSession {
  *
  * @example
  * ```ts
+ * import { runtime } from "./index.ts";
+ *
  * const { heapUsed } = runtime().heapStatistics();
  * ```
  */
@@ -69,6 +75,8 @@ export interface HeapStatistics {
  *
  * @example
  * ```ts
+ * import { runtime } from "./index.ts";
+ *
  * const census = await runtime().heapCensus();
  * census?.counts.get("Object"); // e.g. 5321
  * ```
@@ -107,6 +115,10 @@ export interface SourcePosition {
  *
  * @example
  * ```ts
+ * import { JscHeapEngine } from "../engines/jsc.ts";
+ * import { SamplerEngine } from "../engines/sampler.ts";
+ * import { runtime } from "./index.ts";
+ *
  * const engine = runtime().capabilities.heapSampler ? new SamplerEngine() : new JscHeapEngine();
  * ```
  */
@@ -202,6 +214,9 @@ export interface RuntimeAdapter {
    *
    * @example
    * ```ts
+   * import { runtime } from "./index.ts";
+   * declare function rewrite(source: string): string;
+   *
    * const hook = runtime().installLoadHook((mod) => mod.path.endsWith("/app.ts") ? rewrite(mod.source) : null);
    * hook?.uninstall();
    * ```

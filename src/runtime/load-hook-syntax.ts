@@ -253,8 +253,10 @@ class SyntaxWalk implements ProgramSyntax {
  *
  * @example
  * ```ts
+ * import { parseSync, visitorKeys } from "oxc-parser";
+ *
  * const { program } = parseSync("a.js", "function f(module) { return module; }\nexports.f = f;");
- * programSyntax(program, visitorKeys, new Set(["module", "exports"])).free; // Set { "exports" }
+ * programSyntax(program as unknown as SyntaxNode, visitorKeys, new Set(["module", "exports"])).free; // Set { "exports" }
  * ```
  */
 export function programSyntax(program: SyntaxNode, keys: VisitorKeys, names: ReadonlySet<string>): ProgramSyntax {

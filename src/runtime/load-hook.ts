@@ -107,6 +107,8 @@ export type ModuleTransform = (module: LoadedModule) => string | null;
  *
  * @example
  * ```ts
+ * import { runtime } from "./index.ts";
+ *
  * const hook = runtime().installLoadHook((mod) => null);
  * hook?.uninstall();
  * ```

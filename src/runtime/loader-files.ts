@@ -27,6 +27,8 @@ const loaderFiles = new Set(LOADER_MODULES.map((name) => fileURLToPath(new URL(n
  *
  * @example
  * ```ts
+ * import { fileURLToPath } from "node:url";
+ *
  * isLoaderFile(fileURLToPath(new URL("./node-load-hook.ts", import.meta.url))); // true
  * ```
  */

@@ -16,6 +16,8 @@ import { fileURLToPath } from "node:url";
  *
  * @example
  * ```ts
+ * declare function main(): Promise<void>;
+ *
  * if (isMainModule(import.meta)) await main();
  * ```
  */

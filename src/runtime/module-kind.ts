@@ -65,7 +65,7 @@ const typeByDir = new Map<string, string | undefined>();
  *
  * @example
  * ```ts
- * packageTypeOf("/app/node_modules/esm-only/lib"); // "module"
+ * packageTypeOf("/app/node_modules/esm-only/lib"); // "module" when its package.json says `"type": "module"`
  * ```
  */
 export function packageTypeOf(dir: string): string | undefined {

@@ -51,6 +51,8 @@ export function keepPosition(
  *
  * @example
  * ```ts
+ * import { readFileSync } from "node:fs";
+ *
  * const map = mapperWith((file) => file.endsWith(".js") ? readFileSync(file + ".map", "utf8") : null);
  * map("file:///app/main.js", 3, 7); // { file: "/app/main.ts", line: 9, column: 1 }
  * ```

@@ -240,8 +240,12 @@ export class StackCapture {
  *
  * @example
  * ```ts
- * const later: LaterStack = stacks.captureLater(5, hook);
- * const stack = stacks.resolveLater(later, 5, "strip");
+ * const stacks = new StackCapture((file) => file.includes("/my-tracer/src/"));
+ * function hook(): LaterStack {
+ *   return stacks.captureLater(5, hook); // nothing formatted yet
+ * }
+ * const later = hook();
+ * const stack = stacks.resolveLater(later, 5, "strip"); // the frames, when needed
  * ```
  */
 export interface LaterStack {

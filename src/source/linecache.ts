@@ -1,3 +1,10 @@
+/**
+ * Source lines for tracebacks, as CPython's `linecache`: files read once and
+ * cached until checked or cleared, and lines of generated JavaScript shown as
+ * the original (TypeScript) lines their source maps point at.
+ *
+ * @module
+ */
 import { readFileSync } from "node:fs";
 import { cacheKey, sameStamp, type Stamp, stampOf, toPath } from "./location.ts";
 import { checkSourceMaps, clearSourceMaps, originalPosition, originalSource } from "./sourcemap.ts";

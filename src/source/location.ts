@@ -1,3 +1,10 @@
+/**
+ * What a frame's file name points at: pseudo-names, paths and `file://` URLs
+ * made into one cache key, and the size and mtime stamps that tell when a
+ * cached file changed on disk.
+ *
+ * @module
+ */
 import { statSync } from "node:fs";
 import { resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";

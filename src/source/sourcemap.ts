@@ -1,3 +1,10 @@
+/**
+ * Source maps: positions in generated JavaScript mapped back to the original
+ * source, through a map an engine registered or the one the file's
+ * `sourceMappingURL` comment names; found maps are cached until checked.
+ *
+ * @module
+ */
 import { readFileSync } from "node:fs";
 import { Buffer } from "node:buffer";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -101,6 +108,10 @@ export function originalPosition(
  *
  * @example
  * ```ts
+ * import { Session } from "node:inspector";
+ *
+ * const session = new Session();
+ * session.connect();
  * session.on("Debugger.scriptParsed", ({ params }) => {
  *   if (params.sourceMapURL) registerSourceMap(params.url, params.sourceMapURL);
  * });

@@ -1,3 +1,9 @@
+/**
+ * Source bytes as text and text as lines, the way CPython's linecache reads
+ * a file: strict UTF-8 and universal newlines.
+ *
+ * @module
+ */
 const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
 
 /**

@@ -50,6 +50,8 @@ const BUFFER_FACTORIES = [
  *
  * @example
  * ```ts
+ * import { Patches } from "./patch.ts";
+ *
  * const patches = new Patches();
  * installBufferHooks(patches);
  * ```

@@ -15,6 +15,8 @@ import type { TraceStore } from "./store.ts";
  *
  * @example
  * ```ts
+ * import { TraceStore } from "./store.ts";
+ *
  * const ctx: HookContext = { store: new TraceStore(), nframe: 5, failures: 0 };
  * ```
  */
@@ -61,8 +63,13 @@ export function stackCapture(): StackCapture {
  *
  * @example
  * ```ts
- * const stack = allocationStack(ctx, handler.construct);
- * if (stack) ctx.store.add(buffer, BUFFER_DOMAIN, "buffer", size, stack);
+ * import { BUFFER_DOMAIN } from "./store.ts";
+ * declare const ctx: HookContext;
+ *
+ * function hook(buffer: ArrayBuffer) {
+ *   const stack = allocationStack(ctx, hook); // the frames below hook()
+ *   if (stack) ctx.store.add(buffer, BUFFER_DOMAIN, "buffer", buffer.byteLength, stack);
+ * }
  * ```
  */
 export function allocationStack(

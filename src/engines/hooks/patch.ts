@@ -69,6 +69,7 @@ const proxies = new WeakMap<Callable, Callable>();
  *
  * @example
  * ```ts
+ * const traceBuffer: AfterConstruct = (_ctx, _args, buffer) => console.log("new", buffer);
  * const patches = new Patches();
  * hookConstructor(patches, globalThis, "ArrayBuffer", traceBuffer);
  * patches.restore(); // globalThis.ArrayBuffer is the original again
@@ -117,7 +118,8 @@ export class Patches {
  *
  * @example
  * ```ts
- * hookConstructor(patches, globalThis, "Uint8Array", traceTypedArray);
+ * const patches = new Patches();
+ * hookConstructor(patches, globalThis, "Uint8Array", (_ctx, args) => console.log("new Uint8Array", args));
  * ```
  */
 export function hookConstructor(
@@ -151,7 +153,10 @@ export function hookConstructor(
  *
  * @example
  * ```ts
- * hookFunction(patches, Buffer, "alloc", traceFreshView);
+ * import { Buffer } from "node:buffer";
+ *
+ * const patches = new Patches();
+ * hookFunction(patches, Buffer, "alloc", (_ctx, _self, _args, result) => result);
  * ```
  */
 export function hookFunction(

@@ -16,6 +16,10 @@ import { bufferSize, isDetached, memorySize, viewBuffer } from "./intrinsics.ts"
  *
  * @example
  * ```ts
+ * import { DomainFilter } from "../../model/filter.ts";
+ * import type { Snapshot } from "../../model/snapshot.ts";
+ * declare const snapshot: Snapshot;
+ *
  * snapshot.filterTraces([new DomainFilter(true, BUFFER_DOMAIN)]);
  * ```
  */
@@ -26,6 +30,10 @@ export const BUFFER_DOMAIN = 1;
  *
  * @example
  * ```ts
+ * import { DomainFilter } from "../../model/filter.ts";
+ * import type { Snapshot } from "../../model/snapshot.ts";
+ * declare const snapshot: Snapshot;
+ *
  * snapshot.filterTraces([new DomainFilter(true, WASM_DOMAIN)]);
  * ```
  */
@@ -98,6 +106,9 @@ const BYTES_PER_FRAME = 16;
  *
  * @example
  * ```ts
+ * import type { CapturedStack } from "../../runtime/stack.ts";
+ *
+ * const stack: CapturedStack = { frames: [["/app/main.ts", 12]], totalNframe: 1, key: "main:12" };
  * const store = new TraceStore();
  * const buffer = new ArrayBuffer(64);
  * store.add(buffer, BUFFER_DOMAIN, "buffer", 64, stack);

@@ -22,7 +22,7 @@ export const RESERVED_DOMAINS: readonly number[] = [0, 1, 2];
  * @example
  * ```ts
  * checkUserDomain(100); // ok
- * checkUserDomain(1); // RangeError: domain 1 is traced by the allocation hooks
+ * checkUserDomain(1); // RangeError: domain 1 is reserved for ArrayBuffer backing stores; ...
  * ```
  */
 export function checkUserDomain(domain: unknown): number {

@@ -21,6 +21,8 @@ import { WASM_DOMAIN } from "./store.ts";
  *
  * @example
  * ```ts
+ * import { Patches } from "./patch.ts";
+ *
  * installWasmHooks(new Patches());
  * ```
  */

@@ -35,6 +35,10 @@ class Shifts {
  *
  * @example
  * ```ts
+ * import type { Plan } from "./plan.ts";
+ * declare const source: string;
+ * declare const plan: Plan;
+ *
  * const { code } = applyPlan(source, plan, { name: "$tm", base: 0, url: "file:///app/a.js", remap: true });
  * ```
  */
@@ -71,8 +75,12 @@ const IDENT_PART = /[\p{ID_Continue}$\u200c\u200d]/u;
  *
  * @example
  * ```ts
+ * import { planModule } from "./instrument.ts";
+ *
+ * const source = "export const make = () => ({ a: 1 });";
  * const plan = planModule(source, { path: "/app/a.js", lang: "js", kind: "module" })!;
  * const { code } = applyPlan(source, plan, { name: "$tm", base: 0, url: "file:///app/a.js", remap: false });
+ * // code: 'export const make = () => ($tm(0,{ a: 1 },"$tm"));'
  * ```
  */
 export function applyPlan(source: string, plan: Plan, options: ApplyOptions): Applied {

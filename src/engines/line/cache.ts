@@ -37,6 +37,10 @@ export const LINE_ENGINE_VERSION = 3;
  *
  * @example
  * ```ts
+ * declare const source: string; // the text the load hook got
+ * declare const body: string; // Bun's CommonJS body of a file
+ * declare const fileText: string; // the file's own text
+ *
  * const digest = moduleDigest("/app/a.ts", source, "node:js:module"); // 64 hex digits
  * const bun = moduleDigest("/app/a.cts", body, "bun:js:commonjs:ts", fileText);
  * ```
@@ -68,6 +72,8 @@ interface Stored {
  *
  * @example
  * ```ts
+ * declare const source: string;
+ *
  * const cache = PlanCache.open();
  * const plan = cache?.get(moduleDigest("/app/a.ts", source, "node"));
  * ```

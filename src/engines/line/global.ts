@@ -117,6 +117,9 @@ function sampled(id: number, value: unknown): void {
  *
  * @example
  * ```ts
+ * declare function store(site: number, value: unknown): void;
+ * declare function exact(site: number, value: unknown): void;
+ *
  * startSampling(1024, (id, value) => store(id, value), (id, value) => exact(id, value));
  * ```
  */

@@ -17,6 +17,8 @@ const INLINE = /\/\/[#@] sourceMappingURL=data:application\/json;(?:charset=[\w-
  *
  * @example
  * ```ts
+ * declare const source: string; // emitted JavaScript ending with an inline map
+ *
  * const found = InputMap.find(source, "file:///app/main.ts");
  * found?.original(3, 0); // { file: "/app/main.ts", line: 9, column: 1 }
  * ```

@@ -71,7 +71,10 @@ let installation: LineInstallation | null = null;
  *
  * @example
  * ```ts
- * isOwnModule("/work/tracemalloc/src/tracer.ts"); // true
+ * import { fileURLToPath } from "node:url";
+ *
+ * isOwnModule(fileURLToPath(new URL("../../tracer.ts", import.meta.url))); // true
+ * isOwnModule("/app/src/main.ts"); // false
  * ```
  */
 export function isOwnModule(path: string): boolean {

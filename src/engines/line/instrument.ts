@@ -161,8 +161,12 @@ export function planModule(source: string, options: PlanOptions): Plan | null {
  *
  * @example
  * ```ts
+ * import { runtime } from "../../runtime/index.ts";
+ * import { ModuleRewriter } from "./rewriter.ts";
+ * declare const rewriter: ModuleRewriter;
+ *
  * warmUpPlanner();
- * runtime().installLoadHook(transform);
+ * runtime().installLoadHook(rewriter.transform);
  * ```
  */
 export function warmUpPlanner(): void {

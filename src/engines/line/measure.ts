@@ -46,6 +46,11 @@ export type Shape = typeof Shape[keyof typeof Shape];
  *
  * @example
  * ```ts
+ * import { v8ObjectSizes } from "../../runtime/object-sizes.ts";
+ * declare const text: string;
+ *
+ * const sizes = v8ObjectSizes(8);
+ * let size = 0;
  * if (text.length >= HELD_STRING_LENGTH) size += stringSize(text, sizes);
  * ```
  */
@@ -76,7 +81,9 @@ const { isDate, isMap, isPromise, isProxy, isRegExp, isSet } = types;
  *
  * @example
  * ```ts
- * stringSize("hello", sizes); // 24 on V8
+ * import { v8ObjectSizes } from "../../runtime/object-sizes.ts";
+ *
+ * stringSize("hello", v8ObjectSizes(8)); // 24 (V8, 64-bit pointers)
  * ```
  */
 export function stringSize(value: string, sizes: ObjectSizes): number {
@@ -88,7 +95,10 @@ export function stringSize(value: string, sizes: ObjectSizes): number {
  *
  * @example
  * ```ts
- * const { size, shape } = measureObject({ a: 1 }, SiteKind.Object, 0, sizes); // 32 on V8, Shape.Fixed
+ * import { v8ObjectSizes } from "../../runtime/object-sizes.ts";
+ * import { SiteKind } from "./plan.ts";
+ *
+ * const { size, shape } = measureObject({ a: 1 }, SiteKind.Object, 0, v8ObjectSizes(8)); // 32, Shape.Fixed
  * ```
  */
 export function measureObject(
@@ -156,7 +166,13 @@ function arrayStrings(array: unknown[], sizes: ObjectSizes, fresh = false): numb
  *
  * @example
  * ```ts
- * remeasure(list, Shape.Array, sizes); // grows with list.length
+ * import { v8ObjectSizes } from "../../runtime/object-sizes.ts";
+ *
+ * const sizes = v8ObjectSizes(8);
+ * const list = [1, 2, 3];
+ * remeasure(list, Shape.Array, sizes); // 72
+ * list.push(4);
+ * remeasure(list, Shape.Array, sizes); // 80: grows with list.length
  * ```
  */
 export function remeasure(value: object, shape: Shape, sizes: ObjectSizes): number {

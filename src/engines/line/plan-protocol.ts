@@ -24,6 +24,8 @@ import type { Insertion, Plan, SiteKind } from "./plan.ts";
  *
  * @example
  * ```ts
+ * import { MessageChannel } from "node:worker_threads";
+ *
  * const { port1, port2 } = new MessageChannel();
  * const setup: PlanWorkerSetup = { signal: new SharedArrayBuffer(4), port: port2 };
  * ```
@@ -116,8 +118,13 @@ export class PlanSignal {
  *
  * @example
  * ```ts
+ * import type { MessagePort } from "node:worker_threads";
+ * import type { Plan } from "./plan.ts";
+ * declare const plan: Plan;
+ * declare const port: MessagePort;
+ *
  * const { packed, transfer } = packPlan(plan);
- * port.postMessage({ id, plan: packed }, transfer);
+ * port.postMessage({ id: 1, plan: packed }, transfer);
  * ```
  */
 export interface PackedPlan {
@@ -134,8 +141,11 @@ const HEAD = 4;
  *
  * @example
  * ```ts
- * const { packed, transfer } = packPlan(planModule(source, options)!);
- * unpackPlan(packed); // deep-equal to the plan
+ * import { planModule } from "./instrument.ts";
+ *
+ * const plan = planModule("export const a = [1];", { path: "/app/a.js", lang: "js", kind: "module" })!;
+ * const { packed, transfer } = packPlan(plan);
+ * unpackPlan(packed); // deep-equal to plan
  * ```
  */
 export function packPlan(plan: Plan): { packed: PackedPlan; transfer: ArrayBuffer[] } {
@@ -171,6 +181,8 @@ export function packPlan(plan: Plan): { packed: PackedPlan; transfer: ArrayBuffe
  *
  * @example
  * ```ts
+ * declare const reply: { id: number; plan: PackedPlan };
+ *
  * const plan = unpackPlan(reply.plan);
  * ```
  */

@@ -334,7 +334,7 @@ let shared: PlanService | null = null;
  *
  * @example
  * ```ts
- * const plan = planService().plan(source, { path: "/app/a.ts", lang: "ts", kind: "module" });
+ * const plan = planService().plan("export const a = [1];", { path: "/app/a.ts", lang: "ts", kind: "module" });
  * ```
  */
 export function planService(): PlanService {

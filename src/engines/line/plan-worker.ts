@@ -12,6 +12,11 @@
  *
  * @example
  * ```ts
+ * import { MessageChannel, Worker } from "node:worker_threads";
+ * import type { PlanWorkerSetup } from "./plan-protocol.ts";
+ *
+ * const { port2 } = new MessageChannel();
+ * const setup: PlanWorkerSetup = { signal: new SharedArrayBuffer(4), port: port2 };
  * new Worker(new URL("./plan-worker.ts", import.meta.url), { workerData: setup, transferList: [setup.port] });
  * ```
  * @module

@@ -67,7 +67,8 @@ export type SiteKind = typeof SiteKind[keyof typeof SiteKind];
  *
  * @example
  * ```ts
- * const deep = (flags & SiteFlag.Deep) !== 0;
+ * const flags = SiteFlag.Deep | SiteFlag.ExpectObject;
+ * const deep = (flags & SiteFlag.Deep) !== 0; // true
  * ```
  */
 export const SiteFlag = {
@@ -153,7 +154,9 @@ export interface PlanSites {
  *
  * @example
  * ```ts
- * const plan = planModule(source, { path: "/app/a.js", lang: "js", kind: "module" });
+ * import { planModule } from "./instrument.ts";
+ *
+ * const plan = planModule("export const a = [1];", { path: "/app/a.js", lang: "js", kind: "module" });
  * if (plan) console.log(plan.sites.line.length, "sites");
  * ```
  */

@@ -15,7 +15,7 @@
  * @example
  * ```ts
  * const draws = new Countdowns(1024, 42);
- * draws.next(); // e.g. 731: sample the 731st allocation from now
+ * draws.next(); // 1065: sample the 1065th allocation from now
  * ```
  */
 export class Countdowns {

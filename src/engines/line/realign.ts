@@ -29,6 +29,10 @@ import { type Plan, type PlanSites, SiteFlag } from "./plan.ts";
  *
  * @example
  * ```ts
+ * import type { Plan } from "./plan.ts";
+ * declare const bodyPlan: Plan;
+ * declare const filePlan: Plan | null;
+ *
  * const { plan, unaligned } = realignPlan(bodyPlan, filePlan);
  * ```
  */
@@ -48,7 +52,10 @@ const CALL_FLAGS = SiteFlag.Deep | SiteFlag.ExpectArray | SiteFlag.ExpectString 
  *
  * @example
  * ```ts
- * const texts: PlanTexts = { body: mod.source, original: mod.original.source };
+ * declare const bunBody: string; // Bun's CommonJS body of a file
+ * declare const fileText: string; // the file's own text
+ *
+ * const texts: PlanTexts = { body: bunBody, original: fileText };
  * ```
  */
 export interface PlanTexts {
@@ -67,6 +74,11 @@ export interface PlanTexts {
  *
  * @example
  * ```ts
+ * import { planModule } from "./instrument.ts";
+ * declare const bunBody: string; // Bun's CommonJS body of the file
+ * declare const fileText: string; // the file's own text
+ *
+ * const path = "/app/a.cts";
  * const body = planModule(bunBody, { path, lang: "js", kind: "commonjs" })!;
  * const file = planModule(fileText, { path, lang: "ts", kind: "commonjs" });
  * const { plan } = realignPlan(body, file, { body: bunBody, original: fileText });

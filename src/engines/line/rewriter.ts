@@ -45,6 +45,8 @@ export interface RewriterOptions {
  *
  * @example
  * ```ts
+ * declare const rewriter: ModuleRewriter;
+ *
  * const { modules, bytes, ms } = rewriter.stats;
  * ```
  */
@@ -78,6 +80,9 @@ export interface RewriterStats {
  *
  * @example
  * ```ts
+ * import { runtime } from "../../runtime/index.ts";
+ *
+ * const options: RewriterOptions = { exclude: [], remap: true, profile: "node", cache: null };
  * const rewriter = new ModuleRewriter((path) => path.startsWith("/tracer/"), options);
  * runtime().installLoadHook(rewriter.transform);
  * ```

@@ -36,6 +36,8 @@ interface Interned {
  *
  * @example
  * ```ts
+ * declare const store: SampleStore;
+ *
  * const { site, count, size } = store.allocated()[0];
  * ```
  */
@@ -61,7 +63,13 @@ const WeakRefCtor = WeakRef;
  *
  * @example
  * ```ts
- * const store = new SampleStore(1024, sizes);
+ * import { v8ObjectSizes } from "../../runtime/object-sizes.ts";
+ * import type { RawFrame } from "../../model/frame.ts";
+ * import { Shape } from "./measure.ts";
+ *
+ * const frames: RawFrame[] = [["/app/a.ts", 3, null, "load"]];
+ * const value = { a: 1 };
+ * const store = new SampleStore(1024, v8ObjectSizes(8));
  * store.add(value, 3, store.intern("3|7,2", frames, 2), 40, Shape.Fixed);
  * store.collect(); // [[0, 40960, frames, 2, 1024]]
  * ```

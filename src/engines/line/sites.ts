@@ -16,8 +16,20 @@ import type { PlanSites, SiteKind } from "./plan.ts";
  *
  * @example
  * ```ts
+ * import type { PlanSites } from "./plan.ts";
+ * declare const digest: string; // the module's `moduleDigest`
+ *
+ * const sites: PlanSites = {
+ *   files: ["/app/a.ts"],
+ *   file: [0],
+ *   line: [3],
+ *   column: [14],
+ *   fn: ["load"],
+ *   kind: [0],
+ *   flags: [0],
+ * };
  * const table = new SiteTable();
- * const base = table.add(plan.sites, digest)!;
+ * const base = table.add(sites, digest)!;
  * table.frame(base); // ["/app/a.ts", 3, null, "load"]
  * ```
  */
@@ -78,6 +90,8 @@ export class SiteTable {
  *
  * @example
  * ```ts
+ * declare const id: number; // a site id
+ *
  * const module = Math.floor(id / MODULE_SITES);
  * ```
  */

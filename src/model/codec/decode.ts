@@ -27,6 +27,9 @@ import { checkHeader } from "./header.ts";
  *
  * @example
  * ```ts
+ * import { readSnapshotFile } from "../file.ts";
+ * import { Snapshot } from "../snapshot.ts";
+ *
  * const snapshot = new Snapshot(decodeSnapshot(await readSnapshotFile("app.dump"), "app.dump"));
  * ```
  */

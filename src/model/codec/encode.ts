@@ -23,6 +23,9 @@ import { selectSubset, type Subset } from "./subset.ts";
  *
  * @example
  * ```ts
+ * import { Snapshot } from "../snapshot.ts";
+ * import { decodeSnapshot } from "./decode.ts";
+ *
  * const bytes = encodeSnapshot(new Snapshot([[0, 64, [["app.ts", 3]], 1]], 1));
  * const copy = new Snapshot(decodeSnapshot(bytes, "in memory"));
  * ```

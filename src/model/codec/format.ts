@@ -72,6 +72,8 @@ export const MAX_LINE = 2 ** 52;
  *
  * @example
  * ```ts
+ * import { Snapshot } from "../snapshot.ts";
+ *
  * try {
  *   await Snapshot.load("old.dump");
  * } catch (e) {

@@ -14,6 +14,9 @@ import { DUMP_FORMAT_VERSION, HEADER_BYTES, MAGIC, SnapshotFormatError } from ".
  *
  * @example
  * ```ts
+ * import { HEADER_BYTES } from "./format.ts";
+ *
+ * const payload = new Uint8Array([1, 2, 3]);
  * const dump = new Uint8Array(HEADER_BYTES + payload.length);
  * dump.set(payload, HEADER_BYTES);
  * writeHeader(dump);
@@ -38,6 +41,8 @@ export function writeHeader(dump: Uint8Array): void {
  *
  * @example
  * ```ts
+ * import { readFile } from "node:fs/promises";
+ *
  * const payload = checkHeader(await readFile("app.dump"), "app.dump");
  * ```
  */

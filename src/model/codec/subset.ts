@@ -35,6 +35,9 @@ export interface Subset {
  *
  * @example
  * ```ts
+ * import type { Snapshot } from "../snapshot.ts";
+ * declare const snapshot: Snapshot;
+ *
  * const used = selectSubset(snapshot.table, snapshot.columns);
  * used.strings.length; // the file and function names the dump carries
  * ```
