@@ -33,10 +33,29 @@ const pair = (pass: number | null, fail: number | null): [number, number] | null
 
 const TEST_GLOBS = ["tests/**/*.test.ts", "tests/**/*.test.tsx"];
 
+/**
+ * What `deno check --doc` type-checks, code and TSDoc examples: a folder
+ * stands for every .ts and .tsx file under it. src/agent/, src/session/ and
+ * tui/ join once their examples check; the list is then
+ * `["mod.ts", "src/", "tui/"]`.
+ */
+const DOC_CHECKED = [
+  "mod.ts",
+  "src/cli/",
+  "src/engines/",
+  "src/model/",
+  "src/runtime/",
+  "src/source/",
+  "src/startup.ts",
+  "src/startup-env.ts",
+  "src/tracer.ts",
+];
+
 const steps: Step[] = [
   { name: "deno fmt", cmd: ["deno", "fmt", "--check"], count: null },
   { name: "deno lint", cmd: ["deno", "lint"], count: null },
   { name: "deno check", cmd: ["deno", "check", "mod.ts"], count: null },
+  { name: "deno check --doc", cmd: ["deno", "check", "--doc", ...DOC_CHECKED], count: null },
   {
     name: "node",
     cmd: ["node", "--import", "tsx", "--test", "--test-concurrency=1", ...TEST_GLOBS],
@@ -92,7 +111,7 @@ for (const step of selected) {
     }
   }
   if (verdict.startsWith("FAILED")) failedSteps++;
-  summary.push(`${step.name.padEnd(12)} ${verdict}`);
+  summary.push(`${step.name.padEnd(16)} ${verdict}`);
 }
 console.log("\n=== summary\n" + summary.join("\n"));
 console.log(`${passed} passed, ${failed + failedSteps} failed`);
