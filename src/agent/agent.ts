@@ -11,9 +11,9 @@ import { dirname } from "node:path";
 import process from "node:process";
 import { type AgentLaunch, PROTOCOL_VERSION } from "./protocol.ts";
 import { listenForController } from "./server.ts";
-import type { AgentTracer } from "./handlers.ts";
+import type { AgentTracer } from "./tracer.ts";
 import { requestHandler } from "./handlers.ts";
-import { encodeSnapshot } from "../model/codec.ts";
+import { encodeResult } from "./results.ts";
 
 /**
  * The exit code of a program whose controller vanished: 128 + SIGHUP, as if
@@ -21,6 +21,9 @@ import { encodeSnapshot } from "../model/codec.ts";
  *
  * @example
  * ```ts
+ * import process from "node:process";
+ * import type { ControllerLink } from "./server.ts";
+ * declare const link: ControllerLink;
  * link.onClose(() => process.exit(CONTROLLER_GONE_EXIT));
  * ```
  */
@@ -38,7 +41,10 @@ const PARENT_POLL_MS = 200;
  *
  * @example
  * ```ts
- * await runAgent(JSON.parse(env), tracer, process.exit);
+ * import process from "node:process";
+ * import { tracerForAgent } from "./tracer.ts";
+ * declare const env: string;
+ * await runAgent(JSON.parse(env), tracerForAgent(), (code) => process.exit(code));
  * ```
  */
 export async function runAgent(
@@ -96,7 +102,7 @@ async function sendExitSnapshot(
 ): Promise<void> {
   try {
     if (!tracer.isTracing()) return await link.send({ event: "exitSnapshot", error: "tracing was not started" });
-    const dump = encodeSnapshot(await tracer.takeSnapshot());
+    const { body: dump } = encodeResult("takeSnapshot", await tracer.takeSnapshot());
     // JS programs usually drop their data before they end: the peak tells what they held.
     await link.send({ event: "exitSnapshot", memory: await tracer.getTracedMemory() }, dump);
   } catch (e) {

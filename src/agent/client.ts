@@ -22,7 +22,12 @@ import {
  *
  * @example
  * ```ts
- * try { await channel.request({ method: "status" }); } catch (e) { if (e instanceof ChannelClosedError) reconnect(); }
+ * declare const channel: Channel;
+ * try {
+ *   await channel.request({ method: "status" });
+ * } catch (e) {
+ *   if (e instanceof ChannelClosedError) console.error("the program is gone");
+ * }
  * ```
  */
 export class ChannelClosedError extends Error {
@@ -39,6 +44,7 @@ export class ChannelClosedError extends Error {
  *
  * @example
  * ```ts
+ * declare const channel: Channel;
  * await channel.request({ method: "eval", params: { code: "nope(" } }); // rejects: SyntaxError: …
  * ```
  */
@@ -58,6 +64,7 @@ export class AgentError extends Error {
  *
  * @example
  * ```ts
+ * declare const exited: AbortController;
  * const options: ConnectOptions = { timeoutMs: 20_000, signal: exited.signal };
  * ```
  */
@@ -80,6 +87,7 @@ const RETRY_MS = 10;
  *
  * @example
  * ```ts
+ * declare const secret: string;
  * const channel = await Channel.connect("/tmp/tm-x/agent.sock", secret, { timeoutMs: 20000 });
  * const status = await channel.request({ method: "status" });
  * const dump = await channel.requestBytes({ method: "takeSnapshot" });
@@ -246,6 +254,8 @@ export class Channel {
  *
  * @example
  * ```ts
+ * import type { Socket } from "node:net";
+ * declare const socket: Socket;
  * writeFrame(socket, 7, { ok: true, result: "done" });
  * ```
  */

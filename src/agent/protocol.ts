@@ -17,15 +17,15 @@
  *
  * @module
  */
-import type { TracedMemory } from "../engines/engine.ts";
-import type { TargetStatus } from "../session/target.ts";
-import type { TracerOptions } from "../engines/engine.ts";
+import type { TracedMemory, TracerOptions } from "../engines/engine.ts";
+import type { Method as TracerMethod, RequestParams } from "./requests.ts";
 
 /**
  * The protocol version; the hello exchange checks that both ends speak it.
  *
  * @example
  * ```ts
+ * declare const hello: HelloResult;
  * if (hello.protocol !== PROTOCOL_VERSION) throw new Error("agent of another version");
  * ```
  */
@@ -57,6 +57,7 @@ export const MAX_HELLO_FRAME = 4096;
  *
  * @example
  * ```ts
+ * declare const reader: FrameReader;
  * reader.maxFrame = MAX_FRAME; // once the controller is admitted
  * ```
  */
@@ -86,28 +87,21 @@ export interface AgentLaunch {
 }
 
 /**
- * The requests a controller sends, by method, with their parameters.
+ * The requests a controller sends, by method, with their parameters: the
+ * channel's `hello`, and one message per request of `requests.ts`.
  *
  * @example
  * ```ts
+ * import type { Request } from "./protocol.ts";
  * const request: Request = { method: "start", params: { nframe: 5 } };
  * ```
  */
 export type Request =
   | { method: "hello"; params: { secret: string; protocol: number } }
-  | { method: "start"; params: { nframe: number; options?: TracerOptions } }
-  | { method: "stop" | "status" | "clearTraces" | "resetPeak" | "takeSnapshot" | "gc"; params?: undefined }
-  | { method: "eval"; params: { code: string } };
+  | { [M in TracerMethod]: Message<M, RequestParams[M]> }[TracerMethod];
 
-/**
- * A request's method name.
- *
- * @example
- * ```ts
- * const method: Method = "takeSnapshot";
- * ```
- */
-export type Method = Request["method"];
+/** A request without parameters may leave them out. */
+type Message<M, P> = undefined extends P ? { method: M; params?: P } : { method: M; params: P };
 
 /**
  * What the agent says about itself when the controller's hello is accepted.
@@ -124,20 +118,6 @@ export interface HelloResult {
   /** Why tracing could not start before the program's first line, when it could not. */
   startError?: string;
 }
-
-/**
- * The part of {@link TargetStatus} the agent knows (the controller adds the
- * command line and the exit).
- *
- * @example
- * ```ts
- * const status: AgentStatus = {
- *   pid: 4243, runtime: "node 24.21.0", tracing: false, tracebackLimit: 1,
- *   memory: { current: 0, peak: 0 }, tracerMemory: 0, limits: [], engine: null,
- * };
- * ```
- */
-export type AgentStatus = Omit<TargetStatus, "command" | "exit">;
 
 /**
  * A reply's JSON header: a result, or the error the request met in the
@@ -188,6 +168,8 @@ const decoder = new TextDecoder("utf-8", { fatal: true });
  *
  * @example
  * ```ts
+ * import type { Socket } from "node:net";
+ * declare const socket: Socket;
  * for (const chunk of encodeFrame(1, { method: "status" })) socket.write(chunk);
  * ```
  */
@@ -210,7 +192,13 @@ export function encodeFrame(id: number, header: unknown, body?: Uint8Array): Uin
  *
  * @example
  * ```ts
- * try { reader.push(chunk); } catch (e) { if (e instanceof FrameError) socket.destroy(); }
+ * import type { Socket } from "node:net";
+ * declare const reader: FrameReader, socket: Socket, chunk: Uint8Array;
+ * try {
+ *   reader.push(chunk);
+ * } catch (e) {
+ *   if (e instanceof FrameError) socket.destroy();
+ * }
  * ```
  */
 export class FrameError extends Error {
@@ -228,8 +216,11 @@ export class FrameError extends Error {
  *
  * @example
  * ```ts
+ * import type { Socket } from "node:net";
+ * declare const socket: Socket;
+ * declare function handle(frame: Frame): void;
  * const reader = new FrameReader(MAX_HELLO_FRAME);
- * socket.on("data", (chunk) => { for (const frame of reader.push(chunk)) handle(frame); });
+ * socket.on("data", (chunk: Uint8Array) => { for (const frame of reader.push(chunk)) handle(frame); });
  * ```
  */
 export class FrameReader {

@@ -20,16 +20,9 @@ import {
   type Reply,
   type Request,
 } from "./protocol.ts";
+import type { Answer } from "./results.ts";
 
-/**
- * The answer to a request: a JSON result, or bytes sent as the frame's body.
- *
- * @example
- * ```ts
- * const answer: Answer = { body: encodeSnapshot(snapshot) };
- * ```
- */
-export type Answer = { result?: unknown; body?: Uint8Array };
+export type { Answer } from "./results.ts";
 
 /**
  * Answers one authenticated request; a thrown error goes back as the reply.
@@ -46,6 +39,8 @@ export type RequestHandler = (request: Request) => Promise<Answer>;
  *
  * @example
  * ```ts
+ * import process from "node:process";
+ * declare const listener: AgentListener;
  * const link = await listener.controller;
  * link.onClose(() => process.exit(129));
  * link.release();
@@ -67,6 +62,8 @@ export interface ControllerLink {
  *
  * @example
  * ```ts
+ * import process from "node:process";
+ * declare const socket: string, secret: string, handle: RequestHandler;
  * const options: ListenOptions = { socket, secret, hello: () => ({ pid: process.pid }), handle };
  * ```
  */
@@ -87,6 +84,7 @@ export interface ListenOptions {
  *
  * @example
  * ```ts
+ * declare const options: ListenOptions;
  * const listener = await listenForController(options);
  * const link = await listener.controller;
  * ```
@@ -102,6 +100,8 @@ export interface AgentListener {
  *
  * @example
  * ```ts
+ * import process from "node:process";
+ * declare const socket: string, secret: string, handle: RequestHandler;
  * const listener = await listenForController({ socket, secret, hello: () => ({}), handle });
  * const link = await listener.controller;
  * link.onClose(() => process.exit(129));

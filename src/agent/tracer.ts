@@ -1,18 +1,55 @@
 /**
- * The tracing API of `src/tracer.ts` and the runtime adapter, gathered into
- * what the agent's request handlers use.
+ * The tracer of the program the requests run in: the tracing API of
+ * `src/tracer.ts` and the runtime adapter, gathered into what the request
+ * table and the agent use.
  *
  * @module
  */
 import * as tracer from "../tracer.ts";
 import { runtime } from "../runtime/index.ts";
-import type { AgentTracer } from "./handlers.ts";
+import type { HeapEngineInfo, TracedMemory, TracerOptions } from "../engines/engine.ts";
+import type { Snapshot } from "../model/snapshot.ts";
 
 /**
- * The tracer of this process, as the agent drives it.
+ * The tracer as requests use it (the module-level API of `src/tracer.ts`,
+ * plus what `status` reports about the runtime).
  *
  * @example
  * ```ts
+ * import type { AgentTracer } from "./tracer.ts";
+ * declare const tracer: AgentTracer;
+ * await tracer.start(5);
+ * console.log(tracer.runtime(), await tracer.getTracedMemory());
+ * ```
+ */
+export interface AgentTracer {
+  /** Installs before the program's first line what `start` with these options needs (the line engine's hook). */
+  prepare(options?: TracerOptions): void;
+  start(nframe: number, options?: TracerOptions): Promise<void>;
+  stop(): Promise<void>;
+  isTracing(): boolean;
+  getTracebackLimit(): number;
+  clearTraces(): Promise<void>;
+  getTracedMemory(): Promise<TracedMemory>;
+  resetPeak(): Promise<void>;
+  getTracemallocMemory(): Promise<number>;
+  takeSnapshot(): Promise<Snapshot>;
+  /** Forces a garbage collection; false when the runtime cannot. */
+  gc(): Promise<boolean>;
+  /** "node 24.21.0", "deno 2.9.6", ... */
+  runtime(): string;
+  /** What this runtime cannot see, in words. */
+  limits(): readonly string[];
+  /** The domain-0 engine that runs (or would run), `null` when there is none. */
+  engine(): HeapEngineInfo | null;
+}
+
+/**
+ * The tracer of this process.
+ *
+ * @example
+ * ```ts
+ * import { tracerForAgent } from "./tracer.ts";
  * const t = tracerForAgent();
  * await t.start(5);
  * ```

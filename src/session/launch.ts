@@ -10,7 +10,15 @@ import type { RuntimeName } from "../runtime/adapter.ts";
 import type { Target } from "./target.ts";
 import { ChildTarget } from "./child.ts";
 
-/** Tracing settings: `start NFRAME --every N ...`. */
+/**
+ * Tracing settings: `start NFRAME --every N ...`.
+ *
+ * @example
+ * ```ts
+ * import type { TraceSettings } from "./launch.ts";
+ * const settings: TraceSettings = { nframe: 5, options: { sampleEvery: 64 } };
+ * ```
+ */
 export interface TraceSettings {
   readonly nframe: number;
   readonly options?: TracerOptions;
@@ -83,7 +91,16 @@ export interface ProgramLaunch {
   readonly env?: Readonly<Record<string, string>>;
 }
 
-/** Starts a program and resolves to its target once it can take requests. */
+/**
+ * Starts a program and resolves to its target once it can take requests.
+ *
+ * @example
+ * ```ts
+ * import { launchChild, type Launcher } from "./launch.ts";
+ * const launch: Launcher = launchChild;
+ * const target = await launch({ script: "app.ts" });
+ * ```
+ */
 export type Launcher = (launch: ProgramLaunch) => Promise<Target>;
 
 /**

@@ -1,51 +1,59 @@
 /**
  * What the REPL and the TUI act on: this process, or a program running as a
  * child process with the tracer's agent preloaded. Both answer the same
- * requests, so every command works the same against either.
+ * requests ({@link TracerRequests}), so every command works the same
+ * against either.
  *
  * @module
  */
-import type { Snapshot } from "../model/snapshot.ts";
-import type { HeapEngineInfo, TracedMemory, TracerOptions } from "../engines/engine.ts";
+import type { ProgramStatus, TracerRequests } from "../agent/requests.ts";
 
-/** A target's state, for `status` and the TUI header. */
-export interface TargetStatus {
+/**
+ * A target's state, for `status` and the TUI header.
+ *
+ * @example
+ * ```ts
+ * import type { TargetStatus } from "./target.ts";
+ * declare const status: TargetStatus;
+ * console.log(`${status.command} (pid ${status.pid}): ${status.tracing ? "tracing" : "not tracing"}`);
+ * ```
+ */
+export interface TargetStatus extends ProgramStatus {
   /** What is traced: "this process" or the child's command line. */
   readonly command: string;
-  readonly pid: number;
-  /** "node", "deno" or "bun", with its version. */
-  readonly runtime: string;
-  readonly tracing: boolean;
-  readonly tracebackLimit: number;
-  readonly memory: TracedMemory;
-  /** Bytes the tracer uses for its traces. */
-  readonly tracerMemory: number;
-  /** What this runtime cannot see, in words; empty when nothing. */
-  readonly limits: readonly string[];
-  /** The domain-0 engine, `null` when domain 0 is not traced (or not known yet). */
-  readonly engine: HeapEngineInfo | null;
   /** Set once the target has exited. */
   readonly exit?: TargetExit;
 }
 
-/** How a target ended. */
+/**
+ * How a target ended.
+ *
+ * @example
+ * ```ts
+ * import type { TargetExit } from "./target.ts";
+ * const killed: TargetExit = { code: null, signal: "SIGKILL" };
+ * ```
+ */
 export interface TargetExit {
   readonly code: number | null;
   readonly signal: string | null;
 }
 
-/** The requests a session sends to a target. */
-export interface Target {
-  start(nframe: number, options?: TracerOptions): Promise<void>;
-  stop(): Promise<void>;
+/**
+ * The requests a session sends to a target, and what it hears from it.
+ *
+ * @example
+ * ```ts
+ * import type { Target } from "./target.ts";
+ * declare const target: Target;
+ * target.onExit((exit) => console.log(exit.code));
+ * await target.start(5);
+ * console.log((await target.status()).memory);
+ * await target.close();
+ * ```
+ */
+export interface Target extends TracerRequests {
   status(): Promise<TargetStatus>;
-  clearTraces(): Promise<void>;
-  resetPeak(): Promise<void>;
-  takeSnapshot(): Promise<Snapshot>;
-  /** Forces a garbage collection where the runtime allows; false when it cannot. */
-  gc(): Promise<boolean>;
-  /** Evaluates JavaScript in the target; resolves to the result as text. */
-  eval(code: string): Promise<string>;
   /** Called with each chunk of the target's standard output or error (child targets). */
   onOutput(listener: (stream: "stdout" | "stderr", text: string) => void): void;
   /** Called once when the target exits (child targets). */

@@ -1,0 +1,71 @@
+/**
+ * How each request is answered, once: the table this process's target
+ * calls directly and the agent serves to a controller over its channel.
+ * A new request is one entry here (and its types in `requests.ts`).
+ *
+ * @module
+ */
+import process from "node:process";
+import type { AgentTracer } from "./tracer.ts";
+import type { Method, ProgramStatus, RequestParams, Result } from "./requests.ts";
+import { evaluate, showResult } from "./evaluate.ts";
+
+/**
+ * Answers one request with the tracer of the program it runs in.
+ *
+ * @example
+ * ```ts
+ * import type { Answerer } from "./request-table.ts";
+ * const gc: Answerer<"gc"> = (tracer) => tracer.gc();
+ * ```
+ */
+export type Answerer<M extends Method> = (tracer: AgentTracer, params: RequestParams[M]) => Promise<Result<M>>;
+
+/**
+ * Every request's implementation, by name.
+ *
+ * @example
+ * ```ts
+ * import { REQUESTS } from "./request-table.ts";
+ * import { tracerForAgent } from "./tracer.ts";
+ * const status = await REQUESTS.status(tracerForAgent(), undefined);
+ * ```
+ */
+export const REQUESTS: { readonly [M in Method]: Answerer<M> } = {
+  start: (tracer, { nframe, options }) => tracer.start(nframe, options),
+  stop: (tracer) => tracer.stop(),
+  status,
+  clearTraces: (tracer) => tracer.clearTraces(),
+  resetPeak: (tracer) => tracer.resetPeak(),
+  takeSnapshot: (tracer) => tracer.takeSnapshot(),
+  gc: (tracer) => tracer.gc(),
+  eval: async (_tracer, { code, quoteStrings }) => showResult(await evaluate(code), quoteStrings ?? true),
+};
+
+/**
+ * Whether `method` names a request (a controller of another version may
+ * send one this agent does not know).
+ *
+ * @example
+ * ```ts
+ * import { isMethod } from "./request-table.ts";
+ * isMethod("status"); // true
+ * isMethod("hello"); // false: the channel's own
+ * ```
+ */
+export function isMethod(method: unknown): method is Method {
+  return typeof method === "string" && Object.hasOwn(REQUESTS, method);
+}
+
+async function status(tracer: AgentTracer): Promise<ProgramStatus> {
+  return {
+    pid: process.pid,
+    runtime: tracer.runtime(),
+    tracing: tracer.isTracing(),
+    tracebackLimit: tracer.getTracebackLimit(),
+    memory: await tracer.getTracedMemory(),
+    tracerMemory: await tracer.getTracemallocMemory(),
+    limits: tracer.limits(),
+    engine: tracer.engine(),
+  };
+}

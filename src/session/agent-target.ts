@@ -1,0 +1,169 @@
+/**
+ * A traced program over the channel to its agent: the requests of
+ * `requests.ts` sent as messages, their results decoded here, in the
+ * controller. It knows the channel, not the process: whoever started or
+ * found the program says when it ended.
+ *
+ * @module
+ */
+import { type Channel, ChannelClosedError } from "../agent/client.ts";
+import type { AgentEvent, Request } from "../agent/protocol.ts";
+import { type Method, type RequestParams, RequestSender, type Result } from "../agent/requests.ts";
+import { decodeResult, travelsAsBytes } from "../agent/results.ts";
+import type { TracedMemory } from "../engines/engine.ts";
+import type { Snapshot } from "../model/snapshot.ts";
+import { TargetExitedError } from "./exit.ts";
+import type { Target, TargetExit, TargetStatus } from "./target.ts";
+
+/**
+ * What an {@link AgentTarget} is told about its program besides the channel.
+ *
+ * @example
+ * ```ts
+ * import type { AgentProgram } from "./agent-target.ts";
+ * declare const exited: Promise<{ code: number | null; signal: string | null }>;
+ * const program: AgentProgram = { command: "node app.ts", ended: exited, tracingFrom: 5 };
+ * ```
+ */
+export interface AgentProgram {
+  /** How the program reads in `status`: its command line. */
+  readonly command: string;
+  /** Resolves when the program has ended. */
+  readonly ended: Promise<TargetExit>;
+  /** The traceback limit when the program is traced from its first line. */
+  readonly tracingFrom?: number;
+}
+
+/**
+ * A program driven over a connected {@link Channel}. Its output is not
+ * seen here (an attached program writes where it always did); it ends for
+ * its session when its channel does.
+ *
+ * @example
+ * ```ts
+ * import { AgentTarget } from "./agent-target.ts";
+ * import type { Channel } from "../agent/client.ts";
+ * declare const channel: Channel;
+ * declare const exited: Promise<{ code: number | null; signal: string | null }>;
+ * const target = new AgentTarget(channel, { command: "node app.ts", ended: exited });
+ * const snapshot = await target.takeSnapshot();
+ * ```
+ */
+export class AgentTarget extends RequestSender implements Target {
+  /** The channel to the agent. */
+  protected readonly channel: Channel;
+  #program: AgentProgram;
+  #status: TargetStatus;
+  #exit: TargetExit | null = null;
+  #closing = false;
+  #exitSnapshot: Snapshot | null = null;
+  #exitMemory: TracedMemory | null = null;
+
+  /**
+   * @param channel the authenticated channel
+   * @param program what the channel does not say about the program
+   */
+  constructor(channel: Channel, program: AgentProgram) {
+    super();
+    this.channel = channel;
+    this.#program = program;
+    this.#status = {
+      command: program.command,
+      pid: channel.hello.pid,
+      runtime: channel.hello.runtime,
+      tracing: program.tracingFrom !== undefined,
+      tracebackLimit: program.tracingFrom ?? 1,
+      memory: { current: 0, peak: 0 },
+      tracerMemory: 0,
+      limits: [],
+      engine: null,
+    };
+    channel.onEvent((event, body) => this.#onEvent(event, body));
+  }
+
+  /** The program's pid. */
+  get pid(): number {
+    return this.#status.pid;
+  }
+
+  override async status(): Promise<TargetStatus> {
+    if (this.#exit) return this.#finalStatus(this.#exit);
+    try {
+      const status = await super.status();
+      this.#status = { ...status, command: this.#program.command };
+      return this.#status;
+    } catch (e) {
+      if (e instanceof TargetExitedError) return this.#finalStatus(e.exit);
+      throw e;
+    }
+  }
+
+  /** The program's output is not on the channel. */
+  onOutput(_listener: (stream: "stdout" | "stderr", text: string) => void): void {}
+
+  onExit(listener: (exit: TargetExit) => void): void {
+    this.#program.ended.then(listener);
+  }
+
+  /** Closes the channel; the program goes on without its controller, as its agent decides. */
+  close(): Promise<void> {
+    this.sessionClosing();
+    this.channel.close();
+    return Promise.resolve();
+  }
+
+  /** The snapshot the agent sent as the program ended by itself, if any. */
+  protected snapshotAtExit(): Snapshot | null {
+    return this.#exitSnapshot;
+  }
+
+  /** Traced memory when that snapshot was taken, if any. */
+  protected memoryAtExit(): TracedMemory | null {
+    return this.#exitMemory;
+  }
+
+  /** From now on requests fail: the program has ended like this. */
+  protected programEnded(exit: TargetExit): void {
+    this.#exit = exit;
+  }
+
+  /** From now on requests fail: the session is closing the target. */
+  protected sessionClosing(): void {
+    this.#closing = true;
+  }
+
+  protected async ask<M extends Method>(method: M, params: RequestParams[M]): Promise<Result<M>> {
+    const received = await this.#send({ method, params } as Request);
+    return decodeResult(method, received, `snapshot from pid ${this.#status.pid}`);
+  }
+
+  async #send(request: Request): Promise<unknown> {
+    if (this.#exit) throw new TargetExitedError(this.#exit);
+    if (this.#closing) throw new Error("the target is closed");
+    try {
+      if (travelsAsBytes(request.method as Method)) return await this.channel.requestBytes(request);
+      return await this.channel.request(request);
+    } catch (e) {
+      if (e instanceof TargetExitedError) throw e;
+      if (e instanceof ChannelClosedError) {
+        if (this.#closing) throw new Error("the target is closed");
+        throw new TargetExitedError(await this.#program.ended);
+      }
+      throw e instanceof Error ? new Error(e.message) : e;
+    }
+  }
+
+  #onEvent(event: AgentEvent, body: Uint8Array): void {
+    if (event.event !== "exitSnapshot" || event.error || !body.byteLength) return;
+    this.#exitMemory = event.memory ?? null;
+    try {
+      this.#exitSnapshot = decodeResult("takeSnapshot", body, `exit snapshot from pid ${this.#status.pid}`);
+    } catch {
+      this.#exitSnapshot = null;
+    }
+  }
+
+  #finalStatus(exit: TargetExit): TargetStatus {
+    return { ...this.#status, tracing: false, memory: { current: 0, peak: 0 }, tracerMemory: 0, exit };
+  }
+}
