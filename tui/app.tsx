@@ -1,11 +1,14 @@
 /**
- * The TUI: the screen drawn from the session (through the controller and
- * the live feed) and the TUI's own state, and the keys that change them.
+ * The TUI: the screen drawn from the session's state, the live feed's, the
+ * controller's log and the TUI's own state, redrawn when any of them says
+ * it changed; keys turn into commands for the session or changes of the
+ * TUI's state, never into writes to the session's state.
  *
  * @module
  */
 import { Box, useApp } from "ink";
-import { type ReactElement, useCallback, useReducer } from "react";
+import { type ReactElement, useCallback, useMemo, useReducer } from "react";
+import { filtersKey } from "../src/session/filtered.ts";
 import { FilterBar } from "./components/filter-bar.tsx";
 import { Footer } from "./components/footer.tsx";
 import { Header } from "./components/header.tsx";
@@ -51,10 +54,10 @@ const NO_LINES: readonly string[] = [];
  */
 export function App(props: AppProps): ReactElement {
   const { controller, feed } = props;
-  const session = controller.session;
   const { exit } = useApp();
   const { columns, rows } = useTerminalSize(props.size);
   const [ui, dispatch] = useReducer(reduce, undefined, initialUi);
+  const held = useStore(controller.session);
   const control = useStore(controller);
   const live = useStore(feed);
   const now = useClock(1000);
@@ -72,17 +75,16 @@ export function App(props: AppProps): ReactElement {
   const view = currentView(ui);
   const shape = layout(columns, rows);
   const { width } = shape;
-  const filters = session.filters;
-  const filterTexts = filters.map(String);
-  const filtersKey = filterTexts.join("\n");
-  const entries = [...session.snapshots.values()];
-  const labels = entries.map((e) => e.label);
+  const { filters, snapshots } = held;
+  const filterTexts = useMemo(() => filters.map(String), [filters]);
+  const entries = useMemo(() => [...snapshots.values()], [snapshots]);
+  const labels = useMemo(() => entries.map((e) => e.label), [entries]);
   // Tables and lists give their first body row to column titles.
   const page = Math.max(
     1,
     isTable(view) || view.kind === "snapshots" || view.kind === "filters" ? shape.body - 1 : shape.body,
   );
-  const table = useTables({ ui, session, feed, live: live.live, filters, filtersKey, page });
+  const table = useTables({ ui, snapshots, live: live.live, filters, filtersKey: filtersKey(filters), page });
   const lines = useTextLines(view, control.log, live.status?.limits ?? NO_LINES);
   const length = view.kind === "snapshots" ? labels.length : view.kind === "filters" ? filters.length : lines.length;
   const tracing = live.status?.tracing ?? null;
@@ -93,6 +95,7 @@ export function App(props: AppProps): ReactElement {
     quit,
     table,
     labels,
+    nextLabel: held.nextLabel,
     length,
     page,
     tracing: tracing ?? false,

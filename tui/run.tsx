@@ -124,7 +124,7 @@ export async function runTui(options: TuiOptions = {}): Promise<number> {
   const startup: string[] = [];
   if (program !== null) {
     // Traced from the program's first line, as `start` then `run` in the REPL.
-    session.settings = settings;
+    session.setSettings(settings);
     const runtime = options.runtime ? `--runtime ${options.runtime} ` : "";
     startup.push(`run ${runtime}${[program, ...(options.args ?? [])].map(quote).join(" ")}`);
   }

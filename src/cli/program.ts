@@ -265,7 +265,7 @@ async function repl(io: CliIO, choices: ReplChoices): Promise<number> {
     }
     : { kind: "stream", input: io.stdin, name: "<stdin>" };
   const program = choices.demo ? [DEMO_SCRIPT] : choices.program;
-  if (program) session.settings = PROGRAM_SETTINGS;
+  if (program) session.setSettings(PROGRAM_SETTINGS);
   let off = () => {};
   const code = await runRepl({
     session,

@@ -109,7 +109,7 @@ async function report(
   io: CliIO,
 ): Promise<boolean> {
   const session = new Session({ target: new OfflineTarget() });
-  session.snapshots.set("exit", {
+  session.addSnapshot({
     label: "exit",
     snapshot,
     origin: "taken",

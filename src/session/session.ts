@@ -6,42 +6,21 @@
  *
  * @module
  */
-import type { DomainFilter, Filter } from "../model/filter.ts";
-import type { KeyType } from "../model/group.ts";
 import type { Snapshot } from "../model/snapshot.ts";
-import type { Statistic, StatisticDiff } from "../model/statistic.ts";
 import type { CommandResult } from "./command.ts";
 import { CommandError, messageOf } from "./errors.ts";
+import { filtered, type Filters } from "./filtered.ts";
 import type { Launcher, TraceSettings } from "./launch.ts";
 import { type CommandRegistry, defaultRegistry } from "./registry.ts";
 import { parseArgs } from "./spec.ts";
+import { type Listing, nextDefaultLabel, type SessionChange, type SessionState, type SnapshotEntry } from "./state.ts";
 import type { Target, TargetExit } from "./target.ts";
 import { tokenize } from "./tokenize.ts";
 
-/** A snapshot the session holds under a label. */
-export interface SnapshotEntry {
-  readonly label: string;
-  readonly snapshot: Snapshot;
-  /** Taken from a target, or loaded from a dump file. */
-  readonly origin: "taken" | "loaded";
-  /** The dump file it came from (loaded) or was last written to. */
-  file?: string;
-  /** When it was taken or loaded. */
-  readonly time: Date;
-  /** What it was taken from: the target's command, or the file. */
-  readonly source: string;
-}
+export type { Listing, SessionChange, SessionState, SnapshotEntry } from "./state.ts";
 
-/** The entries of the last `stats`, `compare` or `top`, for `traceback LABEL N`. */
-export interface Listing {
-  readonly command: string;
-  /** The snapshot listed (the new one for `compare`). */
-  readonly label: string;
-  readonly keyType: KeyType;
-  readonly cumulative: boolean;
-  /** Every entry, in listed order, not only the shown ones. */
-  readonly entries: readonly (Statistic | StatisticDiff)[];
-}
+/** A snapshot to add: its label, when absent, is the session's next default one. */
+export type NewSnapshot = Omit<SnapshotEntry, "label"> & { readonly label?: string };
 
 /** Something a front end may want to show as it happens. */
 export type SessionEvent =
@@ -83,45 +62,77 @@ export interface Outcome {
 }
 
 /**
- * The state commands work on, and the entry point that runs one line.
+ * The state commands work on, and the entry point that runs one line. Its
+ * state (snapshots, filters, listing, settings) changes only through its
+ * methods, each announced to {@link Session.onChange} listeners; front ends
+ * read {@link Session.state} and redraw when told.
  *
  * @example
  * ```ts
+ * import { LocalTarget } from "./local.ts";
  * const session = new Session({ target: new LocalTarget() });
+ * const off = session.onChange((change) => console.log(change.type));
  * await session.execute("start");
  * await session.execute("snapshot before");
  * const outcome = await session.execute("stats before --limit 3");
  * console.log(outcome?.result.lines.join("\n"));
+ * off();
  * await session.close();
  * ```
  */
 export class Session {
   /** The commands this session understands. */
   readonly commands: CommandRegistry;
-  /** Snapshots by label, in the order they were added. */
-  readonly snapshots = new Map<string, SnapshotEntry>();
-  /** Active filters, applied to every listing. */
-  readonly filters: (Filter | DomainFilter)[] = [];
-  /** The last listing, for `traceback`. */
-  listing: Listing | null = null;
-  /** Settings of the last `start` (cleared by `stop`), applied to the program `run` starts. */
-  settings: TraceSettings | null = null;
   readonly #launch?: Launcher;
   readonly #listeners = new Set<(event: SessionEvent) => void>();
-  readonly #filtered = new WeakMap<
-    Snapshot,
-    { version: number; snapshot: Snapshot }
-  >();
+  readonly #changes = new Set<(change: SessionChange) => void>();
+  #state: SessionState = {
+    snapshots: new Map(),
+    filters: [],
+    listing: null,
+    settings: null,
+    nextLabel: nextDefaultLabel(0, new Map()),
+  };
+  /** The number of the last default label given. */
+  #lastLabel = 0;
   #target: Target;
   #child = false;
-  #filterVersion = 0;
-  #counter = 0;
   #closed = false;
 
   constructor(options: SessionOptions) {
     this.#target = options.target;
     this.#launch = options.launch;
     this.commands = options.commands ?? defaultRegistry();
+  }
+
+  /** Everything the session holds: a new value after each change. */
+  get state(): SessionState {
+    return this.#state;
+  }
+
+  /** Snapshots by label, in the order they were added. */
+  get snapshots(): ReadonlyMap<string, SnapshotEntry> {
+    return this.#state.snapshots;
+  }
+
+  /** Active filters, applied to every listing. */
+  get filters(): Filters {
+    return this.#state.filters;
+  }
+
+  /** The last listing, for `traceback`. */
+  get listing(): Listing | null {
+    return this.#state.listing;
+  }
+
+  /** Settings of the last `start` (cleared by `stop`), applied to the program `run` starts. */
+  get settings(): TraceSettings | null {
+    return this.#state.settings;
+  }
+
+  /** The label a snapshot taken or loaded without one gets next (see {@link nextDefaultLabel}). */
+  get nextLabel(): string {
+    return this.#state.nextLabel;
   }
 
   /** What commands act on now. */
@@ -141,7 +152,7 @@ export class Session {
 
   /**
    * Runs one line of the command language. Blank lines and comments give
-   * `null`.
+   * `null`. Listeners hear a `command` change once it has run, failed or not.
    *
    * @throws {CommandError} for an unknown command, a bad option or argument,
    *   and for a command that fails (its message names the command)
@@ -174,11 +185,16 @@ export class Session {
       );
     }
     const args = parseArgs(command.spec, words);
+    let ok = false;
     try {
-      return { command: name, result: await command.run(this, args, raw) };
+      const outcome = { command: name, result: await command.run(this, args, raw) };
+      ok = true;
+      return outcome;
     } catch (error) {
       if (error instanceof CommandError) throw error;
       throw new CommandError(name, messageOf(error));
+    } finally {
+      this.#announce({ type: "command", command: name, ok });
     }
   }
 
@@ -186,6 +202,25 @@ export class Session {
   on(listener: (event: SessionEvent) => void): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
+  }
+
+  /**
+   * Listens to changes of the session's state (and to each command run);
+   * returns a function that stops listening.
+   */
+  onChange(listener: (change: SessionChange) => void): () => void {
+    this.#changes.add(listener);
+    return () => this.#changes.delete(listener);
+  }
+
+  /**
+   * Calls `listener` after each change of {@link Session.state}: the store
+   * shape React's `useSyncExternalStore` takes.
+   */
+  subscribe(listener: () => void): () => void {
+    return this.onChange((change) => {
+      if (change.type !== "command") listener();
+    });
   }
 
   /** Tells listeners that `work` may take a while, and resolves to its result. */
@@ -216,13 +251,15 @@ export class Session {
     });
     this.#target = target;
     this.#child = true;
+    this.#announce({ type: "target", target });
     await previous.close();
   }
 
   /** The entry under `label`, or the latest one when `label` is absent. */
   snapshotEntry(command: string, label?: string): SnapshotEntry {
+    const { snapshots } = this.#state;
     if (label === undefined) {
-      const last = [...this.snapshots.values()].at(-1);
+      const last = [...snapshots.values()].at(-1);
       if (!last) {
         throw new CommandError(
           command,
@@ -231,9 +268,9 @@ export class Session {
       }
       return last;
     }
-    const entry = this.snapshots.get(label);
+    const entry = snapshots.get(label);
     if (!entry) {
-      const known = [...this.snapshots.keys()];
+      const known = [...snapshots.keys()];
       throw new CommandError(
         command,
         `no snapshot labelled ${JSON.stringify(label)}` +
@@ -243,30 +280,63 @@ export class Session {
     return entry;
   }
 
-  /** The snapshot of `entry` with the active filters applied (cached until the filters change). */
+  /** The snapshot of `entry` with the active filters applied (made once per set of filters). */
   filtered(entry: SnapshotEntry): Snapshot {
-    if (!this.filters.length) return entry.snapshot;
-    const cached = this.#filtered.get(entry.snapshot);
-    if (cached?.version === this.#filterVersion) return cached.snapshot;
-    const snapshot = entry.snapshot.filterTraces(this.filters);
-    this.#filtered.set(entry.snapshot, {
-      version: this.#filterVersion,
-      snapshot,
-    });
-    return snapshot;
+    return filtered(entry.snapshot, this.#state.filters);
+  }
+
+  /**
+   * Keeps a snapshot under its label, or under the next default label
+   * when it has none; a snapshot held under that label is replaced (and
+   * the result says so). The entry kept is returned.
+   */
+  addSnapshot(snapshot: NewSnapshot): { readonly entry: SnapshotEntry; readonly replaced: boolean } {
+    let label = snapshot.label;
+    if (label === undefined) {
+      label = this.#state.nextLabel;
+      this.#lastLabel = Number(label.slice(1));
+    }
+    const entry: SnapshotEntry = { ...snapshot, label };
+    const snapshots = new Map(this.#state.snapshots);
+    // A replaced snapshot counts as new: it goes to the end, where "the latest" is.
+    const replaced = snapshots.delete(label);
+    snapshots.set(label, entry);
+    this.#change({ snapshots }, { type: "snapshot-added", entry, replaced });
+    return { entry, replaced };
+  }
+
+  /** Forgets snapshot `label`; false when there was none. */
+  deleteSnapshot(label: string): boolean {
+    if (!this.#state.snapshots.has(label)) return false;
+    const snapshots = new Map(this.#state.snapshots);
+    snapshots.delete(label);
+    this.#change({ snapshots }, { type: "snapshot-deleted", label });
+    return true;
+  }
+
+  /** Notes that snapshot `label` was written to `file` (its entry's `file` from now on). */
+  noteDumped(label: string, file: string): void {
+    const entry = this.#state.snapshots.get(label);
+    if (!entry) return;
+    // Replaced in place: a dump does not make a snapshot the latest.
+    const snapshots = new Map([...this.#state.snapshots].map(([l, e]) => [l, l === label ? { ...e, file } : e]));
+    this.#change({ snapshots }, { type: "snapshot-dumped", label, file });
   }
 
   /** Replaces the active filters. */
-  setFilters(filters: readonly (Filter | DomainFilter)[]): void {
-    this.filters.splice(0, this.filters.length, ...filters);
-    this.#filterVersion++;
+  setFilters(filters: Filters): void {
+    const copy = Object.freeze([...filters]);
+    this.#change({ filters: copy }, { type: "filters", filters: copy });
   }
 
-  /** The next free default label: s1, s2, ... */
-  nextLabel(): string {
-    let label: string;
-    do label = `s${++this.#counter}`; while (this.snapshots.has(label));
-    return label;
+  /** Makes `listing` the last listing (`traceback` reads it). */
+  setListing(listing: Listing | null): void {
+    this.#change({ listing }, { type: "listing", listing });
+  }
+
+  /** Sets (or, with null, clears) the settings the program `run` starts is traced with. */
+  setSettings(settings: TraceSettings | null): void {
+    this.#change({ settings }, { type: "settings", settings });
   }
 
   /** Ends the session and closes its target (a child is ended). */
@@ -274,6 +344,16 @@ export class Session {
     if (this.#closed) return;
     this.#closed = true;
     await this.#target.close();
+  }
+
+  #change(parts: Partial<SessionState>, change: SessionChange): void {
+    const next = { ...this.#state, ...parts };
+    this.#state = { ...next, nextLabel: nextDefaultLabel(this.#lastLabel, next.snapshots) };
+    this.#announce(change);
+  }
+
+  #announce(change: SessionChange): void {
+    for (const listener of this.#changes) listener(change);
   }
 
   #emit(event: SessionEvent): void {

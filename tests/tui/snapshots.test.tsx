@@ -82,3 +82,16 @@ test("Enter in the snapshot list opens the snapshot's statistics", () =>
     assert.match(frame, /1 \/srv\/app\/pool\.ts:30 allocatePool +1024 KiB/);
     assert.doesNotMatch(frame, /growth/);
   }));
+
+test("a deleted snapshot's default label is not given again, as in the REPL", () =>
+  withApp(new FakeTarget({ traces: APP_TRACES }), async (app) => {
+    await app.press("s", KEYS.enter);
+    await app.waitFor((f) => /│ 1 snapshot$/m.test(f));
+    await app.press("S", "x");
+    await app.waitFor((f) => f.includes("snapshot s1 deleted"));
+    await app.press(KEYS.escape, "s");
+    await app.waitFor((f) => f.includes("snapshot label:") && f.includes("s2"));
+    await app.press(KEYS.enter);
+    await app.waitFor((f) => /│ 1 snapshot$/m.test(f));
+    assert.deepEqual([...app.session.snapshots.keys()], ["s2"]);
+  }));

@@ -6,7 +6,7 @@
  * @module
  */
 import { useEffect, useState } from "react";
-import type { DomainFilter, Filter } from "../../src/model/filter.ts";
+import type { Filters } from "../../src/session/filtered.ts";
 import { messageOf } from "../../src/session/errors.ts";
 import { breathe, derive, type Derived, type TableSource } from "../state/derive.ts";
 import { whenIdle } from "../state/idle.ts";
@@ -45,7 +45,7 @@ const same = (a: Request, b: Request) =>
  * (named by `filtersKey`) or the grouping change. Once a table is ready,
  * the orders of the other sort keys are prepared in the background, so `o`
  * never waits for a sort. While `enabled` is false (the table is off
- * screen) nothing is derived. `onCost` hears how long each derivation took.
+ * screen) nothing is derived.
  *
  * @example
  * ```tsx
@@ -54,12 +54,11 @@ const same = (a: Request, b: Request) =>
  */
 export function useDerived(
   source: TableSource | null,
-  filters: readonly (Filter | DomainFilter)[],
+  filters: Filters,
   filtersKey: string,
   grouping: Grouping,
   sort: SortKey,
   enabled = true,
-  onCost?: (ms: number) => void,
 ): DerivedState {
   const { keyType, cumulative } = grouping;
   const request: Request = { source, filtersKey, keyType, cumulative };
@@ -74,10 +73,8 @@ export function useDerived(
     }
     let cancelled = false;
     void (async () => {
-      const started = performance.now();
       const derived = await derive(source, filters, filtersKey, { keyType, cumulative }, sort, () => cancelled);
       if (!derived || cancelled) return;
-      onCost?.(performance.now() - started);
       setDone({ request: asked, derived, error: null });
       for (const other of SORT_KEYS) {
         // Sorting 100k rows takes tens of ms: only while no key is being pressed.

@@ -7,7 +7,8 @@
 import { useEffect, useMemo, useState } from "react";
 import type { Statistic } from "../../src/model/statistic.ts";
 import { messageOf } from "../../src/session/errors.ts";
-import { type DrillLine, drillLines, type DrillRequest, tracebacksOf } from "../state/drill.ts";
+import { tracebacksOfRow } from "../../src/session/tracebacks.ts";
+import { type DrillLine, drillLines, type DrillRequest } from "../state/drill.ts";
 
 /** Lines of source shown either side of each frame's line. */
 const RADIUS = 2;
@@ -28,7 +29,7 @@ export function useDrill(request: DrillRequest | null, newestFirst: boolean): re
     if (!request) return;
     const timer = setTimeout(() => {
       try {
-        setStats({ request, stats: tracebacksOf(request) });
+        setStats({ request, stats: tracebacksOfRow(request.snapshot, request.key, request.grouping) });
       } catch (error) {
         setStats({ request, stats: messageOf(error) });
       }

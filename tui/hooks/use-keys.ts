@@ -23,6 +23,8 @@ export interface KeyInputs {
   readonly table: TableOnScreen;
   /** Snapshot labels, oldest first. */
   readonly labels: readonly string[];
+  /** The label the session gives the next snapshot taken without one. */
+  readonly nextLabel: string;
   /** Entries or lines of the list or text view on screen. */
   readonly length: number;
   /** Rows in a page of the view on screen. */
@@ -32,20 +34,13 @@ export interface KeyInputs {
   readonly startLine: string;
 }
 
-/** The default label of the next snapshot: the first free one of s1, s2, ... */
-function nextLabel(labels: readonly string[]): string {
-  let n = 1;
-  while (labels.includes(`s${n}`)) n++;
-  return `s${n}`;
-}
-
 /**
  * Handles the keys. Several keys may arrive before React draws again, so
  * the state each key sees is the one the previous key left, kept in a ref.
  *
  * @example
  * ```tsx
- * useKeys({ ui, dispatch, controller, quit, table, labels, length, page, tracing, startLine });
+ * useKeys({ ui, dispatch, controller, quit, table, labels, nextLabel, length, page, tracing, startLine });
  * ```
  */
 export function useKeys(inputs: KeyInputs): void {
@@ -55,7 +50,7 @@ export function useKeys(inputs: KeyInputs): void {
   uiNow.current = inputs.ui;
 
   const contextFor = (state: UiState): KeyContext => {
-    const { table, page, length, labels, tracing, startLine } = latest.current;
+    const { table, page, length, labels, nextLabel, tracing, startLine } = latest.current;
     const view = currentView(state);
     const data = table.data;
     return {
@@ -68,7 +63,7 @@ export function useKeys(inputs: KeyInputs): void {
       labels,
       tracing,
       startLine,
-      defaultLabel: nextLabel(labels),
+      defaultLabel: nextLabel,
     };
   };
 

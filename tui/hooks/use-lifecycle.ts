@@ -1,7 +1,8 @@
 /**
  * What happens on its own: the startup commands, then the live feed;
- * command results shown as messages (and a refresh, as they may have
- * changed the target); messages fading; pausing; `quit` typed after `:`.
+ * command results shown as messages (the feed refreshes after commands by
+ * itself, hearing them from the session); messages fading; pausing; `quit`
+ * typed after `:`.
  *
  * @module
  */
@@ -45,11 +46,11 @@ export function useLifecycle(inputs: LifecycleInputs): void {
     };
     // Startup runs once, with the controller and feed the app was made with.
   }, []);
-  useEffect(() =>
-    controller.onNotice((notice) => {
-      dispatch({ type: "message", message: { text: notice.text, tone: notice.tone } });
-      feed.refresh();
-    }), [controller, feed, dispatch]);
+  useEffect(
+    () =>
+      controller.onNotice((notice) => dispatch({ type: "message", message: { text: notice.text, tone: notice.tone } })),
+    [controller, dispatch],
+  );
   useEffect(() => controller.onQuit(quit), [controller, quit]);
   useEffect(() => feed.setPaused(paused), [feed, paused]);
   useEffect(() => {

@@ -6,9 +6,9 @@
  * @module
  */
 import { useMemo } from "react";
-import type { DomainFilter, Filter } from "../../src/model/filter.ts";
-import type { Session } from "../../src/session/session.ts";
-import type { LiveFeed, LiveSample } from "../session/feed.ts";
+import type { Filters } from "../../src/session/filtered.ts";
+import type { SnapshotEntry } from "../../src/session/session.ts";
+import type { LiveSample } from "../session/feed.ts";
 import type { Derived, TableSource } from "../state/derive.ts";
 import type { SortKey, TableData } from "../state/table.ts";
 import { currentView, type Cursor, isTable, type TableView, type UiState, visibleTop } from "../state/ui.ts";
@@ -51,10 +51,10 @@ export interface TableOnScreen {
 /** What {@link useTables} works from. */
 export interface TableInputs {
   readonly ui: UiState;
-  readonly session: Session;
-  readonly feed: LiveFeed;
+  /** The session's snapshots by label. */
+  readonly snapshots: ReadonlyMap<string, SnapshotEntry>;
   readonly live: LiveSample | null;
-  readonly filters: readonly (Filter | DomainFilter)[];
+  readonly filters: Filters;
   readonly filtersKey: string;
   /** Rows of the table body. */
   readonly page: number;
@@ -65,11 +65,11 @@ export interface TableInputs {
  *
  * @example
  * ```tsx
- * const table = useTables({ ui, session, feed, live: feedState.live, filters, filtersKey, page });
+ * const table = useTables({ ui, snapshots: session.snapshots, live: feed.state.live, filters, filtersKey, page });
  * ```
  */
 export function useTables(inputs: TableInputs): TableOnScreen {
-  const { ui, session, feed, live, filters, filtersKey, page } = inputs;
+  const { ui, snapshots, live, filters, filtersKey, page } = inputs;
   const view = currentView(ui);
 
   const liveView = ui.views[0] as TableView;
@@ -84,14 +84,13 @@ export function useTables(inputs: TableInputs): TableOnScreen {
     ui.grouping,
     liveView.sort,
     view === liveView,
-    (ms) => feed.reportCost(ms),
   );
 
   const stored = ui.views.findLast((v): v is StoredView => v.kind === "snapshot" || v.kind === "compare") ?? null;
   const newSnapshot = stored
-    ? session.snapshots.get(stored.kind === "snapshot" ? stored.label : stored.newLabel)?.snapshot
+    ? snapshots.get(stored.kind === "snapshot" ? stored.label : stored.newLabel)?.snapshot
     : undefined;
-  const oldSnapshot = stored?.kind === "compare" ? session.snapshots.get(stored.oldLabel)?.snapshot : undefined;
+  const oldSnapshot = stored?.kind === "compare" ? snapshots.get(stored.oldLabel)?.snapshot : undefined;
   const storedSource = useMemo<TableSource | null>(() => {
     if (!stored || !newSnapshot) return null;
     if (stored.kind === "snapshot") return { kind: "snapshot", snapshot: newSnapshot };

@@ -1,7 +1,9 @@
 /**
  * The TUI's link to a session: runs command lines one after another
  * without the caller waiting, and keeps a log of what happened (command
- * results, errors, the target's output, its exit) for the screen.
+ * results, errors, the target's output, its exit) for the screen. The
+ * session's own state (snapshots, filters) is read from the session, which
+ * announces its changes: the controller only runs commands and logs.
  *
  * @module
  */
@@ -34,8 +36,6 @@ export interface ControllerState {
   readonly log: readonly LogLine[];
   /** What is being done now (a command line or a long activity), or null. */
   readonly busy: string | null;
-  /** Grows after every command: snapshots and filters may have changed. */
-  readonly version: number;
   /** Set when the target has exited. */
   readonly exit: TargetExit | null;
 }
@@ -55,7 +55,7 @@ export const LOG_LIMIT = 2000;
  */
 export class Controller {
   readonly session: Session;
-  #state: ControllerState = { log: [], busy: null, version: 0, exit: null };
+  #state: ControllerState = { log: [], busy: null, exit: null };
   #queue: Promise<void> = Promise.resolve();
   #nextId = 0;
   #partial: Record<"stdout" | "stderr", string> = { stdout: "", stderr: "" };
@@ -112,16 +112,15 @@ export class Controller {
 
   /**
    * Forgets snapshot `label` (the command language has no command for it);
-   * a notice says so.
+   * the log and a notice say so.
    */
   deleteSnapshot(label: string): void {
-    const deleted = this.session.snapshots.delete(label);
+    const deleted = this.session.deleteSnapshot(label);
     const notice: Notice = deleted
       ? { line: "", text: `snapshot ${label} deleted`, tone: "info" }
       : { line: "", text: `no snapshot labelled ${label}`, tone: "error" };
     this.log(deleted ? "event" : "error", notice.text);
-    this.#set({ version: this.#state.version + 1 });
-    for (const listener of this.#notices) listener(notice);
+    this.#notify(notice);
   }
 
   /** Stops listening to the session (the session itself is closed by its owner). */
@@ -150,9 +149,9 @@ export class Controller {
       this.log("error", text);
       notice = { line, text, tone: "error" };
     } finally {
-      this.#set({ busy: null, version: this.#state.version + 1 });
+      this.#set({ busy: null });
     }
-    for (const listener of this.#notices) listener(notice);
+    this.#notify(notice);
   }
 
   #onEvent(event: SessionEvent): void {
@@ -169,9 +168,7 @@ export class Controller {
       const text = `program ${event.command} (pid ${event.pid}) ${describeExit(event.exit)}`;
       this.log("event", text);
       this.#set({ exit: event.exit });
-      for (const listener of this.#notices) {
-        listener({ line: "", text: `${text}; its snapshots stay usable`, tone: "error" });
-      }
+      this.#notify({ line: "", text: `${text}; its snapshots stay usable`, tone: "error" });
     } else {
       const busy = this.#state.busy;
       this.#set({ busy: event.text });
@@ -179,6 +176,10 @@ export class Controller {
         if (this.#state.busy === event.text) this.#set({ busy });
       }).catch(() => {});
     }
+  }
+
+  #notify(notice: Notice): void {
+    for (const listener of this.#notices) listener(notice);
   }
 
   #set(change: Partial<ControllerState>): void {

@@ -1,7 +1,9 @@
 /**
  * The live feed: asks the session's target for its status and a snapshot
  * over and over, on its own schedule, so the screen refreshes without a key
- * handler ever waiting for the target.
+ * handler ever waiting for the target. It listens to the session, refreshing
+ * at once after each command (the target's state may have changed) and
+ * when the program exits.
  *
  * @module
  */
@@ -9,6 +11,7 @@ import type { Snapshot } from "../../src/model/snapshot.ts";
 import { messageOf } from "../../src/session/errors.ts";
 import type { Session } from "../../src/session/session.ts";
 import type { Target, TargetStatus } from "../../src/session/target.ts";
+import { tableCost } from "../state/load.ts";
 import { appendSample } from "../state/sparkline.ts";
 
 /** Two consecutive live snapshots: growth is the change from `previous`. */
@@ -43,17 +46,17 @@ export interface FeedOptions {
 }
 
 /**
- * Refreshes status and traces of a session's target on a timer. A refresh
- * that takes long (with the table made from it, see {@link reportCost})
- * pushes the next one back by as much, so a big target keeps the app busy
- * at most half the time.
+ * Refreshes status and traces of a session's target on a timer, and at
+ * once after each command once started. A refresh that takes long (with
+ * the table made from it, see {@link tableCost}) pushes the next one back
+ * by as much, so a big target keeps the app busy at most half the time.
  *
  * @example
  * ```ts
  * const feed = new LiveFeed(session);
  * feed.subscribe(() => draw(feed.state));
  * feed.start();
- * // ...
+ * await session.execute("stop"); // the feed refreshes at once: not tracing
  * feed.close();
  * ```
  */
@@ -68,14 +71,22 @@ export class LiveFeed {
   #paused = false;
   #closed = false;
   #again = false;
+  #started = false;
   #target: Target | null = null;
-  #cost = 0;
+  readonly #off: (() => void)[];
 
   constructor(session: Session, options: FeedOptions = {}) {
     this.#session = session;
     this.#interval = options.interval ?? 400;
     this.#now = options.now ?? Date.now;
     this.#state = { status: null, samples: [], live: null, error: null, since: this.#now(), took: 0 };
+    const news = () => {
+      if (this.#started) this.refresh();
+    };
+    this.#off = [
+      session.onChange((change) => change.type === "command" && news()),
+      session.on((event) => event.type === "exit" && news()),
+    ];
   }
 
   /** The current state (a new object after each change). */
@@ -91,8 +102,9 @@ export class LiveFeed {
 
   /** Starts refreshing (the first refresh at once). */
   start(): void {
-    if (this.#closed || this.#timer !== null || this.#running) return;
-    this.#schedule(0);
+    if (this.#closed) return;
+    this.#started = true;
+    if (this.#timer === null && !this.#running) this.#schedule(0);
   }
 
   /** Stops or resumes refreshing; resuming refreshes at once. */
@@ -116,18 +128,10 @@ export class LiveFeed {
     this.#schedule(0);
   }
 
-  /**
-   * Tells the feed how long the screen took to make a table of the last
-   * refresh (ms): the next refresh waits at least twice the whole cost, so
-   * a big target leaves the app free for keys most of the time.
-   */
-  reportCost(ms: number): void {
-    this.#cost = ms;
-  }
-
-  /** Stops for good. */
+  /** Stops for good, and stops listening to the session. */
   close(): void {
     this.#closed = true;
+    for (const off of this.#off) off();
     if (this.#timer !== null) clearTimeout(this.#timer);
     this.#timer = null;
   }
@@ -184,7 +188,7 @@ export class LiveFeed {
       this.#again = false;
       this.#schedule(0);
     } else if (!exited) {
-      this.#schedule(Math.max(this.#interval - took, 2 * (took + this.#cost) - took, 20));
+      this.#schedule(Math.max(this.#interval - took, 2 * (took + tableCost()) - took, 20));
     }
   }
 

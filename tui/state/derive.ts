@@ -7,9 +7,10 @@
  *
  * @module
  */
-import type { DomainFilter, Filter } from "../../src/model/filter.ts";
 import type { Snapshot } from "../../src/model/snapshot.ts";
+import { filtered, type Filters } from "../../src/session/filtered.ts";
 import { breathe, joinTables, type Pace } from "./join.ts";
+import { noteTableCost } from "./load.ts";
 import { type Grouping, type SortKey, TableData, type TableKind } from "./table.ts";
 
 export { breathe } from "./join.ts";
@@ -31,44 +32,19 @@ export interface Derived {
   readonly old: Snapshot | null;
 }
 
-/** Filtered copies, kept while their snapshot lives and the filters stay the same. */
-const filteredCache = new WeakMap<Snapshot, { key: string; snapshot: Snapshot }>();
-
 /** Statistics tables of a snapshot, by filters, grouping and kind. */
 const tableCache = new WeakMap<Snapshot, Map<string, TableData>>();
-
-/**
- * `snapshot` with `filters` applied; `key` names the filters (their text),
- * so a snapshot is filtered once per set of filters.
- *
- * @example
- * ```ts
- * const mine = filtered(snapshot, session.filters, session.filters.map(String).join("\n"));
- * ```
- */
-export function filtered(
-  snapshot: Snapshot,
-  filters: readonly (Filter | DomainFilter)[],
-  key: string,
-): Snapshot {
-  if (!filters.length) return snapshot;
-  const hit = filteredCache.get(snapshot);
-  if (hit?.key === key) return hit.snapshot;
-  const result = snapshot.filterTraces(filters);
-  filteredCache.set(snapshot, { key, snapshot: result });
-  return result;
-}
 
 /** The statistics of `raw` (filtered) as a table, grouped once and then kept. */
 async function statisticsOf(
   raw: Snapshot,
-  filters: readonly (Filter | DomainFilter)[],
+  filters: Filters,
   filtersKey: string,
   grouping: Grouping,
   kind: TableKind,
   pace: Pace,
 ): Promise<{ table: TableData; snapshot: Snapshot } | null> {
-  const snapshot = filtered(raw, filters, filtersKey);
+  const snapshot = filtered(raw, filters);
   const key = `${kind}\0${grouping.keyType}\0${grouping.cumulative}\0${filtersKey}`;
   let tables = tableCache.get(raw);
   const hit = tables?.get(key);
@@ -87,17 +63,35 @@ async function statisticsOf(
  *
  * @example
  * ```ts
+ * import type { Snapshot } from "../../src/model/snapshot.ts";
+ * declare const snapshot: Snapshot;
  * const derived = await derive({ kind: "snapshot", snapshot }, [], "", { keyType: "lineno", cumulative: false }, "size");
  * derived?.data.length;
  * ```
  */
 export async function derive(
   source: TableSource,
-  filters: readonly (Filter | DomainFilter)[],
+  filters: Filters,
   filtersKey: string,
   grouping: Grouping,
   sort: SortKey,
   cancelled: () => boolean = () => false,
+): Promise<Derived | null> {
+  const started = performance.now();
+  const derived = await make(source, filters, filtersKey, grouping, sort, cancelled);
+  // The live feed paces its refreshes by what each one costs the app, this included.
+  if (derived && source.kind === "live") noteTableCost(performance.now() - started);
+  return derived;
+}
+
+/** {@link derive}'s steps. */
+async function make(
+  source: TableSource,
+  filters: Filters,
+  filtersKey: string,
+  grouping: Grouping,
+  sort: SortKey,
+  cancelled: () => boolean,
 ): Promise<Derived | null> {
   const pace: Pace = { cancelled };
   // Let the frame that acknowledges the key reach the screen (Ink draws at most 60 frames a second) first.

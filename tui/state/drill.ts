@@ -1,10 +1,11 @@
 /**
- * Drill-in: the tracebacks behind one row of a table, and the lines that
- * show them with their source and a few lines around it.
+ * Drill-in: the lines that show the tracebacks behind one row of a table
+ * (found by `tracebacksOfRow`, as `traceback LABEL N` finds them) with
+ * their source and a few lines around it.
  *
  * @module
  */
-import { compareFrames, type Frame } from "../../src/model/frame.ts";
+import type { Frame } from "../../src/model/frame.ts";
 import type { Snapshot } from "../../src/model/snapshot.ts";
 import type { Statistic } from "../../src/model/statistic.ts";
 import type { Traceback } from "../../src/model/traceback.ts";
@@ -30,32 +31,6 @@ export type LineTone = "heading" | "frame" | "current" | "context" | "note";
 export interface DrillLine {
   readonly text: string;
   readonly tone: LineTone;
-}
-
-/** Whether a traceback belongs to the row keyed by `key` (as `traceback LABEL N` decides). */
-function belongsTo(key: Traceback, grouping: Grouping): (tb: Traceback) => boolean {
-  if (grouping.keyType === "traceback") return (tb) => tb.equals(key);
-  const wanted = key.at(0);
-  if (!wanted) return () => false;
-  const same = grouping.keyType === "filename"
-    ? (frame: Frame) => frame.filename === wanted.filename
-    : (frame: Frame) => compareFrames(frame, wanted) === 0;
-  if (!grouping.cumulative) return (tb) => tb.length > 0 && same(tb.at(-1)!);
-  return (tb) => [...tb].some(same);
-}
-
-/**
- * The distinct tracebacks of the traces behind a row, biggest first.
- *
- * @example
- * ```ts
- * const stats = tracebacksOf({ title: "s1 #1", snapshot, key: row, grouping: { keyType: "lineno", cumulative: false } });
- * stats[0].traceback; // the biggest traceback ending at the row's line
- * ```
- */
-export function tracebacksOf(request: DrillRequest): Statistic[] {
-  const matches = belongsTo(request.key, request.grouping);
-  return request.snapshot.statistics("traceback").filter((s) => matches(s.traceback));
 }
 
 /** A source line and its neighbours. */
@@ -115,7 +90,10 @@ export interface DrillOptions {
  *
  * @example
  * ```ts
- * for (const line of drillLines(tracebacksOf(request), { newestFirst: false, radius: 2, limit: 20 })) {
+ * import { tracebacksOfRow } from "../../src/session/tracebacks.ts";
+ * declare const request: DrillRequest;
+ * const stats = tracebacksOfRow(request.snapshot, request.key, request.grouping);
+ * for (const line of drillLines(stats, { newestFirst: false, radius: 2, limit: 20 })) {
  *   console.log(line.text);
  * }
  * ```

@@ -38,7 +38,7 @@ export interface KeyContext {
   readonly tracing: boolean;
   /** The line `t` runs to start tracing, e.g. `start 5`. */
   readonly startLine: string;
-  /** The label a snapshot gets when none is typed. */
+  /** The label the session gives a snapshot when none is typed (shown in the prompt). */
   readonly defaultLabel: string;
 }
 
@@ -267,8 +267,11 @@ function promptKey(input: string, key: Key, prompt: Prompt, context: KeyContext)
 function submit(prompt: Prompt): Intent[] {
   const text = prompt.value.trim() || prompt.placeholder;
   switch (prompt.kind) {
-    case "label":
-      return [{ type: "run", line: text ? `snapshot ${text}` : "snapshot", echo: false }];
+    case "label": {
+      // No label typed: the session gives its default one (the placeholder shows it), as in the REPL.
+      const typed = prompt.value.trim();
+      return [{ type: "run", line: typed ? `snapshot ${typed}` : "snapshot", echo: false }];
+    }
     case "dump":
       return text ? [{ type: "run", line: `dump ${prompt.label} ${quote(text)}`, echo: false }] : [];
     case "command":

@@ -73,7 +73,7 @@ function listing(
   labels: { label: string } | { new: string; old: string },
 ): Promise<CommandResult> {
   const label = "label" in labels ? labels.label : labels.new;
-  session.listing = { command, label, keyType, cumulative, entries };
+  session.setListing({ command, label, keyType, cumulative, entries });
   const shown = entries.slice(0, limit);
   return Promise.resolve({
     lines: [`[ ${title} ]`, ...shown.map(String)],
@@ -159,13 +159,13 @@ export const topCommand: Command = {
     const stats = session.filtered(entry).filterTraces([UNKNOWN]).statistics(
       "lineno",
     );
-    session.listing = {
+    session.setListing({
       command: "top",
       label: entry.label,
       keyType: "lineno",
       cumulative: false,
       entries: stats,
-    };
+    });
     const kib = (size: number) => `${pyFixed(size / 1024, 1)} KiB`;
     const lines = [`Top ${limit} lines`];
     const shown = stats.slice(0, limit);

@@ -8,7 +8,7 @@ import { formatSize } from "../../model/format.ts";
 import { Snapshot } from "../../model/snapshot.ts";
 import type { Command, JsonValue } from "../command.ts";
 import { CommandError } from "../errors.ts";
-import type { Session, SnapshotEntry } from "../session.ts";
+import type { SnapshotEntry } from "../session.ts";
 
 /** Labels are single words that cannot be taken for options. */
 const LABEL = /^[^\s-]\S*$/;
@@ -48,12 +48,6 @@ function snapshotJson(entry: SnapshotEntry): { [key: string]: JsonValue } {
   };
 }
 
-function store(session: Session, entry: SnapshotEntry): boolean {
-  const replaced = session.snapshots.delete(entry.label);
-  session.snapshots.set(entry.label, entry);
-  return replaced;
-}
-
 /** `snapshot [LABEL]`: takes a snapshot of the target's traces. */
 export const snapshotCommand: Command = {
   spec: {
@@ -74,14 +68,13 @@ export const snapshotCommand: Command = {
       "taking a snapshot",
       session.target.takeSnapshot(),
     );
-    const entry: SnapshotEntry = {
-      label: label ?? session.nextLabel(),
+    const { entry, replaced } = session.addSnapshot({
+      label,
       snapshot,
       origin: "taken",
       time: new Date(),
       source: command,
-    };
-    const replaced = store(session, entry);
+    });
     return {
       lines: [
         `${entry.label}: ${describe(entry)}${replaced ? " (replaced)" : ""}`,
@@ -137,7 +130,7 @@ export const dumpCommand: Command = {
     const entry = session.snapshotEntry("dump", args.text("LABEL"));
     const file = args.text("FILE")!;
     await session.activity(`writing ${file}`, entry.snapshot.dump(file));
-    entry.file = file;
+    session.noteDumped(entry.label, file);
     const bytes = (await stat(file)).size;
     return {
       lines: [
@@ -172,15 +165,14 @@ export const loadCommand: Command = {
       `reading ${file}`,
       Snapshot.load(file),
     );
-    const entry: SnapshotEntry = {
-      label: label ?? session.nextLabel(),
+    const { entry, replaced } = session.addSnapshot({
+      label,
       snapshot,
       origin: "loaded",
       file,
       time: new Date(),
       source: file,
-    };
-    const replaced = store(session, entry);
+    });
     return {
       lines: [
         `${entry.label}: ${describe(entry)} from ${file}${replaced ? " (replaced)" : ""}`,

@@ -4,28 +4,11 @@
  *
  * @module
  */
-import { compareFrames, type Frame } from "../../model/frame.ts";
 import { formatCount, pyFixed } from "../../model/format.ts";
-import type { Statistic } from "../../model/statistic.ts";
-import type { Traceback } from "../../model/traceback.ts";
 import type { Command, JsonValue } from "../command.ts";
 import { CommandError } from "../errors.ts";
 import { entryJson, formatTraceback } from "../present.ts";
-import type { Listing } from "../session.ts";
-
-/** A test telling whether a traceback belongs to a listing's entry. */
-function belongsTo(
-  listing: Listing,
-  key: Traceback,
-): (traceback: Traceback) => boolean {
-  if (listing.keyType === "traceback") return (tb) => tb.equals(key);
-  const wanted = key.at(0)!;
-  const same = listing.keyType === "filename"
-    ? (frame: Frame) => frame.filename === wanted.filename
-    : (frame: Frame) => compareFrames(frame, wanted) === 0;
-  if (!listing.cumulative) return (tb) => tb.length > 0 && same(tb.at(-1)!);
-  return (tb) => [...tb].some(same);
-}
+import { tracebacksOfRow } from "../tracebacks.ts";
 
 /** `traceback LABEL N [--limit COUNT] [--newest-first]`. */
 export const tracebackCommand: Command = {
@@ -66,9 +49,7 @@ export const tracebackCommand: Command = {
     }
     const entry = session.snapshotEntry("traceback", args.text("LABEL"));
     const chosen = listing.entries[n - 1];
-    const matches = belongsTo(listing, chosen.traceback);
-    const stats: Statistic[] = session.filtered(entry).statistics("traceback")
-      .filter((s) => matches(s.traceback));
+    const stats = tracebacksOfRow(session.filtered(entry), chosen.traceback, listing);
     if (!stats.length) {
       throw new CommandError(
         "traceback",

@@ -70,7 +70,7 @@ export const startCommand: Command = {
       );
     }
     await session.target.start(nframe, options);
-    session.settings = { nframe, options };
+    session.setSettings({ nframe, options });
     const status = await session.target.status();
     const sampling = status.engine ? `, ${describeEngine(status.engine)}` : "";
     return {
@@ -104,7 +104,7 @@ export const stopCommand: Command = {
   },
   async run(session) {
     await session.target.stop();
-    session.settings = null;
+    session.setSettings(null);
     return { lines: ["tracing stopped"], data: { tracing: false } };
   },
 };

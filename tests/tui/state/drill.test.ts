@@ -6,7 +6,8 @@ import { join } from "node:path";
 import { Frame } from "../../../src/model/frame.ts";
 import { Snapshot } from "../../../src/model/snapshot.ts";
 import { Traceback } from "../../../src/model/traceback.ts";
-import { drillLines, sourceContext, tracebacksOf } from "../../../tui/state/drill.ts";
+import { tracebacksOfRow } from "../../../src/session/tracebacks.ts";
+import { drillLines, sourceContext } from "../../../tui/state/drill.ts";
 
 const snapshot = new Snapshot([
   [0, 100, [["a.ts", 9, 1, "leaf"], ["main.ts", 1]], 2],
@@ -16,19 +17,19 @@ const snapshot = new Snapshot([
 
 test("a line's tracebacks are those whose newest frame is that line", () => {
   const key = Traceback.fromRaw([["a.ts", 9, 1, "leaf"]]);
-  const stats = tracebacksOf({ title: "", snapshot, key, grouping: { keyType: "lineno", cumulative: false } });
+  const stats = tracebacksOfRow(snapshot, key, { keyType: "lineno", cumulative: false });
   assert.deepEqual(stats.map((s) => s.size), [300, 100]);
 });
 
 test("cumulative rows take every traceback that passes through the line", () => {
   const key = Traceback.fromRaw([["a.ts", 9, 1, "leaf"]]);
-  const stats = tracebacksOf({ title: "", snapshot, key, grouping: { keyType: "lineno", cumulative: true } });
+  const stats = tracebacksOfRow(snapshot, key, { keyType: "lineno", cumulative: true });
   assert.deepEqual(stats.map((s) => s.size), [300, 100, 50]);
 });
 
 test("a file's tracebacks are those whose newest frame is in the file", () => {
   const key = Traceback.fromRaw([["b.ts", 0]]);
-  const stats = tracebacksOf({ title: "", snapshot, key, grouping: { keyType: "filename", cumulative: false } });
+  const stats = tracebacksOfRow(snapshot, key, { keyType: "filename", cumulative: false });
   assert.deepEqual(stats.map((s) => s.size), [50]);
 });
 
@@ -53,7 +54,7 @@ test("a frame without a readable source has no context", () => {
 
 test("more tracebacks than the limit are summed up in one line", () => {
   const key = Traceback.fromRaw([["a.ts", 9, 1, "leaf"]]);
-  const stats = tracebacksOf({ title: "", snapshot, key, grouping: { keyType: "lineno", cumulative: true } });
+  const stats = tracebacksOfRow(snapshot, key, { keyType: "lineno", cumulative: true });
   const lines = drillLines(stats, { newestFirst: false, radius: 0, limit: 1 });
   assert.equal(lines.at(-1)?.text, "2 other tracebacks: 150 B");
 });

@@ -122,7 +122,7 @@ test("s opens the label prompt with the default label", () => {
 test("Enter on an empty label prompt snapshots with the default label", () => {
   const ui = after(initialUi(), handleKey("s", NO_KEY, context(undefined, { defaultLabel: "s3" })));
   const intents = handleKey("\r", { ...NO_KEY, return: true }, context(ui));
-  assert.deepEqual(intents.filter((i) => i.type === "run"), [{ type: "run", line: "snapshot s3", echo: false }]);
+  assert.deepEqual(intents.filter((i) => i.type === "run"), [{ type: "run", line: "snapshot", echo: false }]);
 });
 
 test("c compares the last two snapshots", () => {
