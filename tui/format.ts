@@ -1,12 +1,14 @@
 /**
  * Text for table cells and the header: sizes, counts, durations, paths
- * made short and cells cut to a width. Pure; no terminal involved.
+ * made short and cells cut to a width (in terminal columns, see
+ * `text-width.ts`). Pure; no terminal involved.
  *
  * @module
  */
 import { relative, sep } from "node:path";
 import process from "node:process";
 import { formatCount, formatSize } from "../src/model/format.ts";
+import { cutLeft, cutRight, padEnd, padStart } from "./text-width.ts";
 
 /**
  * A byte count as tracemalloc writes it (`1126 KiB`, `+44.0 KiB` with
@@ -67,55 +69,33 @@ export function shortPath(file: string, cwd: string = process.cwd()): string {
   return relative(cwd, file);
 }
 
-/**
- * `text` cut to `width` columns, keeping its end (where a path's file name
- * and line are) and marking the cut with `…`.
- *
- * @example
- * ```ts
- * cutLeft("src/server/handlers/users.ts:12", 16); // "…rs/users.ts:12"
- * ```
- */
-export function cutLeft(text: string, width: number): string {
-  if (width <= 0) return "";
-  if (text.length <= width) return text;
-  return width === 1 ? "…" : "…" + text.slice(text.length - width + 1);
-}
+// Cells are cut where the terminal's columns are, not where UTF-16 code units are.
+export { cutLeft, cutRight } from "./text-width.ts";
 
 /**
- * `text` cut to `width` columns, keeping its start, marking the cut with `…`.
- *
- * @example
- * ```ts
- * cutRight("renderPage(request)", 8); // "renderP…"
- * ```
- */
-export function cutRight(text: string, width: number): string {
-  if (width <= 0) return "";
-  if (text.length <= width) return text;
-  return width === 1 ? "…" : text.slice(0, width - 1) + "…";
-}
-
-/**
- * `text` right-aligned in `width` columns (cut from the left when longer).
+ * `text` right-aligned in `width` columns (cut from the left when longer),
+ * measured in terminal columns.
  *
  * @example
  * ```ts
  * right("51", 5); // "   51"
+ * right("データ.ts", 7); // " …タ.ts" ("ー" is not split: a space fills its column)
  * ```
  */
 export function right(text: string, width: number): string {
-  return cutLeft(text, width).padStart(width);
+  return padStart(cutLeft(text, width), width);
 }
 
 /**
- * `text` left-aligned in `width` columns (cut at the right when longer).
+ * `text` left-aligned in `width` columns (cut at the right when longer),
+ * measured in terminal columns.
  *
  * @example
  * ```ts
  * left("size", 6); // "size  "
+ * left("アプリ", 8); // "アプリ  "
  * ```
  */
 export function left(text: string, width: number): string {
-  return cutRight(text, width).padEnd(width);
+  return padEnd(cutRight(text, width), width);
 }

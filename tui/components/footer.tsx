@@ -7,6 +7,7 @@
 import { Text } from "ink";
 import type { ReactElement } from "react";
 import type { Message, Prompt, View } from "../state/ui.ts";
+import { firstGrapheme, takeEnd, takeStart, textWidth } from "../text-width.ts";
 import { Line, type Part } from "./line.tsx";
 
 /** The keys each view offers, for the footer. */
@@ -34,26 +35,28 @@ export interface FooterProps {
 
 function PromptLine({ prompt, width }: { prompt: Prompt; width: number }): ReactElement {
   const title = prompt.kind === "command" ? ":" : `${prompt.title}: `;
-  const room = Math.max(1, width - title.length - 1);
-  // Keep the caret in view when the text is longer than the line.
-  const start = Math.max(0, prompt.caret - room + 1);
-  const value = prompt.value.slice(start, start + room);
-  const caret = prompt.caret - start;
-  const shown = value || !prompt.placeholder ? value : "";
+  // Columns, not characters: a CJK character or an emoji typed takes two.
+  const room = Math.max(1, width - textWidth(title) - 1);
+  const { value } = prompt;
+  // The character under the caret (a space past the end), what fits before it (the caret stays in view when the
+  // text is longer than the line), then what fits after it.
+  const under = firstGrapheme(value.slice(prompt.caret)) || " ";
+  const underWidth = Math.max(1, textWidth(under));
+  const before = takeEnd(value.slice(0, prompt.caret), room - underWidth);
+  const after = takeStart(value.slice(prompt.caret + under.length), room - underWidth - textWidth(before));
   const hint = prompt.note
     ? `   ${prompt.note}`
-    : prompt.value
+    : value
     ? ""
     : (prompt.placeholder ? `${prompt.placeholder}  ` : "") + `(${prompt.hint})`;
-  const after = shown.slice(caret + 1);
-  const rest = Math.max(0, width - title.length - shown.length - 1);
+  const rest = Math.max(0, width - textWidth(title) - textWidth(before) - underWidth - textWidth(after));
   return (
     <Text wrap="truncate-end">
       <Text color="cyan" bold>{title}</Text>
-      <Text>{shown.slice(0, caret)}</Text>
-      <Text inverse>{shown[caret] ?? " "}</Text>
+      <Text>{before}</Text>
+      <Text inverse>{under}</Text>
       <Text>{after}</Text>
-      <Text dimColor>{hint.slice(0, rest)}</Text>
+      <Text dimColor>{takeStart(hint, rest)}</Text>
     </Text>
   );
 }

@@ -11,6 +11,7 @@ import { shortEngine } from "../../src/session/present.ts";
 import type { TargetStatus } from "../../src/session/target.ts";
 import { bytes, duration, shortPath } from "../format.ts";
 import { sparkline } from "../state/sparkline.ts";
+import { cutRight, takeStart, textWidth } from "../text-width.ts";
 import { Line, type Part } from "./line.tsx";
 
 /** Props of {@link Header}. */
@@ -55,8 +56,8 @@ function targetLine(props: HeaderProps): Part[] {
     [{ text: `${props.snapshots} snapshot${props.snapshots === 1 ? "" : "s"}` }, 1],
   ];
   const length = (kept: [Part, number][]) =>
-    head.reduce((n, p) => n + p.text.length, 0) +
-    kept.reduce((n, [p], i) => n + p.text.length + (i ? SEP.text.length : 0), 0);
+    head.reduce((n, p) => n + textWidth(p.text), 0) +
+    kept.reduce((n, [p], i) => n + textWidth(p.text) + (i ? textWidth(SEP.text) : 0), 0);
   let kept = fields;
   for (let rank = 4; rank > 0 && length(kept) > props.width; rank--) kept = kept.filter(([, r]) => r < rank);
   return [...head, ...kept.flatMap(([part], i) => i ? [SEP, part] : [part])];
@@ -67,14 +68,14 @@ function Memory(props: HeaderProps): ReactElement {
   const current = status?.memory.current ?? 0;
   const peak = status?.memory.peak ?? 0;
   const label = ` traced memory ${bytes(current)}  peak ${bytes(peak)}  `;
-  const graphWidth = Math.max(0, width - label.length - 1);
+  const graphWidth = Math.max(0, width - textWidth(label) - 1);
   const graph = sparkline(props.samples, graphWidth, peak);
   const before = graph.text.slice(0, Math.max(0, graph.peakAt));
   const at = graph.peakAt >= 0 ? graph.text[graph.peakAt] : "";
   const after = graph.peakAt >= 0 ? graph.text.slice(graph.peakAt + 1) : "";
   return (
     <Text wrap="truncate-end">
-      <Text>{label.slice(0, width)}</Text>
+      <Text>{takeStart(label, width)}</Text>
       <Text color="cyan">{before}</Text>
       <Text color="red" bold>{at}</Text>
       <Text color="cyan">{after}</Text>
@@ -87,8 +88,8 @@ function limitsLine(props: HeaderProps): Part[] {
   const limits = props.status?.limits ?? [];
   if (!limits.length) return [{ text: " this runtime sees every traced domain", dim: true }];
   const more = limits.length > 1 ? ` (+${limits.length - 1} more: ? lists them)` : "";
-  const room = Math.max(10, props.width - " cannot see: ".length - more.length);
-  const first = limits[0].length > room ? limits[0].slice(0, room - 1) + "…" : limits[0];
+  const room = Math.max(10, props.width - textWidth(" cannot see: ") - textWidth(more));
+  const first = cutRight(limits[0], room);
   return [{ text: " cannot see: ", color: "yellow" }, { text: first, dim: true }, { text: more, dim: true }];
 }
 

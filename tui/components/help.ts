@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { padEnd, textWidth } from "../text-width.ts";
 import type { StyledLine } from "./text-view.tsx";
 
 /** Every key and what it does, as `?` lists them. */
@@ -40,10 +41,10 @@ export const KEYS: readonly (readonly [string, string])[] = [
  * ```
  */
 export function helpLines(limits: readonly string[]): StyledLine[] {
-  const width = Math.max(...KEYS.map(([key]) => key.length));
+  const width = Math.max(...KEYS.map(([key]) => textWidth(key)));
   const lines: StyledLine[] = [{ text: " Keys", style: { bold: true } }];
   for (const [key, what] of KEYS) {
-    lines.push({ text: `   ${key.padEnd(width)}  ${what}` });
+    lines.push({ text: `   ${padEnd(key, width)}  ${what}` });
   }
   lines.push(
     { text: "" },

@@ -6,6 +6,7 @@
  */
 import { Text } from "ink";
 import type { ReactElement } from "react";
+import { cutRight, textWidth } from "../text-width.ts";
 
 /** A piece of a line and its style. */
 export interface Part {
@@ -27,11 +28,13 @@ export interface LineProps {
 }
 
 /**
- * The parts that fit in `width` columns, the last one cut with `…`.
+ * The parts that fit in `width` terminal columns, the last one cut with `…`
+ * (between whole characters: a wide one that does not fit is left out).
  *
  * @example
  * ```ts
  * fit([{ text: "abc" }, { text: "def" }], 5); // [{ text: "abc" }, { text: "d…" }]
+ * fit([{ text: "アプリ" }], 5); // [{ text: "アプ…" }]
  * ```
  */
 export function fit(parts: readonly Part[], width: number): Part[] {
@@ -39,11 +42,12 @@ export function fit(parts: readonly Part[], width: number): Part[] {
   let room = width;
   for (const part of parts) {
     if (room <= 0) break;
-    if (part.text.length <= room) {
+    const columns = textWidth(part.text);
+    if (columns <= room) {
       out.push(part);
-      room -= part.text.length;
+      room -= columns;
     } else {
-      out.push({ ...part, text: room === 1 ? "…" : part.text.slice(0, room - 1) + "…" });
+      out.push({ ...part, text: cutRight(part.text, room) });
       room = 0;
     }
   }
@@ -60,7 +64,7 @@ export function fit(parts: readonly Part[], width: number): Part[] {
  */
 export function Line({ parts, width, fill = false, inverse = false }: LineProps): ReactElement {
   const shown = fit(parts, width);
-  const used = shown.reduce((n, p) => n + p.text.length, 0);
+  const used = shown.reduce((n, p) => n + textWidth(p.text), 0);
   return (
     <Text wrap="truncate-end" inverse={inverse}>
       {shown.map((part, i) => (

@@ -7,6 +7,7 @@
 import { Box } from "ink";
 import type { ReactElement } from "react";
 import type { LogLine, LogTone } from "../session/controller.ts";
+import { textWidth } from "../text-width.ts";
 import { Line, type Part } from "./line.tsx";
 import type { StyledLine } from "./text-view.tsx";
 
@@ -52,7 +53,7 @@ export function OutputPane({ log, height, width }: OutputPaneProps): ReactElemen
   const shown = log.slice(-height);
   return (
     <Box flexDirection="column" height={height + 1}>
-      <Line width={width} parts={[{ text: title + "─".repeat(Math.max(0, width - title.length)), dim: true }]} />
+      <Line width={width} parts={[{ text: title + "─".repeat(Math.max(0, width - textWidth(title))), dim: true }]} />
       {shown.map((line) => <Line key={line.id} width={width} parts={[{ text: line.text, ...TONES[line.tone] }]} />)}
     </Box>
   );

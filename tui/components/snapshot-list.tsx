@@ -8,6 +8,7 @@ import { Box } from "ink";
 import type { ReactElement } from "react";
 import type { SnapshotEntry } from "../../src/session/session.ts";
 import { bytes, left, right, shortPath } from "../format.ts";
+import { textWidth } from "../text-width.ts";
 import { Line, type Part } from "./line.tsx";
 
 /** Props of {@link SnapshotList}. */
@@ -46,7 +47,7 @@ export function SnapshotList(props: SnapshotListProps): ReactElement {
       </Box>
     );
   }
-  const labelWidth = Math.max(6, ...entries.map((e) => e.label.length));
+  const labelWidth = Math.max(6, ...entries.map((e) => textWidth(e.label)));
   const top = Math.max(0, Math.min(position - height + 1, entries.length - height));
   const shown = entries.slice(Math.max(0, top), Math.max(0, top) + height);
   const title: Part[] = [{

@@ -8,8 +8,9 @@
 import { Box } from "ink";
 import type { ReactElement } from "react";
 import type { Traceback } from "../../src/model/traceback.ts";
-import { bytes, count, cutLeft, left, right, shortPath } from "../format.ts";
+import { bytes, count, cutLeft, cutRight, left, right, shortPath } from "../format.ts";
 import type { SortKey, TableData } from "../state/table.ts";
+import { textWidth } from "../text-width.ts";
 import { Line, type Part } from "./line.tsx";
 
 /** Props of {@link StatsTable}. */
@@ -95,21 +96,26 @@ export function locationOf(traceback: Traceback, keyType: string): Part[] {
   return parts;
 }
 
-/** The location parts cut to `width`, keeping the end of the file name and the line. */
+/**
+ * The location parts in exactly `width` terminal columns, keeping the end
+ * of the file name and the line.
+ */
 function location(parts: Part[], width: number): Part[] {
   const [where, ...rest] = parts;
-  const restLength = rest.reduce((n, p) => n + p.text.length, 0);
-  if (where.text.length + restLength <= width) {
-    return [...parts, { text: " ".repeat(width - where.text.length - restLength) }];
+  const whereLength = textWidth(where.text);
+  const restLength = rest.reduce((n, p) => n + textWidth(p.text), 0);
+  if (whereLength + restLength <= width) {
+    return [...parts, { text: " ".repeat(width - whereLength - restLength) }];
   }
-  const whereWidth = Math.min(where.text.length, Math.max(Math.ceil(width * 0.6), width - restLength));
-  const out: Part[] = [{ ...where, text: cutLeft(where.text, whereWidth) }];
-  let room = width - whereWidth;
+  const whereWidth = Math.min(whereLength, Math.max(Math.ceil(width * 0.6), width - restLength));
+  const first = cutLeft(where.text, whereWidth);
+  const out: Part[] = [{ ...where, text: first }];
+  let room = width - textWidth(first);
   for (const part of rest) {
     if (room <= 0) break;
-    const text = part.text.length <= room ? part.text : part.text.slice(0, Math.max(0, room - 1)) + "…";
+    const text = cutRight(part.text, room);
     out.push({ ...part, text });
-    room -= text.length;
+    room -= textWidth(text);
   }
   if (room > 0) out.push({ text: " ".repeat(room) });
   return out;
