@@ -49,6 +49,10 @@ const NO_LINES: readonly string[] = [];
  *
  * @example
  * ```tsx
+ * import { render } from "ink";
+ * import type { Controller } from "./session/controller.ts";
+ * import type { LiveFeed } from "./session/feed.ts";
+ * declare const controller: Controller, feed: LiveFeed;
  * render(<App controller={controller} feed={feed} startLine="start 5" startup={["run scripts/demo.ts"]} />);
  * ```
  */

@@ -73,7 +73,10 @@ const SHOW_CURSOR = "\x1b[?25h";
  * app (Ctrl-C quits cleanly), up to 60 frames a second.
  *
  * @example
- * ```ts
+ * ```tsx
+ * import { render } from "ink";
+ * import { App, type AppProps } from "./app.tsx";
+ * declare const props: AppProps, stdout: NodeJS.WriteStream, stdin: NodeJS.ReadStream;
  * render(<App {...props} />, { ...INK_OPTIONS, stdout, stdin });
  * ```
  */

@@ -20,6 +20,8 @@ export interface Completions {
  *
  * @example
  * ```ts
+ * import type { Session } from "./session.ts";
+ * declare const session: Session;
  * complete(session, "sta"); // { candidates: ["start", "stats", "status"], word: "sta" }
  * complete(session, "stats --c"); // { candidates: ["--cumulative"], word: "--c" }
  * ```

@@ -8,7 +8,15 @@
 import type { DomainFilter, Filter } from "../model/filter.ts";
 import type { Snapshot } from "../model/snapshot.ts";
 
-/** The filters a listing applies, in the session's order. */
+/**
+ * The filters a listing applies, in the session's order.
+ *
+ * @example
+ * ```ts
+ * import { DomainFilter, Filter } from "../model/filter.ts";
+ * const mine: Filters = [new Filter(true, "*app.ts"), new DomainFilter(false, 0)];
+ * ```
+ */
 export type Filters = readonly (Filter | DomainFilter)[];
 
 /** Filtered copies, kept while their snapshot lives and for the last set of filters only. */

@@ -16,6 +16,7 @@ import type { JsonValue } from "./command.ts";
  *
  * @example
  * ```ts
+ * import { Frame } from "../model/frame.ts";
  * frameJson(new Frame("app.ts", 3, 5, "main")); // { file: "app.ts", line: 3, column: 5, function: "main" }
  * ```
  */
@@ -34,6 +35,8 @@ export function frameJson(frame: Frame): JsonValue {
  *
  * @example
  * ```ts
+ * import type { Snapshot } from "../model/snapshot.ts";
+ * declare const snapshot: Snapshot;
  * entryJson(snapshot.statistics("lineno")[0]).size; // e.g. 5002
  * ```
  */
@@ -58,6 +61,7 @@ export function entryJson(
  *
  * @example
  * ```ts
+ * import { Traceback } from "../model/traceback.ts";
  * formatTraceback(Traceback.fromRaw([["app.ts", 3, 1, "main"]]));
  * // ['  File "app.ts", line 3, in main', "    const rows = [];"]
  * ```
@@ -86,6 +90,7 @@ export function formatTraceback(
  *
  * @example
  * ```ts
+ * import { Frame } from "../model/frame.ts";
  * sourceLine(new Frame("app.ts", 3)); // "const rows = [];"
  * ```
  */

@@ -19,7 +19,16 @@ import { tokenize } from "./tokenize.ts";
 
 export type { Listing, SessionChange, SessionState, SnapshotEntry } from "./state.ts";
 
-/** A snapshot to add: its label, when absent, is the session's next default one. */
+/**
+ * A snapshot to add: its label, when absent, is the session's next default one.
+ *
+ * @example
+ * ```ts
+ * import type { Snapshot } from "../model/snapshot.ts";
+ * declare const snapshot: Snapshot;
+ * const loaded: NewSnapshot = { snapshot, origin: "loaded", file: "a.dump", time: new Date(), source: "a.dump" };
+ * ```
+ */
 export type NewSnapshot = Omit<SnapshotEntry, "label"> & { readonly label?: string };
 
 /** Something a front end may want to show as it happens. */
@@ -105,7 +114,16 @@ export class Session {
     this.commands = options.commands ?? defaultRegistry();
   }
 
-  /** Everything the session holds: a new value after each change. */
+  /**
+   * Everything the session holds: a new value after each change.
+   *
+   * @example
+   * ```ts
+   * import type { Session } from "./session.ts";
+   * declare const session: Session;
+   * const labels = [...session.state.snapshots.keys()];
+   * ```
+   */
   get state(): SessionState {
     return this.#state;
   }
@@ -207,6 +225,16 @@ export class Session {
   /**
    * Listens to changes of the session's state (and to each command run);
    * returns a function that stops listening.
+   *
+   * @example
+   * ```ts
+   * import type { Session } from "./session.ts";
+   * declare const session: Session;
+   * const off = session.onChange((change) => {
+   *   if (change.type === "filters") console.log(change.filters.map(String));
+   * });
+   * off();
+   * ```
    */
   onChange(listener: (change: SessionChange) => void): () => void {
     this.#changes.add(listener);
@@ -216,6 +244,14 @@ export class Session {
   /**
    * Calls `listener` after each change of {@link Session.state}: the store
    * shape React's `useSyncExternalStore` takes.
+   *
+   * @example
+   * ```ts
+   * import { useSyncExternalStore } from "react";
+   * import type { Session } from "./session.ts";
+   * declare const session: Session;
+   * const state = useSyncExternalStore((redraw) => session.subscribe(redraw), () => session.state);
+   * ```
    */
   subscribe(listener: () => void): () => void {
     return this.onChange((change) => {
@@ -289,6 +325,16 @@ export class Session {
    * Keeps a snapshot under its label, or under the next default label
    * when it has none; a snapshot held under that label is replaced (and
    * the result says so). The entry kept is returned.
+   *
+   * @example
+   * ```ts
+   * import type { Snapshot } from "../model/snapshot.ts";
+   * import type { Session } from "./session.ts";
+   * declare const session: Session;
+   * declare const snapshot: Snapshot;
+   * const { entry } = session.addSnapshot({ snapshot, origin: "taken", time: new Date(), source: "node app.ts" });
+   * entry.label; // "s1" in a new session
+   * ```
    */
   addSnapshot(snapshot: NewSnapshot): { readonly entry: SnapshotEntry; readonly replaced: boolean } {
     let label = snapshot.label;
@@ -305,7 +351,16 @@ export class Session {
     return { entry, replaced };
   }
 
-  /** Forgets snapshot `label`; false when there was none. */
+  /**
+   * Forgets snapshot `label`; false when there was none.
+   *
+   * @example
+   * ```ts
+   * import type { Session } from "./session.ts";
+   * declare const session: Session;
+   * if (!session.deleteSnapshot("s1")) console.log("no snapshot labelled s1");
+   * ```
+   */
   deleteSnapshot(label: string): boolean {
     if (!this.#state.snapshots.has(label)) return false;
     const snapshots = new Map(this.#state.snapshots);
@@ -314,7 +369,17 @@ export class Session {
     return true;
   }
 
-  /** Notes that snapshot `label` was written to `file` (its entry's `file` from now on). */
+  /**
+   * Notes that snapshot `label` was written to `file` (its entry's `file` from now on).
+   *
+   * @example
+   * ```ts
+   * import type { Session } from "./session.ts";
+   * declare const session: Session;
+   * await session.snapshotEntry("dump", "s1").snapshot.dump("s1.dump");
+   * session.noteDumped("s1", "s1.dump");
+   * ```
+   */
   noteDumped(label: string, file: string): void {
     const entry = this.#state.snapshots.get(label);
     if (!entry) return;
@@ -323,18 +388,47 @@ export class Session {
     this.#change({ snapshots }, { type: "snapshot-dumped", label, file });
   }
 
-  /** Replaces the active filters. */
+  /**
+   * Replaces the active filters.
+   *
+   * @example
+   * ```ts
+   * import { DomainFilter } from "../model/filter.ts";
+   * import type { Session } from "./session.ts";
+   * declare const session: Session;
+   * session.setFilters([...session.filters, new DomainFilter(true, 1)]);
+   * ```
+   */
   setFilters(filters: Filters): void {
     const copy = Object.freeze([...filters]);
     this.#change({ filters: copy }, { type: "filters", filters: copy });
   }
 
-  /** Makes `listing` the last listing (`traceback` reads it). */
+  /**
+   * Makes `listing` the last listing (`traceback` reads it).
+   *
+   * @example
+   * ```ts
+   * import type { Session } from "./session.ts";
+   * declare const session: Session;
+   * const entries = session.filtered(session.snapshotEntry("stats")).statistics("lineno");
+   * session.setListing({ command: "stats", label: "s1", keyType: "lineno", cumulative: false, entries });
+   * ```
+   */
   setListing(listing: Listing | null): void {
     this.#change({ listing }, { type: "listing", listing });
   }
 
-  /** Sets (or, with null, clears) the settings the program `run` starts is traced with. */
+  /**
+   * Sets (or, with null, clears) the settings the program `run` starts is traced with.
+   *
+   * @example
+   * ```ts
+   * import type { Session } from "./session.ts";
+   * declare const session: Session;
+   * session.setSettings({ nframe: 5, options: { sampleEvery: 16 } });
+   * ```
+   */
   setSettings(settings: TraceSettings | null): void {
     this.#change({ settings }, { type: "settings", settings });
   }

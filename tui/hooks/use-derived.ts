@@ -49,7 +49,10 @@ const same = (a: Request, b: Request) =>
  *
  * @example
  * ```tsx
- * const { derived, pending } = useDerived(source, session.filters, filtersKey, ui.grouping, view.sort, true);
+ * import type { Session } from "../../src/session/session.ts";
+ * import type { TableSource } from "../state/derive.ts";
+ * declare const session: Session, source: TableSource;
+ * const { derived, pending } = useDerived(source, session.filters, "", { keyType: "lineno", cumulative: false }, "size");
  * ```
  */
 export function useDerived(

@@ -20,6 +20,8 @@ const LIMIT = 50;
  *
  * @example
  * ```tsx
+ * import type { View } from "../state/ui.ts";
+ * declare const view: Extract<View, { kind: "traceback" }>;
  * const lines = useDrill(view.request, view.newestFirst);
  * ```
  */

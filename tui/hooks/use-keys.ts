@@ -40,6 +40,8 @@ export interface KeyInputs {
  *
  * @example
  * ```tsx
+ * declare const inputs: KeyInputs;
+ * const { ui, dispatch, controller, quit, table, labels, nextLabel, length, page, tracing, startLine } = inputs;
  * useKeys({ ui, dispatch, controller, quit, table, labels, nextLabel, length, page, tracing, startLine });
  * ```
  */

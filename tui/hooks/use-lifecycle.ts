@@ -30,6 +30,9 @@ export interface LifecycleInputs {
  *
  * @example
  * ```tsx
+ * import type { UiState } from "../state/ui.ts";
+ * declare const ui: UiState, inputs: LifecycleInputs;
+ * const { controller, feed, dispatch, startup, quit } = inputs;
  * useLifecycle({ controller, feed, dispatch, startup, paused: ui.paused, message: ui.message, quit });
  * ```
  */

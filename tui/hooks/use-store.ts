@@ -16,6 +16,8 @@ export interface Store<T> {
  *
  * @example
  * ```tsx
+ * import type { Controller } from "../session/controller.ts";
+ * declare const controller: Controller;
  * const { log, busy } = useStore(controller);
  * ```
  */

@@ -23,6 +23,9 @@ type StoredView = Extract<TableView, { kind: "snapshot" | "compare" }>;
  *
  * @example
  * ```ts
+ * import type { TableData } from "../state/table.ts";
+ * import type { TableView } from "../state/ui.ts";
+ * declare const view: TableView, table: TableData;
  * resolveCursor(view.cursor, table, view.sort); // 3
  * ```
  */
@@ -65,6 +68,13 @@ export interface TableInputs {
  *
  * @example
  * ```tsx
+ * import type { Session } from "../../src/session/session.ts";
+ * import type { LiveFeed } from "../session/feed.ts";
+ * import type { UiState } from "../state/ui.ts";
+ * declare const ui: UiState, session: Session, feed: LiveFeed;
+ * const { filters } = session;
+ * const filtersKey = filters.map(String).join("\n");
+ * const page = 20;
  * const table = useTables({ ui, snapshots: session.snapshots, live: feed.state.live, filters, filtersKey, page });
  * ```
  */

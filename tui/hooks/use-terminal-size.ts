@@ -17,6 +17,7 @@ export interface Size {
  *
  * @example
  * ```tsx
+ * declare const props: { size?: Size };
  * const { columns, rows } = useTerminalSize(props.size);
  * ```
  */

@@ -30,6 +30,10 @@ const READING: readonly StyledLine[] = [{ text: "reading tracebacks…", style: 
  *
  * @example
  * ```tsx
+ * import type { TargetStatus } from "../../src/session/target.ts";
+ * import type { Controller } from "../session/controller.ts";
+ * import type { View } from "../state/ui.ts";
+ * declare const view: View, controller: Controller, status: TargetStatus | null;
  * const lines = useTextLines(view, controller.state.log, status?.limits ?? []);
  * ```
  */

@@ -48,9 +48,11 @@ export const LOG_LIMIT = 2000;
  *
  * @example
  * ```ts
+ * import type { Session } from "../../src/session/session.ts";
+ * declare const session: Session;
  * const controller = new Controller(session);
  * controller.onNotice((notice) => console.log(notice.text));
- * controller.run("snapshot"); // not awaited: the screen shows progress and the result
+ * void controller.run("snapshot"); // not awaited: the screen shows progress and the result
  * ```
  */
 export class Controller {

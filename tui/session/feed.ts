@@ -53,6 +53,9 @@ export interface FeedOptions {
  *
  * @example
  * ```ts
+ * import type { Session } from "../../src/session/session.ts";
+ * declare const session: Session;
+ * declare function draw(state: FeedState): void;
  * const feed = new LiveFeed(session);
  * feed.subscribe(() => draw(feed.state));
  * feed.start();

@@ -49,6 +49,7 @@ const clean = (text: string) => text.replace(/\r?\n$/, "").replaceAll("\t", "  "
  *
  * @example
  * ```ts
+ * import { Frame } from "../../src/model/frame.ts";
  * sourceContext(new Frame("scripts/demo.ts", 55), 2)?.lines.length; // 5
  * ```
  */

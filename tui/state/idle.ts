@@ -13,7 +13,12 @@ let lastInput = 0;
  *
  * @example
  * ```ts
- * useInput((input, key) => { noteInput(); handle(input, key); });
+ * import { type Key, useInput } from "ink";
+ * declare function handle(input: string, key: Key): void;
+ * useInput((input, key) => {
+ *   noteInput();
+ *   handle(input, key);
+ * });
  * ```
  */
 export function noteInput(now: number = Date.now()): void {
@@ -26,6 +31,9 @@ export function noteInput(now: number = Date.now()): void {
  *
  * @example
  * ```ts
+ * import type { TableData } from "./table.ts";
+ * declare const table: TableData;
+ * let cancelled = false;
  * if (await whenIdle(300, () => cancelled)) table.prepare("count");
  * ```
  */

@@ -43,6 +43,7 @@ export async function sliced(n: number, pace: Pace, body: (i: number) => void): 
  *
  * @example
  * ```ts
+ * import { Traceback } from "../../src/model/traceback.ts";
  * rowKey(Traceback.fromRaw([["a.ts", 3, 1, "f"]])); // "a.ts\0 3\0 1\0 f\u0002" (without the spaces)
  * ```
  */
@@ -74,6 +75,8 @@ async function indexOf(table: TableData, pace: Pace): Promise<Map<string, number
  *
  * @example
  * ```ts
+ * import type { TableData } from "./table.ts";
+ * declare const now: TableData, previous: TableData;
  * const live = await joinTables("live", now, previous, false, { cancelled: () => false });
  * live?.sizeDiff[0]; // growth of the first row since the previous refresh
  * ```

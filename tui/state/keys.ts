@@ -72,6 +72,9 @@ function plain(key: Key): boolean {
  *
  * @example
  * ```ts
+ * import type { Key } from "ink";
+ * declare const noKey: Key;
+ * declare const context: KeyContext;
  * handleKey("o", noKey, context); // [{ type: "ui", action: { type: "cycle-sort" } }]
  * ```
  */

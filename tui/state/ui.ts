@@ -95,7 +95,8 @@ export const START: Cursor = { position: 0, top: 0, key: null };
  *
  * @example
  * ```ts
- * const [ui, dispatch] = useReducer(reduce, initialUi());
+ * import { useReducer } from "react";
+ * const [ui, dispatch] = useReducer(reduce, undefined, initialUi);
  * ```
  */
 export function initialUi(): UiState {
