@@ -1,14 +1,14 @@
 /**
  * Text for table cells and the header: sizes, counts, durations, paths
  * made short and cells cut to a width (in terminal columns, see
- * `text-width.ts`). Pure; no terminal involved.
+ * `src/text/width.ts`). Pure; no terminal involved.
  *
  * @module
  */
 import { relative, sep } from "node:path";
 import process from "node:process";
 import { formatCount, formatSize } from "../src/model/format.ts";
-import { cutLeft, cutRight, padEnd, padStart } from "./text-width.ts";
+import { cutLeft, cutRight, padEnd, padStart } from "../src/text/width.ts";
 
 /**
  * A byte count as tracemalloc writes it (`1126 KiB`, `+44.0 KiB` with
@@ -70,7 +70,7 @@ export function shortPath(file: string, cwd: string = process.cwd()): string {
 }
 
 // Cells are cut where the terminal's columns are, not where UTF-16 code units are.
-export { cutLeft, cutRight } from "./text-width.ts";
+export { cutLeft, cutRight } from "../src/text/width.ts";
 
 /**
  * `text` right-aligned in `width` columns (cut from the left when longer),

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { CommandError } from "../../src/session/errors.ts";
 import type { Session } from "../../src/session/session.ts";
 import { quote } from "../../src/session/tokenize.ts";
+import { textWidth } from "../../src/text/width.ts";
 import { LEAK_LINE, LEAKY, lines, offlineSession, RELEASE_LINE, withDumps } from "./helpers.ts";
 
 /** An offline session with `file` loaded (under `label` when given). */
@@ -258,6 +259,16 @@ test("snapshots lists the snapshots held", () =>
       out[0],
       /^s1 +\d\d:\d\d:\d\d {2}3 traces, 5160 B {2}loaded from .*before\.dump$/,
     );
+  }));
+
+test("snapshots aligns its times under labels of wide characters", () =>
+  withDumps(async ({ before, after }) => {
+    const session = offlineSession();
+    await session.execute(`load ${quote(before)} 前の`);
+    await session.execute(`load ${quote(after)} after`);
+    const out = await lines(session, "snapshots");
+    const timeColumn = out.map((line) => textWidth(line.slice(0, line.search(/\d\d:\d\d/))));
+    assert.deepEqual(timeColumn, [7, 7]); // "前の" takes 4 columns, "after" 5: both padded to 5, then two spaces
   }));
 
 test("load of a missing file names it and keeps earlier snapshots", () =>

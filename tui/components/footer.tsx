@@ -7,7 +7,7 @@
 import { Text } from "ink";
 import type { ReactElement } from "react";
 import type { Message, Prompt, View } from "../state/ui.ts";
-import { firstGrapheme, takeEnd, takeStart, textWidth } from "../text-width.ts";
+import { firstGrapheme, takeEnd, takeStart, textWidth } from "../../src/text/width.ts";
 import { Line, type Part } from "./line.tsx";
 
 /** The keys each view offers, for the footer. */

@@ -11,7 +11,7 @@ import { shortEngine } from "../../src/session/present.ts";
 import type { TargetStatus } from "../../src/session/target.ts";
 import { bytes, duration, shortPath } from "../format.ts";
 import { sparkline } from "../state/sparkline.ts";
-import { cutRight, takeStart, textWidth } from "../text-width.ts";
+import { cutRight, takeStart, textWidth } from "../../src/text/width.ts";
 import { Line, type Part } from "./line.tsx";
 
 /** Props of {@link Header}. */

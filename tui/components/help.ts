@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { padEnd, textWidth } from "../text-width.ts";
+import { padEnd, textWidth } from "../../src/text/width.ts";
 import type { StyledLine } from "./text-view.tsx";
 
 /** Every key and what it does, as `?` lists them. */

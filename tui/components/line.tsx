@@ -6,7 +6,7 @@
  */
 import { Text } from "ink";
 import type { ReactElement } from "react";
-import { cutRight, textWidth } from "../text-width.ts";
+import { cutRight, textWidth } from "../../src/text/width.ts";
 
 /** A piece of a line and its style. */
 export interface Part {

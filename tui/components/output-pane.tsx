@@ -7,7 +7,7 @@
 import { Box } from "ink";
 import type { ReactElement } from "react";
 import type { LogLine, LogTone } from "../session/controller.ts";
-import { textWidth } from "../text-width.ts";
+import { textWidth } from "../../src/text/width.ts";
 import { Line, type Part } from "./line.tsx";
 import type { StyledLine } from "./text-view.tsx";
 

@@ -8,7 +8,7 @@ import { Box } from "ink";
 import type { ReactElement } from "react";
 import type { SnapshotEntry } from "../../src/session/session.ts";
 import { bytes, left, right, shortPath } from "../format.ts";
-import { textWidth } from "../text-width.ts";
+import { textWidth } from "../../src/text/width.ts";
 import { Line, type Part } from "./line.tsx";
 
 /** Props of {@link SnapshotList}. */

@@ -10,7 +10,7 @@ import type { ReactElement } from "react";
 import type { Traceback } from "../../src/model/traceback.ts";
 import { bytes, count, cutLeft, cutRight, left, right, shortPath } from "../format.ts";
 import type { SortKey, TableData } from "../state/table.ts";
-import { textWidth } from "../text-width.ts";
+import { textWidth } from "../../src/text/width.ts";
 import { Line, type Part } from "./line.tsx";
 
 /** Props of {@link StatsTable}. */

@@ -9,6 +9,7 @@ import { Snapshot } from "../../model/snapshot.ts";
 import type { Command, JsonValue } from "../command.ts";
 import { CommandError } from "../errors.ts";
 import type { SnapshotEntry } from "../session.ts";
+import { padEnd, textWidth } from "../../text/width.ts";
 
 /** Labels are single words that cannot be taken for options. */
 const LABEL = /^[^\s-]\S*$/;
@@ -97,10 +98,10 @@ export const snapshotsCommand: Command = {
   },
   run(session) {
     const entries = [...session.snapshots.values()];
-    const width = Math.max(5, ...entries.map((e) => e.label.length));
+    const width = Math.max(5, ...entries.map((e) => textWidth(e.label)));
     const lines = entries.length
       ? entries.map((e) =>
-        `${e.label.padEnd(width)}  ${e.time.toTimeString().slice(0, 8)}  ${describe(e)}  ` +
+        `${padEnd(e.label, width)}  ${e.time.toTimeString().slice(0, 8)}  ${describe(e)}  ` +
         `${e.origin === "loaded" ? "loaded from" : "from"} ${e.source}`
       )
       : ["no snapshots"];

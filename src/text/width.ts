@@ -8,7 +8,7 @@
  *
  * @example
  * ```ts
- * import { cutLeft, padEnd, textWidth } from "./text-width.ts";
+ * import { cutLeft, padEnd, textWidth } from "./width.ts";
  *
  * textWidth("/srv/アプリ/データ.ts"); // 21
  * cutLeft("/srv/アプリ/データ.ts", 9); // "…ータ.ts" (8 columns: "デ" is not split)

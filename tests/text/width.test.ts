@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import stringWidth from "string-width";
 import { left, right } from "../../tui/format.ts";
-import { cutLeft, cutRight, padEnd, padStart, takeEnd, takeStart, textWidth } from "../../tui/text-width.ts";
+import { cutLeft, cutRight, padEnd, padStart, takeEnd, takeStart, textWidth } from "../../src/text/width.ts";
 
 const FILE = "/srv/アプリ/データ.ts";
 const ACCENTED = "cafe\u0301.ts"; // "café.ts" with a combining accent: 7 columns, 8 code units
