@@ -58,18 +58,17 @@ export function evaluate(code: string): Promise<unknown> {
 }
 
 /**
- * A value as text: as `util.inspect` writes it, or a string as it is when
- * `quoteStrings` is false.
+ * A value as text, as the Node REPL shows it (`util.inspect`: a string
+ * quoted, so `'1'` and `1` differ).
  *
  * @example
  * ```ts
  * import { showResult } from "./evaluate.ts";
- * showResult({ a: [1, 2] }, true); // "{ a: [ 1, 2 ] }"
- * showResult("done", false); // "done"
+ * showResult({ a: [1, 2] }); // "{ a: [ 1, 2 ] }"
+ * showResult("done"); // "'done'"
  * ```
  */
-export function showResult(value: unknown, quoteStrings: boolean): string {
-  if (typeof value === "string" && !quoteStrings) return value;
+export function showResult(value: unknown): string {
   return inspect(value, { depth: 4, breakLength: 100 });
 }
 

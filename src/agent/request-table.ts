@@ -39,7 +39,7 @@ export const REQUESTS: { readonly [M in Method]: Answerer<M> } = {
   resetPeak: (tracer) => tracer.resetPeak(),
   takeSnapshot: (tracer) => tracer.takeSnapshot(),
   gc: (tracer) => tracer.gc(),
-  eval: async (_tracer, { code, quoteStrings }) => showResult(await evaluate(code), quoteStrings ?? true),
+  eval: async (_tracer, { code }) => showResult(await evaluate(code)),
 };
 
 /**

@@ -93,8 +93,7 @@ export interface RequestParams {
   resetPeak: undefined;
   takeSnapshot: undefined;
   gc: undefined;
-  /** `quoteStrings: false` shows a string result as it is (the local REPL does); default: as `util.inspect` does. */
-  eval: { code: string; quoteStrings?: boolean };
+  eval: { code: string };
 }
 
 /**

@@ -11,22 +11,7 @@ import { REQUESTS } from "../agent/request-table.ts";
 import type { Answerer } from "../agent/request-table.ts";
 import { type Method, type RequestParams, RequestSender, type Result } from "../agent/requests.ts";
 import { type AgentTracer, tracerForAgent } from "../agent/tracer.ts";
-import { showResult } from "../agent/evaluate.ts";
 import type { Target, TargetExit, TargetStatus } from "./target.ts";
-
-/**
- * A value as the REPL shows it: strings as they are, anything else as
- * `util.inspect` writes it.
- *
- * @example
- * ```ts
- * import { show } from "./local.ts";
- * show({ a: 1 }); // "{ a: 1 }"
- * ```
- */
-export function show(value: unknown): string {
-  return showResult(value, false);
-}
 
 /**
  * This process as a target, over the module-level tracing API.
@@ -64,7 +49,7 @@ export class LocalTarget extends RequestSender implements Target {
 
   /** The REPL shows a string result as it is. */
   override eval(code: string): Promise<string> {
-    return this.ask("eval", { code, quoteStrings: false });
+    return this.ask("eval", { code });
   }
 
   /** This process's output already goes where the user sees it. */

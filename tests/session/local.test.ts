@@ -200,10 +200,10 @@ test("eval evaluates JavaScript in this process and shows the result", () =>
     delete (globalThis as { __answer?: number }).__answer;
   }));
 
-test("eval awaits a Promise", () =>
+test("eval awaits a Promise and shows a string result quoted, as the Node REPL does", () =>
   withSession(async (session) => {
     assert.deepEqual(await lines(session, "eval Promise.resolve('done')"), [
-      "done",
+      "'done'",
     ]);
   }));
 
@@ -243,7 +243,7 @@ test("eval can import a module of the program", () =>
         `eval import(${JSON.stringify(url)}).then((m) => typeof m.leak)`,
       ),
       [
-        "function",
+        "'function'",
       ],
     );
   }));
