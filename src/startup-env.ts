@@ -5,9 +5,7 @@
  * @module
  */
 import { delimiter } from "node:path";
-import type { HeapEngineName, TracerOptions } from "./engines/engine.ts";
-
-const ENGINES: readonly HeapEngineName[] = ["line", "sampler", "census"];
+import { HEAP_ENGINE_NAMES, type HeapEngineName, type TracerOptions } from "./engines/engine.ts";
 
 /**
  * What the environment asks of startup tracing.
@@ -53,8 +51,10 @@ export function startupSettings(
   if (every) options.sampleEvery = every;
   const engine = env("TRACEMALLOC_ENGINE")?.trim();
   if (engine) {
-    if (!ENGINES.includes(engine as HeapEngineName)) {
-      throw new RangeError(`TRACEMALLOC_ENGINE: unknown engine ${JSON.stringify(engine)} (${ENGINES.join(", ")})`);
+    if (!(HEAP_ENGINE_NAMES as readonly string[]).includes(engine)) {
+      throw new RangeError(
+        `TRACEMALLOC_ENGINE: unknown engine ${JSON.stringify(engine)} (${HEAP_ENGINE_NAMES.join(", ")})`,
+      );
     }
     options.engine = engine as HeapEngineName;
   }

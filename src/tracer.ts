@@ -24,7 +24,14 @@ import { JscHeapEngine } from "./engines/jsc.ts";
 import { LineEngine } from "./engines/line.ts";
 import { installLineEngine, lineInstallation } from "./engines/line/install.ts";
 import { SamplerEngine } from "./engines/sampler.ts";
-import type { Engine, HeapEngineInfo, HeapEngineName, TracedMemory, TracerOptions } from "./engines/engine.ts";
+import {
+  type Engine,
+  HEAP_ENGINE_NAMES,
+  type HeapEngineInfo,
+  type HeapEngineName,
+  type TracedMemory,
+  type TracerOptions,
+} from "./engines/engine.ts";
 import { type RawTrace, Snapshot } from "./model/snapshot.ts";
 import type { Traceback } from "./model/traceback.ts";
 import type { RuntimeAdapter, RuntimeName } from "./runtime/adapter.ts";
@@ -110,8 +117,6 @@ function heapEngine(rt: RuntimeAdapter, options: TracerOptions): Engine | null {
   return null;
 }
 
-const ENGINES: readonly HeapEngineName[] = ["line", "sampler", "census"];
-
 function checkCount(name: string, value: unknown, unit: string): void {
   if (value === undefined) return;
   if (typeof value !== "number") throw new TypeError(`${name} must be a number of ${unit}, not ${typeof value}`);
@@ -144,8 +149,8 @@ function checkOptions(options: unknown): TracerOptions {
   const { samplingInterval, sampleEvery, engine, domains, gcBeforeSnapshot } = options as TracerOptions;
   checkCount("samplingInterval", samplingInterval, "bytes");
   checkCount("sampleEvery", sampleEvery, "allocations");
-  if (engine !== undefined && !ENGINES.includes(engine)) {
-    throw new TypeError(`unknown engine ${JSON.stringify(engine)} (${ENGINES.join(", ")})`);
+  if (engine !== undefined && !(HEAP_ENGINE_NAMES as readonly string[]).includes(engine)) {
+    throw new TypeError(`unknown engine ${JSON.stringify(engine)} (${HEAP_ENGINE_NAMES.join(", ")})`);
   }
   const { exclude } = options as TracerOptions;
   if (exclude !== undefined && (!Array.isArray(exclude) || exclude.some((g) => typeof g !== "string"))) {

@@ -5,6 +5,7 @@
  * @module
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from "@commander-js/extra-typings";
+import { HEAP_ENGINE_NAMES, type HeapEngineName } from "../engines/engine.ts";
 import { quote } from "../session/tokenize.ts";
 import type { CliIO } from "./io.ts";
 import { type FilterOptions, offlineCompare, offlineStats } from "./offline.ts";
@@ -39,7 +40,7 @@ const positive = integer(1, "a positive integer");
 const engineOptions = () =>
   [
     new Option("--engine <name>", "JS heap engine: line (exact lines, default) or sampler (V8's, function-level)")
-      .choices(["line", "sampler", "census"] as const),
+      .choices(HEAP_ENGINE_NAMES),
     new Option("--every <n>", "line engine: sample one JS allocation in n on average").argParser(positive),
     new Option("--exclude <glob>", "line engine: leave modules whose path matches glob unrewritten (repeatable)")
       .argParser(collect(String)),
@@ -228,7 +229,7 @@ interface TuiChoices {
   script?: string;
   args?: readonly string[];
   nframe?: number;
-  engine?: "line" | "sampler" | "census";
+  engine?: HeapEngineName;
   every?: number;
   interval?: number;
   exclude?: readonly string[];

@@ -11,14 +11,27 @@ import type { Traceback } from "../model/traceback.ts";
  * The engines a user can pick for domain 0: `line` (modules rewritten as
  * they load: exact lines, sampled by allocation count), `sampler` (V8's
  * sampling heap profiler: function-level, sampled by bytes; Node and Deno),
- * `census` (JavaScriptCore's objects counted by type; Bun).
+ * `census` (JavaScriptCore's objects counted by type; Bun). The command
+ * line, the REPL and the environment take their choices from here.
  *
  * @example
  * ```ts
+ * import { HEAP_ENGINE_NAMES } from "./engine.ts";
+ * HEAP_ENGINE_NAMES.includes("sampler"); // true
+ * ```
+ */
+export const HEAP_ENGINE_NAMES = ["line", "sampler", "census"] as const;
+
+/**
+ * One of {@link HEAP_ENGINE_NAMES}.
+ *
+ * @example
+ * ```ts
+ * import type { HeapEngineName } from "./engine.ts";
  * const engine: HeapEngineName = "sampler";
  * ```
  */
-export type HeapEngineName = "line" | "sampler" | "census";
+export type HeapEngineName = typeof HEAP_ENGINE_NAMES[number];
 
 /** Options of `start()`, as given by the user (see the tracing API). */
 export interface TracerOptions {

@@ -5,44 +5,29 @@
  *
  * @module
  */
-import type { Snapshot } from "../model/snapshot.ts";
+import { type Method, RequestSender, type Result } from "../agent/requests.ts";
 import type { Target, TargetExit, TargetStatus } from "./target.ts";
 
 const NONE = "there is no program in this session (it only reads dump files)";
 
 /**
- * A target standing for no program at all.
+ * A target standing for no program at all: it refuses every request,
+ * those added later included.
  *
  * @example
  * ```ts
+ * import { OfflineTarget } from "./offline.ts";
+ * import { Session } from "./session.ts";
  * const session = new Session({ target: new OfflineTarget() });
  * await session.execute("load app.dump"); // works
- * await session.execute("snapshot"); // fails: there is no program
+ * await session.execute("snapshot").catch((e) => console.log(e.message)); // there is no program
  * ```
  */
-export class OfflineTarget implements Target {
-  start(): Promise<void> {
+export class OfflineTarget extends RequestSender implements Target {
+  protected ask<M extends Method>(_method: M): Promise<Result<M>> {
     return Promise.reject(new Error(NONE));
   }
-  stop(): Promise<void> {
-    return Promise.reject(new Error(NONE));
-  }
-  status(): Promise<TargetStatus> {
-    return Promise.reject(new Error(NONE));
-  }
-  clearTraces(): Promise<void> {
-    return Promise.reject(new Error(NONE));
-  }
-  resetPeak(): Promise<void> {
-    return Promise.reject(new Error(NONE));
-  }
-  takeSnapshot(): Promise<Snapshot> {
-    return Promise.reject(new Error(NONE));
-  }
-  gc(): Promise<boolean> {
-    return Promise.reject(new Error(NONE));
-  }
-  eval(): Promise<string> {
+  override status(): Promise<TargetStatus> {
     return Promise.reject(new Error(NONE));
   }
   onOutput(

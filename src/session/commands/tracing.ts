@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { HeapEngineName, TracerOptions } from "../../engines/engine.ts";
+import { HEAP_ENGINE_NAMES, type HeapEngineName, type TracerOptions } from "../../engines/engine.ts";
 import { formatSize } from "../../model/format.ts";
 import type { Command, CommandResult, JsonValue } from "../command.ts";
 import { describeExit } from "../child.ts";
@@ -37,7 +37,7 @@ export const startCommand: Command = {
     }, {
       name: "engine",
       value: "NAME",
-      kind: { choices: ["line", "sampler", "census"] },
+      kind: { choices: HEAP_ENGINE_NAMES },
       help: "domain-0 engine: line (default in programs run starts), sampler or census",
     }, {
       name: "interval",
