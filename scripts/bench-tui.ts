@@ -209,6 +209,7 @@ class DumpTarget implements Target {
       memory: { current: 1, peak: 1 },
       tracerMemory: 0,
       limits: [],
+      engine: null,
     });
   }
   clearTraces(): Promise<void> {

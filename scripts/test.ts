@@ -35,26 +35,16 @@ const TEST_GLOBS = ["tests/**/*.test.ts", "tests/**/*.test.tsx"];
 
 /**
  * What `deno check --doc` type-checks, code and TSDoc examples: a folder
- * stands for every .ts and .tsx file under it. src/agent/, src/session/ and
- * tui/ join once their examples check; the list is then
- * `["mod.ts", "src/", "tui/"]`.
+ * stands for every .ts and .tsx file under it, so the library, the session
+ * and the TUI are all covered.
  */
-const DOC_CHECKED = [
-  "mod.ts",
-  "src/cli/",
-  "src/engines/",
-  "src/model/",
-  "src/runtime/",
-  "src/source/",
-  "src/startup.ts",
-  "src/startup-env.ts",
-  "src/tracer.ts",
-];
+const DOC_CHECKED = ["mod.ts", "src/", "tui/"];
 
 const steps: Step[] = [
   { name: "deno fmt", cmd: ["deno", "fmt", "--check"], count: null },
   { name: "deno lint", cmd: ["deno", "lint"], count: null },
-  { name: "deno check", cmd: ["deno", "check", "mod.ts"], count: null },
+  // scripts/ (benches, examples) are checked as code too, so they keep compiling.
+  { name: "deno check", cmd: ["deno", "check", "mod.ts", "scripts/"], count: null },
   { name: "deno check --doc", cmd: ["deno", "check", "--doc", ...DOC_CHECKED], count: null },
   {
     name: "node",

@@ -4,7 +4,8 @@
  *
  * @example
  * ```ts
- * import { runTui } from "./tui/mod.ts";
+ * import process from "node:process";
+ * import { runTui } from "./mod.ts";
  * process.exitCode = await runTui({ script: "app.ts" });
  * ```
  * @module

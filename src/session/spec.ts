@@ -117,7 +117,9 @@ export class ParsedArgs {
  * @throws {CommandError} naming the command and the problem
  * @example
  * ```ts
- * const parsed = parseArgs(statsSpec, tokenize("s1 --limit 5"));
+ * import { statsCommand } from "./commands/listings.ts";
+ * import { tokenize } from "./tokenize.ts";
+ * const parsed = parseArgs(statsCommand.spec, tokenize("s1 --limit 5"));
  * parsed.numberOption("limit", 10); // 5
  * ```
  */
@@ -259,11 +261,12 @@ export function checkValue(
 }
 
 /**
- * The usage lines of a command, e.g. `stats [LABEL] [--by KEY] [--limit N]`.
+ * The usage lines of a command, e.g. `stats [LABEL] [--by KEY] [--cumulative] [--limit N]`.
  *
  * @example
  * ```ts
- * usageOf(topSpec); // ["top [LABEL] [--limit N]"]
+ * import { topCommand } from "./commands/listings.ts";
+ * usageOf(topCommand.spec); // ["top [LABEL] [--limit N]"]
  * ```
  */
 export function usageOf(spec: CommandSpec): readonly string[] {

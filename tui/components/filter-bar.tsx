@@ -18,6 +18,8 @@ export interface FilterBarProps {
  *
  * @example
  * ```tsx
+ * import type { Session } from "../../src/session/session.ts";
+ * declare const session: Session;
  * <FilterBar filters={session.filters.map(String)} width={120} />
  * ```
  */

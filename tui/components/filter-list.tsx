@@ -21,6 +21,8 @@ export interface FilterListProps {
  *
  * @example
  * ```tsx
+ * import type { Session } from "../../src/session/session.ts";
+ * declare const session: Session;
  * <FilterList filters={session.filters.map(String)} position={0} height={10} width={80} />
  * ```
  */

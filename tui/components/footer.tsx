@@ -66,6 +66,8 @@ function PromptLine({ prompt, width }: { prompt: Prompt; width: number }): React
  *
  * @example
  * ```tsx
+ * import type { UiState } from "../state/ui.ts";
+ * declare const ui: UiState;
  * <Footer prompt={ui.prompt} message={ui.message} view="live" width={120} />
  * ```
  */

@@ -98,7 +98,9 @@ function limitsLine(props: HeaderProps): Part[] {
  *
  * @example
  * ```tsx
- * <Header status={status} samples={samples} since={since} now={now} snapshots={2}
+ * import type { TargetStatus } from "../../src/session/target.ts";
+ * declare const status: TargetStatus, samples: number[], since: number;
+ * <Header status={status} samples={samples} since={since} now={Date.now()} snapshots={2}
  *   busy={null} error={null} width={120} />
  * ```
  */

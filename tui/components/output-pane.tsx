@@ -45,6 +45,8 @@ export interface OutputPaneProps {
  *
  * @example
  * ```tsx
+ * import type { Controller } from "../session/controller.ts";
+ * declare const controller: Controller;
  * <OutputPane log={controller.state.log} height={4} width={120} />
  * ```
  */

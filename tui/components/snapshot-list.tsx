@@ -34,6 +34,8 @@ function totals(entry: SnapshotEntry): { traces: number; size: number } {
  *
  * @example
  * ```tsx
+ * import type { Session } from "../../src/session/session.ts";
+ * declare const session: Session;
  * <SnapshotList entries={[...session.snapshots.values()]} position={0} newLabel={null} oldLabel={null}
  *   height={20} width={120} />
  * ```

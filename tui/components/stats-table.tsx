@@ -80,7 +80,9 @@ function columns(data: TableData): Column[] {
  *
  * @example
  * ```ts
- * locationOf(row, "lineno"); // [{ text: "scripts/demo.ts:55" }, { text: " cacheResponse", dim: true }]
+ * import { Traceback } from "../../src/model/traceback.ts";
+ * const traceback = Traceback.fromRaw([["app.ts", 55, 3, "cacheResponse"]]);
+ * locationOf(traceback, "lineno"); // [{ text: "app.ts:55" }, { text: " cacheResponse", color: "cyan" }]
  * ```
  */
 export function locationOf(traceback: Traceback, keyType: string): Part[] {
@@ -127,6 +129,8 @@ function location(parts: Part[], width: number): Part[] {
  *
  * @example
  * ```tsx
+ * import type { TableData } from "../state/table.ts";
+ * declare const table: TableData;
  * <StatsTable data={table} sort="size" position={0} top={0} height={20} width={120} empty="no traces yet" />
  * ```
  */

@@ -35,7 +35,12 @@ const SORT_NAMES: Record<SortKey, string> = {
  *
  * @example
  * ```ts
- * titleOf(view, facts).map((p) => p.text).join(""); // " LIVE · by lineno · sorted by size · 5 rows · ..."
+ * import { START } from "../state/ui.ts";
+ * const facts: TitleFacts = {
+ *   data: null, grouping: { keyType: "lineno", cumulative: false }, paused: false, regrouping: false,
+ *   snapshots: 0, filters: 0, log: 0, error: null,
+ * };
+ * titleOf({ kind: "live", sort: "size", cursor: START }, facts).map((p) => p.text).join(""); // " LIVE · by lineno · sorted by size"
  * ```
  */
 export function titleOf(view: View, facts: TitleFacts): Part[] {
@@ -92,7 +97,9 @@ export interface EmptyFacts {
  *
  * @example
  * ```ts
- * emptyText(liveView, { exited: false, tracing: false, pending: false, labels: [] }); // "not tracing: press t to start"
+ * import { START } from "../state/ui.ts";
+ * const facts: EmptyFacts = { exited: false, tracing: false, pending: false, labels: [] };
+ * emptyText({ kind: "live", sort: "size", cursor: START }, facts); // "not tracing: press t to start"
  * ```
  */
 export function emptyText(view: TableView, facts: EmptyFacts): string {

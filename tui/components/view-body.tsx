@@ -33,6 +33,9 @@ export interface ViewBodyProps {
  *
  * @example
  * ```tsx
+ * import type { TableOnScreen } from "../hooks/use-tables.ts";
+ * import type { View } from "../state/ui.ts";
+ * declare const view: View, table: TableOnScreen;
  * <ViewBody view={view} table={table} empty="" entries={[]} filters={[]} lines={[]} height={20} width={100} />
  * ```
  */

@@ -33,6 +33,8 @@ export interface Grouping {
  *
  * @example
  * ```ts
+ * import type { Snapshot } from "../../src/model/snapshot.ts";
+ * declare const snapshot: Snapshot;
  * const table = TableData.fromStatistics("snapshot", { keyType: "lineno", cumulative: false },
  *   snapshot.statistics("lineno"));
  * const order = table.order("count"); // row indexes, most allocations first
@@ -63,7 +65,10 @@ export class TableData {
    *
    * @example
    * ```ts
-   * TableData.fromStatistics("snapshot", { keyType: "lineno", cumulative: false }, stats).length;
+   * import { Snapshot } from "../../src/model/snapshot.ts";
+   * const snapshot = new Snapshot([[0, 64, [["app.ts", 5]], 1], [0, 32, [["app.ts", 9]], 1]], 1);
+   * const stats = snapshot.statistics("lineno");
+   * TableData.fromStatistics("snapshot", { keyType: "lineno", cumulative: false }, stats).length; // 2
    * ```
    */
   static fromStatistics(kind: TableKind, grouping: Grouping, stats: readonly Statistic[]): TableData {
@@ -95,6 +100,8 @@ export class TableData {
    *
    * @example
    * ```ts
+   * import type { Snapshot } from "../../src/model/snapshot.ts";
+   * declare const now: Snapshot, old: Snapshot;
    * TableData.fromDiffs("compare", { keyType: "lineno", cumulative: false }, now.compareTo(old, "lineno"), false);
    * ```
    */
@@ -137,6 +144,9 @@ export class TableData {
    *
    * @example
    * ```ts
+   * import type { Traceback } from "../../src/model/traceback.ts";
+   * declare const grouping: Grouping, tracebacks: Traceback[];
+   * declare const size: Float64Array, count: Float64Array, sizeDiff: Float64Array, countDiff: Float64Array;
    * TableData.fromColumns("live", grouping, tracebacks, { size, count, sizeDiff, countDiff }, true);
    * ```
    */
