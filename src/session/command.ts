@@ -9,7 +9,14 @@
 import type { CommandSpec, ParsedArgs } from "./spec.ts";
 import type { Session } from "./session.ts";
 
-/** A value `JSON.stringify` writes as is. */
+/**
+ * A value `JSON.stringify` writes as is.
+ *
+ * @example
+ * ```ts
+ * const data: JsonValue = { label: "s1", traces: 12, filters: ["exclude domain 1"] };
+ * ```
+ */
 export type JsonValue =
   | string
   | number
@@ -18,7 +25,14 @@ export type JsonValue =
   | readonly JsonValue[]
   | { readonly [key: string]: JsonValue | undefined };
 
-/** What a command gives back. */
+/**
+ * What a command gives back.
+ *
+ * @example
+ * ```ts
+ * const result: CommandResult = { lines: ["tracing stopped"], data: { tracing: false } };
+ * ```
+ */
 export interface CommandResult {
   /** Text for a person, one line each, without newlines. */
   readonly lines: readonly string[];

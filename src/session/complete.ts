@@ -9,7 +9,14 @@ import { dirname, join } from "node:path";
 import type { Session } from "./session.ts";
 import type { Completion } from "./spec.ts";
 
-/** What completion offers: the candidates for `word`, the end of the line being completed. */
+/**
+ * What completion offers: the candidates for `word`, the end of the line being completed.
+ *
+ * @example
+ * ```ts
+ * const offered: Completions = { candidates: ["--cumulative"], word: "--c" };
+ * ```
+ */
 export interface Completions {
   readonly candidates: readonly string[];
   readonly word: string;

@@ -9,7 +9,15 @@ import { launchChild } from "./launch.ts";
 import { LocalTarget } from "./local.ts";
 import { Session } from "./session.ts";
 
-/** The built-in demo workload: a small service that leaks, churns and holds buffers. */
+/**
+ * The built-in demo workload: a small service that leaks, churns and holds buffers.
+ *
+ * @example
+ * ```ts
+ * import { quote } from "./tokenize.ts";
+ * const line = `run ${quote(DEMO_SCRIPT)}`; // the command that traces the demo
+ * ```
+ */
 export const DEMO_SCRIPT: string = fileURLToPath(
   new URL("../../scripts/demo.ts", import.meta.url),
 );

@@ -31,7 +31,18 @@ export type { Listing, SessionChange, SessionState, SnapshotEntry } from "./stat
  */
 export type NewSnapshot = Omit<SnapshotEntry, "label"> & { readonly label?: string };
 
-/** Something a front end may want to show as it happens. */
+/**
+ * Something a front end may want to show as it happens.
+ *
+ * @example
+ * ```ts
+ * import process from "node:process";
+ * declare const session: Session;
+ * session.on((event: SessionEvent) => {
+ *   if (event.type === "output") process.stdout.write(event.text);
+ * });
+ * ```
+ */
 export type SessionEvent =
   /** A chunk of a child target's standard output or error. */
   | {
@@ -54,7 +65,16 @@ export type SessionEvent =
     readonly done: Promise<unknown>;
   };
 
-/** How to build a {@link Session}. */
+/**
+ * How to build a {@link Session}.
+ *
+ * @example
+ * ```ts
+ * import { LocalTarget } from "./local.ts";
+ * const options: SessionOptions = { target: new LocalTarget() };
+ * const session = new Session(options);
+ * ```
+ */
 export interface SessionOptions {
   /** The target commands act on before `run`, usually a `LocalTarget`. */
   readonly target: Target;
@@ -64,7 +84,16 @@ export interface SessionOptions {
   readonly commands?: CommandRegistry;
 }
 
-/** A command that ran: its name and result. */
+/**
+ * A command that ran: its name and result.
+ *
+ * @example
+ * ```ts
+ * declare const session: Session;
+ * const outcome: Outcome | null = await session.execute("status"); // null for a blank line or a comment
+ * if (outcome) console.log(outcome.command, outcome.result.lines.join("\n")); // "status", then its lines
+ * ```
+ */
 export interface Outcome {
   readonly command: string;
   readonly result: CommandResult;

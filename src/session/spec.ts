@@ -9,7 +9,16 @@
 import { CommandError } from "./errors.ts";
 import type { Word } from "./tokenize.ts";
 
-/** What a value must look like. */
+/**
+ * What a value must look like.
+ *
+ * @example
+ * ```ts
+ * const by: ValueKind = { choices: ["lineno", "filename", "traceback"] };
+ * checkValue("stats", "option --by", by, "file");
+ * // throws CommandError: stats: option --by must be one of lineno, filename, traceback, not "file"
+ * ```
+ */
 export type ValueKind =
   | "string"
   /** an integer ≥ 1 */
@@ -20,12 +29,27 @@ export type ValueKind =
   | "integer"
   | { readonly choices: readonly string[] };
 
-/** What completion offers for an argument. */
+/**
+ * What completion offers for an argument.
+ *
+ * @example
+ * ```ts
+ * const labels: Completion = "label"; // the labels of the snapshots held
+ * const label: ArgSpec = { name: "LABEL", optional: true, complete: labels };
+ * ```
+ */
 export type Completion = "label" | "file" | "command" | "none" | {
   readonly choices: readonly string[];
 };
 
-/** One positional argument. */
+/**
+ * One positional argument.
+ *
+ * @example
+ * ```ts
+ * const count: ArgSpec = { name: "N", kind: "count" }; // usage: N, must be an integer ≥ 1
+ * ```
+ */
 export interface ArgSpec {
   /** Upper-case name shown in usage, e.g. `LABEL`. */
   readonly name: string;
@@ -36,7 +60,15 @@ export interface ArgSpec {
   readonly complete?: Completion;
 }
 
-/** One `--option`; a flag when it has no `value`. */
+/**
+ * One `--option`; a flag when it has no `value`.
+ *
+ * @example
+ * ```ts
+ * const limit: OptionSpec = { name: "limit", value: "N", kind: "count", help: "show the N first entries" };
+ * const newest: OptionSpec = { name: "newest-first", help: "the most recent frame first" }; // a flag
+ * ```
+ */
 export interface OptionSpec {
   /** Without the dashes, e.g. `limit`. */
   readonly name: string;
@@ -46,7 +78,21 @@ export interface OptionSpec {
   readonly help: string;
 }
 
-/** A command's description: the source of its parsing, usage and help. */
+/**
+ * A command's description: the source of its parsing, usage and help.
+ *
+ * @example
+ * ```ts
+ * const spec: CommandSpec = {
+ *   name: "wait",
+ *   summary: "Let the target run for a while",
+ *   help: ["Waits MS milliseconds."],
+ *   args: [{ name: "MS", kind: "natural" }],
+ *   options: [],
+ * };
+ * usageOf(spec); // ["wait MS"]
+ * ```
+ */
 export interface CommandSpec {
   readonly name: string;
   /** One line for `help`'s list. */
@@ -63,7 +109,19 @@ export interface CommandSpec {
   readonly usage?: readonly string[];
 }
 
-/** Checked arguments and options of one command line. */
+/**
+ * Checked arguments and options of one command line.
+ *
+ * @example
+ * ```ts
+ * import { tracebackCommand } from "./commands/traceback.ts";
+ * import { tokenize } from "./tokenize.ts";
+ * const parsed: ParsedArgs = parseArgs(tracebackCommand.spec, tokenize("s1 2 --newest-first"));
+ * parsed.text("LABEL"); // "s1"
+ * parsed.number("N"); // 2
+ * parsed.flag("newest-first"); // true
+ * ```
+ */
 export class ParsedArgs {
   constructor(
     readonly command: string,

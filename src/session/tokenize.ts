@@ -7,7 +7,14 @@
  * @module
  */
 
-/** One word of a command line. */
+/**
+ * One word of a command line.
+ *
+ * @example
+ * ```ts
+ * const [, glob]: Word[] = tokenize('include "*.ts"'); // { text: "*.ts", quoted: true, start: 8 }
+ * ```
+ */
 export interface Word {
   /** The word with quotes and escapes removed. */
   readonly text: string;

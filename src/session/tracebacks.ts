@@ -11,7 +11,14 @@ import type { Snapshot } from "../model/snapshot.ts";
 import type { Statistic } from "../model/statistic.ts";
 import type { Traceback } from "../model/traceback.ts";
 
-/** How the rows were grouped: a listing's or a table's. */
+/**
+ * How the rows were grouped: a listing's or a table's.
+ *
+ * @example
+ * ```ts
+ * const byFile: RowGrouping = { keyType: "filename", cumulative: false };
+ * ```
+ */
 export interface RowGrouping {
   readonly keyType: KeyType;
   readonly cumulative: boolean;

@@ -72,7 +72,16 @@ function expectWords(
   return words;
 }
 
-/** `filter include|exclude GLOB ...`, `filter domain include|exclude N`, `filter list|clear|remove`. */
+/**
+ * `filter include|exclude GLOB ...`, `filter domain include|exclude N`, `filter list|clear|remove`.
+ *
+ * @example
+ * ```ts
+ * import type { Session } from "../session.ts";
+ * declare const session: Session;
+ * await session.execute('filter exclude "*node_modules*"');
+ * ```
+ */
 export const filterCommand: Command = {
   spec: {
     name: "filter",

@@ -89,7 +89,16 @@ function listing(
   });
 }
 
-/** `stats [LABEL] [--by KEY] [--cumulative] [--limit N]`: the seed's "[ Top N ]" listing. */
+/**
+ * `stats [LABEL] [--by KEY] [--cumulative] [--limit N]`: the seed's "[ Top N ]" listing.
+ *
+ * @example
+ * ```ts
+ * import type { Session } from "../session.ts";
+ * declare const session: Session;
+ * await session.execute("stats s1 --by filename --limit 5");
+ * ```
+ */
 export const statsCommand: Command = {
   spec: {
     name: "stats",
@@ -110,7 +119,16 @@ export const statsCommand: Command = {
   },
 };
 
-/** `compare NEW OLD [--by KEY] [--cumulative] [--limit N]`: the seed's "[ Top N differences ]". */
+/**
+ * `compare NEW OLD [--by KEY] [--cumulative] [--limit N]`: the seed's "[ Top N differences ]".
+ *
+ * @example
+ * ```ts
+ * import type { Session } from "../session.ts";
+ * declare const session: Session;
+ * await session.execute("compare s2 s1 --cumulative");
+ * ```
+ */
 export const compareCommand: Command = {
   spec: {
     name: "compare",
@@ -140,7 +158,16 @@ export const compareCommand: Command = {
 /** Traces the seed's `display_top` leaves out. */
 const UNKNOWN = new Filter(false, "<unknown>");
 
-/** `top [LABEL] [--limit N]`: the seed's "pretty top", with source lines. */
+/**
+ * `top [LABEL] [--limit N]`: the seed's "pretty top", with source lines.
+ *
+ * @example
+ * ```ts
+ * import type { Session } from "../session.ts";
+ * declare const session: Session;
+ * await session.execute("top s1 --limit 3");
+ * ```
+ */
 export const topCommand: Command = {
   spec: {
     name: "top",

@@ -7,7 +7,16 @@ import type { Command } from "../command.ts";
 import { CommandError } from "../errors.ts";
 import { usageOf } from "../spec.ts";
 
-/** `help [COMMAND]`: the list of commands, or one command in full. */
+/**
+ * `help [COMMAND]`: the list of commands, or one command in full.
+ *
+ * @example
+ * ```ts
+ * import type { Session } from "../session.ts";
+ * declare const session: Session;
+ * await session.execute("help stats");
+ * ```
+ */
 export const helpCommand: Command = {
   spec: {
     name: "help",
@@ -87,7 +96,16 @@ export const helpCommand: Command = {
   },
 };
 
-/** `quit`: ends the session (a program started by run is ended too). */
+/**
+ * `quit`: ends the session (a program started by run is ended too).
+ *
+ * @example
+ * ```ts
+ * import type { Session } from "../session.ts";
+ * declare const session: Session;
+ * await session.execute("quit");
+ * ```
+ */
 export const quitCommand: Command = {
   spec: {
     name: "quit",

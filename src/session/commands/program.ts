@@ -9,7 +9,16 @@ import { CommandError } from "../errors.ts";
 
 const RUNTIMES = ["node", "deno", "bun"] as const;
 
-/** `run [--runtime NAME] SCRIPT [ARGS...]`: starts a program as the target. */
+/**
+ * `run [--runtime NAME] SCRIPT [ARGS...]`: starts a program as the target.
+ *
+ * @example
+ * ```ts
+ * import type { Session } from "../session.ts";
+ * declare const session: Session;
+ * await session.execute("run --runtime deno app.ts --port 8080");
+ * ```
+ */
 export const runCommand: Command = {
   spec: {
     name: "run",
@@ -71,7 +80,16 @@ export const runCommand: Command = {
   },
 };
 
-/** `eval CODE`: evaluates JavaScript in the target. */
+/**
+ * `eval CODE`: evaluates JavaScript in the target.
+ *
+ * @example
+ * ```ts
+ * import type { Session } from "../session.ts";
+ * declare const session: Session;
+ * await session.execute("eval [1, 2, 3].length");
+ * ```
+ */
 export const evalCommand: Command = {
   spec: {
     name: "eval",
@@ -92,7 +110,16 @@ export const evalCommand: Command = {
   },
 };
 
-/** `wait MS`: lets the target run for a while. */
+/**
+ * `wait MS`: lets the target run for a while.
+ *
+ * @example
+ * ```ts
+ * import type { Session } from "../session.ts";
+ * declare const session: Session;
+ * await session.execute("wait 500");
+ * ```
+ */
 export const waitCommand: Command = {
   spec: {
     name: "wait",

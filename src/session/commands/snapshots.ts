@@ -49,7 +49,16 @@ function snapshotJson(entry: SnapshotEntry): { [key: string]: JsonValue } {
   };
 }
 
-/** `snapshot [LABEL]`: takes a snapshot of the target's traces. */
+/**
+ * `snapshot [LABEL]`: takes a snapshot of the target's traces.
+ *
+ * @example
+ * ```ts
+ * import type { Session } from "../session.ts";
+ * declare const session: Session;
+ * await session.execute("snapshot before");
+ * ```
+ */
 export const snapshotCommand: Command = {
   spec: {
     name: "snapshot",
@@ -85,7 +94,16 @@ export const snapshotCommand: Command = {
   },
 };
 
-/** `snapshots`: the snapshots held, oldest first. */
+/**
+ * `snapshots`: the snapshots held, oldest first.
+ *
+ * @example
+ * ```ts
+ * import type { Session } from "../session.ts";
+ * declare const session: Session;
+ * await session.execute("snapshots");
+ * ```
+ */
 export const snapshotsCommand: Command = {
   spec: {
     name: "snapshots",
@@ -112,7 +130,16 @@ export const snapshotsCommand: Command = {
   },
 };
 
-/** `dump LABEL FILE`: writes a snapshot in the binary dump format. */
+/**
+ * `dump LABEL FILE`: writes a snapshot in the binary dump format.
+ *
+ * @example
+ * ```ts
+ * import type { Session } from "../session.ts";
+ * declare const session: Session;
+ * await session.execute("dump before before.dump");
+ * ```
+ */
 export const dumpCommand: Command = {
   spec: {
     name: "dump",
@@ -142,7 +169,16 @@ export const dumpCommand: Command = {
   },
 };
 
-/** `load FILE [LABEL]`: reads a dump file as a snapshot. */
+/**
+ * `load FILE [LABEL]`: reads a dump file as a snapshot.
+ *
+ * @example
+ * ```ts
+ * import type { Session } from "../session.ts";
+ * declare const session: Session;
+ * await session.execute("load before.dump old");
+ * ```
+ */
 export const loadCommand: Command = {
   spec: {
     name: "load",

@@ -10,7 +10,16 @@ import { CommandError } from "../errors.ts";
 import { entryJson, formatTraceback } from "../present.ts";
 import { tracebacksOfRow } from "../tracebacks.ts";
 
-/** `traceback LABEL N [--limit COUNT] [--newest-first]`. */
+/**
+ * `traceback LABEL N [--limit COUNT] [--newest-first]`.
+ *
+ * @example
+ * ```ts
+ * import type { Session } from "../session.ts";
+ * declare const session: Session;
+ * await session.execute("traceback s1 1 --limit 5 --newest-first");
+ * ```
+ */
 export const tracebackCommand: Command = {
   spec: {
     name: "traceback",

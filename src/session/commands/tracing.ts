@@ -14,7 +14,16 @@ import { describeEngine } from "../present.ts";
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
-/** `start [NFRAME] [--every N] [--engine NAME] [--interval BYTES] [--exclude GLOB]`: starts tracing (and sets what `run` will use). */
+/**
+ * `start [NFRAME] [--every N] [--engine NAME] [--interval BYTES] [--exclude GLOB]`: starts tracing (and sets what `run` will use).
+ *
+ * @example
+ * ```ts
+ * import type { Session } from "../session.ts";
+ * declare const session: Session;
+ * await session.execute('start 5 --exclude "*node_modules*"');
+ * ```
+ */
 export const startCommand: Command = {
   spec: {
     name: "start",
@@ -91,7 +100,16 @@ export const startCommand: Command = {
   },
 };
 
-/** `stop`: stops tracing and forgets the traces. */
+/**
+ * `stop`: stops tracing and forgets the traces.
+ *
+ * @example
+ * ```ts
+ * import type { Session } from "../session.ts";
+ * declare const session: Session;
+ * await session.execute("stop");
+ * ```
+ */
 export const stopCommand: Command = {
   spec: {
     name: "stop",
@@ -109,7 +127,16 @@ export const stopCommand: Command = {
   },
 };
 
-/** `status`: what is traced, how, and what cannot be seen. */
+/**
+ * `status`: what is traced, how, and what cannot be seen.
+ *
+ * @example
+ * ```ts
+ * import type { Session } from "../session.ts";
+ * declare const session: Session;
+ * await session.execute("status");
+ * ```
+ */
 export const statusCommand: Command = {
   spec: {
     name: "status",
@@ -145,7 +172,16 @@ export const statusCommand: Command = {
   },
 };
 
-/** `memory`: current and peak traced memory, and the tracer's own. */
+/**
+ * `memory`: current and peak traced memory, and the tracer's own.
+ *
+ * @example
+ * ```ts
+ * import type { Session } from "../session.ts";
+ * declare const session: Session;
+ * await session.execute("memory");
+ * ```
+ */
 export const memoryCommand: Command = {
   spec: {
     name: "memory",
@@ -169,7 +205,16 @@ export const memoryCommand: Command = {
   },
 };
 
-/** `reset-peak`: sets the peak to the current size. */
+/**
+ * `reset-peak`: sets the peak to the current size.
+ *
+ * @example
+ * ```ts
+ * import type { Session } from "../session.ts";
+ * declare const session: Session;
+ * await session.execute("reset-peak");
+ * ```
+ */
 export const resetPeakCommand: Command = {
   spec: {
     name: "reset-peak",
@@ -190,7 +235,16 @@ export const resetPeakCommand: Command = {
   },
 };
 
-/** `clear`: forgets the target's traces, tracing goes on. */
+/**
+ * `clear`: forgets the target's traces, tracing goes on.
+ *
+ * @example
+ * ```ts
+ * import type { Session } from "../session.ts";
+ * declare const session: Session;
+ * await session.execute("clear");
+ * ```
+ */
 export const clearCommand: Command = {
   spec: {
     name: "clear",
@@ -207,7 +261,16 @@ export const clearCommand: Command = {
   },
 };
 
-/** `gc`: a full garbage collection in the target. */
+/**
+ * `gc`: a full garbage collection in the target.
+ *
+ * @example
+ * ```ts
+ * import type { Session } from "../session.ts";
+ * declare const session: Session;
+ * await session.execute("gc");
+ * ```
+ */
 export const gcCommand: Command = {
   spec: {
     name: "gc",
