@@ -28,7 +28,17 @@ import type { Controller } from "./session/controller.ts";
 import type { LiveFeed } from "./session/feed.ts";
 import { currentView, initialUi, isTable, reduce } from "./state/ui.ts";
 
-/** Props of {@link App}. */
+/**
+ * Props of {@link App}.
+ *
+ * @example
+ * ```ts
+ * import type { Controller } from "./session/controller.ts";
+ * import type { LiveFeed } from "./session/feed.ts";
+ * declare const controller: Controller, feed: LiveFeed;
+ * const props: AppProps = { controller, feed, startLine: "start 5", size: { columns: 120, rows: 40 } };
+ * ```
+ */
 export interface AppProps {
   readonly controller: Controller;
   readonly feed: LiveFeed;

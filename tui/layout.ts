@@ -6,7 +6,14 @@
  */
 import { HEADER_HEIGHT } from "./components/header.tsx";
 
-/** Rows given to each part of the screen. */
+/**
+ * Rows given to each part of the screen.
+ *
+ * @example
+ * ```ts
+ * const { body, pane }: Layout = layout(120, 40); // 28 and 5
+ * ```
+ */
 export interface Layout {
   readonly header: number;
   /** Rows of the view's body, its column titles included. */
@@ -22,7 +29,7 @@ export interface Layout {
  *
  * @example
  * ```ts
- * layout(120, 40); // { header: 3, body: 27, pane: 5, width: 120 }
+ * layout(120, 40); // { header: 3, body: 28, pane: 5, width: 120 }
  * ```
  */
 export function layout(columns: number, rows: number): Layout {

@@ -19,7 +19,15 @@ import { App } from "./app.tsx";
 import { Controller } from "./session/controller.ts";
 import { LiveFeed } from "./session/feed.ts";
 
-/** How to run the TUI. */
+/**
+ * How to run the TUI.
+ *
+ * @example
+ * ```ts
+ * const options: TuiOptions = { script: "server.ts", args: ["--port", "8080"], runtime: "deno", nframe: 10 };
+ * process.exitCode = await runTui(options);
+ * ```
+ */
 export interface TuiOptions {
   /**
    * The session to show, as it is (its target, snapshots and filters);
@@ -48,13 +56,25 @@ export interface TuiOptions {
   readonly stderr?: Writable;
 }
 
-/** Frames kept per traceback unless told otherwise. */
+/**
+ * Frames kept per traceback unless told otherwise.
+ *
+ * @example
+ * ```ts
+ * await runTui({ script: "app.ts", nframe: DEFAULT_NFRAME * 2 }); // longer tracebacks to drill into
+ * ```
+ */
 export const DEFAULT_NFRAME = 5;
 
 /**
  * Sampling interval of the JS heap of a program the TUI starts (as the REPL
  * does): fine enough that a small service's allocations show within
  * seconds, cheap enough to leave it running at near full speed.
+ *
+ * @example
+ * ```ts
+ * await runTui({ script: "app.ts", interval: PROGRAM_INTERVAL / 4 }); // samples 4 times as often
+ * ```
  */
 export const PROGRAM_INTERVAL = 64 * 1024;
 
@@ -62,6 +82,11 @@ export const PROGRAM_INTERVAL = 64 * 1024;
  * Allocations per line-engine sample in a program the TUI starts: a small
  * service's allocations show within seconds, at a cost the TUI's refreshes
  * dwarf.
+ *
+ * @example
+ * ```ts
+ * await runTui({ script: "app.ts", every: PROGRAM_EVERY * 4 }); // samples a quarter as often
+ * ```
  */
 export const PROGRAM_EVERY = 16;
 

@@ -6,7 +6,14 @@
 import type { ReactElement } from "react";
 import { Line, type Part } from "./line.tsx";
 
-/** Props of {@link FilterBar}. */
+/**
+ * Props of {@link FilterBar}.
+ *
+ * @example
+ * ```ts
+ * const props: FilterBarProps = { filters: [], width: 80 }; // " filters: none (/ adds a glob filter, d a domain filter)"
+ * ```
+ */
 export interface FilterBarProps {
   /** The filters as text, in order. */
   readonly filters: readonly string[];

@@ -7,7 +7,14 @@ import { Box } from "ink";
 import type { ReactElement } from "react";
 import { Line } from "./line.tsx";
 
-/** Props of {@link FilterList}. */
+/**
+ * Props of {@link FilterList}.
+ *
+ * @example
+ * ```ts
+ * const props: FilterListProps = { filters: ["exclude domain 1"], position: 0, height: 10, width: 80 };
+ * ```
+ */
 export interface FilterListProps {
   /** The filters as text (`include "*demo.ts"`, `exclude domain 1`). */
   readonly filters: readonly string[];

@@ -10,7 +10,14 @@ import type { Message, Prompt, View } from "../state/ui.ts";
 import { firstGrapheme, takeEnd, takeStart, textWidth } from "../../src/text/width.ts";
 import { Line, type Part } from "./line.tsx";
 
-/** The keys each view offers, for the footer. */
+/**
+ * The keys each view offers, for the footer.
+ *
+ * @example
+ * ```ts
+ * VIEW_KEYS.help; // "↑↓ PgUp PgDn scroll · Esc back"
+ * ```
+ */
 export const VIEW_KEYS: Record<View["kind"], string> = {
   live:
     "? help · q quit · t trace on/off · s snapshot · c compare · / filter · g group · o sort · Enter drill in · : command",
@@ -23,7 +30,14 @@ export const VIEW_KEYS: Record<View["kind"], string> = {
   log: "↑↓ PgUp PgDn scroll · End follows new lines · Esc back",
 };
 
-/** Props of {@link Footer}. */
+/**
+ * Props of {@link Footer}.
+ *
+ * @example
+ * ```ts
+ * const props: FooterProps = { prompt: null, message: { text: "snapshot s1 taken", tone: "info" }, view: "live", width: 120 };
+ * ```
+ */
 export interface FooterProps {
   readonly prompt: Prompt | null;
   readonly message: Message | null;

@@ -14,7 +14,17 @@ import { sparkline } from "../state/sparkline.ts";
 import { cutRight, takeStart, textWidth } from "../../src/text/width.ts";
 import { Line, type Part } from "./line.tsx";
 
-/** Props of {@link Header}. */
+/**
+ * Props of {@link Header}.
+ *
+ * @example
+ * ```ts
+ * import type { TargetStatus } from "../../src/session/target.ts";
+ * declare const status: TargetStatus;
+ * const now = Date.now();
+ * const props: HeaderProps = { status, samples: [], since: now, now, snapshots: 0, busy: null, error: null, width: 120 };
+ * ```
+ */
 export interface HeaderProps {
   readonly status: TargetStatus | null;
   /** Current traced memory at each refresh, oldest first. */
@@ -30,7 +40,15 @@ export interface HeaderProps {
   readonly width: number;
 }
 
-/** Lines the header takes. */
+/**
+ * Lines the header takes.
+ *
+ * @example
+ * ```ts
+ * import { layout } from "../layout.ts";
+ * layout(120, 40).header === HEADER_HEIGHT; // true
+ * ```
+ */
 export const HEADER_HEIGHT = 3;
 
 const SEP: Part = { text: " │ ", dim: true };

@@ -6,7 +6,14 @@
 import { padEnd, textWidth } from "../../src/text/width.ts";
 import type { StyledLine } from "./text-view.tsx";
 
-/** Every key and what it does, as `?` lists them. */
+/**
+ * Every key and what it does, as `?` lists them.
+ *
+ * @example
+ * ```ts
+ * KEYS[0]; // ["?", "help (this screen)"]
+ * ```
+ */
 export const KEYS: readonly (readonly [string, string])[] = [
   ["?", "help (this screen)"],
   ["q, Ctrl-C", "quit (the traced program is ended)"],

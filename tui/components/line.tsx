@@ -8,7 +8,14 @@ import { Text } from "ink";
 import type { ReactElement } from "react";
 import { cutRight, textWidth } from "../../src/text/width.ts";
 
-/** A piece of a line and its style. */
+/**
+ * A piece of a line and its style.
+ *
+ * @example
+ * ```ts
+ * const warning: Part = { text: " cannot see: ", color: "yellow" };
+ * ```
+ */
 export interface Part {
   readonly text: string;
   readonly color?: string;
@@ -17,7 +24,14 @@ export interface Part {
   readonly inverse?: boolean;
 }
 
-/** Props of {@link Line}. */
+/**
+ * Props of {@link Line}.
+ *
+ * @example
+ * ```ts
+ * const bar: LineProps = { parts: [{ text: " LIVE", bold: true }], width: 80, fill: true, inverse: true };
+ * ```
+ */
 export interface LineProps {
   readonly parts: readonly Part[];
   readonly width: number;

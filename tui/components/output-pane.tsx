@@ -32,7 +32,14 @@ export function styleLog(line: LogLine): StyledLine {
   return { text: line.text, style: TONES[line.tone] };
 }
 
-/** Props of {@link OutputPane}. */
+/**
+ * Props of {@link OutputPane}.
+ *
+ * @example
+ * ```ts
+ * const props: OutputPaneProps = { log: [{ id: 1, text: "> snapshot", tone: "command" }], height: 4, width: 120 };
+ * ```
+ */
 export interface OutputPaneProps {
   readonly log: readonly LogLine[];
   /** Lines of text (the rule takes one more). */

@@ -11,7 +11,16 @@ import { bytes, left, right, shortPath } from "../format.ts";
 import { textWidth } from "../../src/text/width.ts";
 import { Line, type Part } from "./line.tsx";
 
-/** Props of {@link SnapshotList}. */
+/**
+ * Props of {@link SnapshotList}.
+ *
+ * @example
+ * ```ts
+ * import type { SnapshotEntry } from "../../src/session/session.ts";
+ * declare const entries: SnapshotEntry[];
+ * const props: SnapshotListProps = { entries, position: 0, newLabel: "s2", oldLabel: "s1", height: 20, width: 120 };
+ * ```
+ */
 export interface SnapshotListProps {
   readonly entries: readonly SnapshotEntry[];
   readonly position: number;

@@ -13,7 +13,16 @@ import type { SortKey, TableData } from "../state/table.ts";
 import { textWidth } from "../../src/text/width.ts";
 import { Line, type Part } from "./line.tsx";
 
-/** Props of {@link StatsTable}. */
+/**
+ * Props of {@link StatsTable}.
+ *
+ * @example
+ * ```ts
+ * const props: StatsTableProps = {
+ *   data: null, sort: "size", position: 0, top: 0, height: 20, width: 120, empty: "no traces yet",
+ * }; // one line: " no traces yet"
+ * ```
+ */
 export interface StatsTableProps {
   readonly data: TableData | null;
   readonly sort: SortKey;

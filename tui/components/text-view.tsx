@@ -7,13 +7,27 @@ import { Box } from "ink";
 import type { ReactElement } from "react";
 import { Line, type Part } from "./line.tsx";
 
-/** A line and how it looks. */
+/**
+ * A line and how it looks.
+ *
+ * @example
+ * ```ts
+ * const heading: StyledLine = { text: "HELP", style: { bold: true } };
+ * ```
+ */
 export interface StyledLine {
   readonly text: string;
   readonly style?: Omit<Part, "text">;
 }
 
-/** Props of {@link TextView}. */
+/**
+ * Props of {@link TextView}.
+ *
+ * @example
+ * ```ts
+ * const props: TextViewProps = { lines: [{ text: "hello" }], scroll: 0, height: 10, width: 80 };
+ * ```
+ */
 export interface TextViewProps {
   readonly lines: readonly StyledLine[];
   /** The first line shown. */

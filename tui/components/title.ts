@@ -9,7 +9,18 @@ import type { Grouping, SortKey, TableData } from "../state/table.ts";
 import { isTable, type TableView, type View } from "../state/ui.ts";
 import type { Part } from "./line.tsx";
 
-/** What the title bar needs to know besides the view. */
+/**
+ * What the title bar needs to know besides the view.
+ *
+ * @example
+ * ```ts
+ * const facts: TitleFacts = {
+ *   data: null, grouping: { keyType: "lineno", cumulative: false }, paused: true, regrouping: false,
+ *   snapshots: 2, filters: 0, log: 40, error: null,
+ * };
+ * titleOf({ kind: "snapshots", position: 0, newLabel: null, oldLabel: null }, facts)[0].text; // " SNAPSHOTS · 2 held"
+ * ```
+ */
 export interface TitleFacts {
   readonly data: TableData | null;
   /** The grouping asked for (the table may still have the previous one). */
@@ -83,7 +94,17 @@ export function titleOf(view: View, facts: TitleFacts): Part[] {
   }
 }
 
-/** What the screen knows about why a table may be empty. */
+/**
+ * What the screen knows about why a table may be empty.
+ *
+ * @example
+ * ```ts
+ * import { START } from "../state/ui.ts";
+ * const facts: EmptyFacts = { exited: false, tracing: true, pending: false, labels: ["s1"] };
+ * emptyText({ kind: "snapshot", label: "s2", sort: "size", cursor: START }, facts);
+ * // "snapshot s2 no longer exists (Esc goes back)"
+ * ```
+ */
 export interface EmptyFacts {
   readonly exited: boolean;
   /** Null until the target's first status. */

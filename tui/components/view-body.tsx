@@ -14,7 +14,19 @@ import { SnapshotList } from "./snapshot-list.tsx";
 import { StatsTable } from "./stats-table.tsx";
 import { type StyledLine, TextView } from "./text-view.tsx";
 
-/** Props of {@link ViewBody}. */
+/**
+ * Props of {@link ViewBody}.
+ *
+ * @example
+ * ```ts
+ * import type { TableOnScreen } from "../hooks/use-tables.ts";
+ * declare const table: TableOnScreen;
+ * const help: ViewBodyProps = {
+ *   view: { kind: "help", scroll: 0 }, table, empty: "", entries: [], filters: [], lines: [{ text: "HELP" }],
+ *   height: 20, width: 100,
+ * };
+ * ```
+ */
 export interface ViewBodyProps {
   readonly view: View;
   readonly table: TableOnScreen;

@@ -15,7 +15,14 @@ import { type Grouping, SORT_KEYS, type SortKey } from "../state/table.ts";
 /** How long the keyboard must be quiet before orders nobody asked for are sorted. */
 const QUIET_MS = 300;
 
-/** A derived table and whether a newer one is on its way. */
+/**
+ * A derived table and whether a newer one is on its way.
+ *
+ * @example
+ * ```ts
+ * const first: DerivedState = { derived: null, pending: true, regrouping: true, error: null }; // nothing to show yet
+ * ```
+ */
 export interface DerivedState {
   readonly derived: Derived | null;
   /** True while the table shown is not (yet) the one asked for. */

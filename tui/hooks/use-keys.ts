@@ -14,7 +14,15 @@ import { handleKey, type Intent, type KeyContext } from "../state/keys.ts";
 import { type Action, currentView, isTable, reduce, type UiState } from "../state/ui.ts";
 import { resolveCursor, type TableOnScreen } from "./use-tables.ts";
 
-/** What the keymap needs from the screen as last drawn. */
+/**
+ * What the keymap needs from the screen as last drawn.
+ *
+ * @example
+ * ```ts
+ * declare const inputs: KeyInputs;
+ * useKeys(inputs); // in the app's component, with what it has just drawn
+ * ```
+ */
 export interface KeyInputs {
   readonly ui: UiState;
   readonly dispatch: Dispatch<Action>;

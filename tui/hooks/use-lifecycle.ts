@@ -14,7 +14,15 @@ import type { Action, Message } from "../state/ui.ts";
 /** How long a message stays on the footer, in ms. */
 const MESSAGE_MS = 10_000;
 
-/** What {@link useLifecycle} drives. */
+/**
+ * What {@link useLifecycle} drives.
+ *
+ * @example
+ * ```ts
+ * declare const inputs: LifecycleInputs;
+ * useLifecycle({ ...inputs, startup: ["run scripts/demo.ts", "start 5"] });
+ * ```
+ */
 export interface LifecycleInputs {
   readonly controller: Controller;
   readonly feed: LiveFeed;

@@ -5,7 +5,16 @@
  */
 import { useSyncExternalStore } from "react";
 
-/** Anything with a state that changes and tells listeners. */
+/**
+ * Anything with a state that changes and tells listeners.
+ *
+ * @example
+ * ```ts
+ * import type { Controller, ControllerState } from "../session/controller.ts";
+ * declare const controller: Controller;
+ * const store: Store<ControllerState> = controller;
+ * ```
+ */
 export interface Store<T> {
   readonly state: T;
   subscribe(listener: () => void): () => void;

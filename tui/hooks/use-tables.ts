@@ -39,7 +39,15 @@ export function resolveCursor(cursor: Cursor, data: TableData | null, sort: Sort
   return found >= 0 ? found : position;
 }
 
-/** The table on screen, if the view is a table. */
+/**
+ * The table on screen, if the view is a table.
+ *
+ * @example
+ * ```ts
+ * declare const inputs: TableInputs;
+ * const { data, position, top }: TableOnScreen = useTables(inputs); // data is null off a table view
+ * ```
+ */
 export interface TableOnScreen {
   readonly view: TableView | null;
   readonly state: DerivedState | null;
@@ -51,7 +59,20 @@ export interface TableOnScreen {
   readonly top: number;
 }
 
-/** What {@link useTables} works from. */
+/**
+ * What {@link useTables} works from.
+ *
+ * @example
+ * ```ts
+ * import type { Session } from "../../src/session/session.ts";
+ * import { initialUi } from "../state/ui.ts";
+ * declare const session: Session;
+ * const { filters } = session;
+ * const inputs: TableInputs = {
+ *   ui: initialUi(), snapshots: session.snapshots, live: null, filters, filtersKey: filters.map(String).join("\n"), page: 20,
+ * };
+ * ```
+ */
 export interface TableInputs {
   readonly ui: UiState;
   /** The session's snapshots by label. */

@@ -6,7 +6,15 @@
  */
 import { useWindowSize } from "ink";
 
-/** Columns and rows. */
+/**
+ * Columns and rows.
+ *
+ * @example
+ * ```ts
+ * const fixed: Size = { columns: 120, rows: 40 };
+ * useTerminalSize(fixed); // always 120 × 40, whatever the terminal
+ * ```
+ */
 export interface Size {
   readonly columns: number;
   readonly rows: number;

@@ -13,10 +13,25 @@ import { CommandError, messageOf } from "../../src/session/errors.ts";
 import type { Session, SessionEvent } from "../../src/session/session.ts";
 import type { TargetExit } from "../../src/session/target.ts";
 
-/** How a log line is shown. */
+/**
+ * How a log line is shown.
+ *
+ * @example
+ * ```ts
+ * const tone: LogTone = "stderr"; // the program's standard error, shown in yellow
+ * ```
+ */
 export type LogTone = "stdout" | "stderr" | "command" | "result" | "error" | "event";
 
-/** One line of the log. */
+/**
+ * One line of the log.
+ *
+ * @example
+ * ```ts
+ * declare const controller: Controller;
+ * for (const line of controller.state.log) console.log(line.tone, line.text);
+ * ```
+ */
 export interface LogLine {
   /** Increasing, unique: a key for React. */
   readonly id: number;
@@ -24,14 +39,32 @@ export interface LogLine {
   readonly tone: LogTone;
 }
 
-/** What a finished command line reports. */
+/**
+ * What a finished command line reports.
+ *
+ * @example
+ * ```ts
+ * declare const controller: Controller;
+ * controller.onNotice((notice: Notice) => {
+ *   if (notice.tone === "error") console.error(`${notice.line}: ${notice.text}`);
+ * });
+ * ```
+ */
 export interface Notice {
   readonly line: string;
   readonly text: string;
   readonly tone: "info" | "error";
 }
 
-/** The controller's state, for the screen. */
+/**
+ * The controller's state, for the screen.
+ *
+ * @example
+ * ```ts
+ * declare const controller: Controller;
+ * const { log, busy, exit }: ControllerState = controller.state;
+ * ```
+ */
 export interface ControllerState {
   readonly log: readonly LogLine[];
   /** What is being done now (a command line or a long activity), or null. */
@@ -40,7 +73,15 @@ export interface ControllerState {
   readonly exit: TargetExit | null;
 }
 
-/** Lines kept in the log. */
+/**
+ * Lines kept in the log.
+ *
+ * @example
+ * ```ts
+ * declare const controller: Controller;
+ * controller.state.log.length <= LOG_LIMIT; // true: older lines are dropped
+ * ```
+ */
 export const LOG_LIMIT = 2000;
 
 /**

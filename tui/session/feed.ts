@@ -14,7 +14,16 @@ import type { Target, TargetStatus } from "../../src/session/target.ts";
 import { tableCost } from "../state/load.ts";
 import { appendSample } from "../state/sparkline.ts";
 
-/** Two consecutive live snapshots: growth is the change from `previous`. */
+/**
+ * Two consecutive live snapshots: growth is the change from `previous`.
+ *
+ * @example
+ * ```ts
+ * declare const feed: LiveFeed;
+ * const live: LiveSample | null = feed.state.live;
+ * const growth = live?.previous ? live.current.compareTo(live.previous, "lineno") : [];
+ * ```
+ */
 export interface LiveSample {
   readonly current: Snapshot;
   readonly previous: Snapshot | null;
@@ -22,7 +31,18 @@ export interface LiveSample {
   readonly at: number;
 }
 
-/** What the feed knows. */
+/**
+ * What the feed knows.
+ *
+ * @example
+ * ```ts
+ * declare const feed: LiveFeed;
+ * feed.subscribe(() => {
+ *   const { samples, error }: FeedState = feed.state;
+ *   console.log(error ?? `${samples.at(-1) ?? 0} bytes traced`);
+ * });
+ * ```
+ */
 export interface FeedState {
   readonly status: TargetStatus | null;
   /** Current traced memory at each refresh, oldest first. */
@@ -37,7 +57,17 @@ export interface FeedState {
   readonly took: number;
 }
 
-/** How a {@link LiveFeed} runs. */
+/**
+ * How a {@link LiveFeed} runs.
+ *
+ * @example
+ * ```ts
+ * import type { Session } from "../../src/session/session.ts";
+ * declare const session: Session;
+ * const options: FeedOptions = { interval: 1000 }; // one refresh a second
+ * const feed = new LiveFeed(session, options);
+ * ```
+ */
 export interface FeedOptions {
   /** Aimed time between two refreshes, in ms (default 400: 2.5 per second). */
   readonly interval?: number;

@@ -15,13 +15,30 @@ import { type Grouping, type SortKey, TableData, type TableKind } from "./table.
 
 export { breathe } from "./join.ts";
 
-/** What a table is made from. */
+/**
+ * What a table is made from.
+ *
+ * @example
+ * ```ts
+ * import type { Snapshot } from "../../src/model/snapshot.ts";
+ * declare const now: Snapshot, before: Snapshot;
+ * const source: TableSource = { kind: "compare", now, before };
+ * ```
+ */
 export type TableSource =
   | { readonly kind: "live"; readonly current: Snapshot; readonly previous: Snapshot | null }
   | { readonly kind: "snapshot"; readonly snapshot: Snapshot }
   | { readonly kind: "compare"; readonly now: Snapshot; readonly before: Snapshot };
 
-/** A table and the filtered snapshots its rows come from (for drill-in). */
+/**
+ * A table and the filtered snapshots its rows come from (for drill-in).
+ *
+ * @example
+ * ```ts
+ * declare const derived: Derived;
+ * const { data, snapshot } = derived; // row i of data groups traces of snapshot
+ * ```
+ */
 export interface Derived {
   /** What it was made from. */
   readonly source: TableSource;

@@ -14,7 +14,19 @@ import { originalPosition } from "../../src/source/sourcemap.ts";
 import { bytes, count, shortPath } from "../format.ts";
 import type { Grouping } from "./table.ts";
 
-/** What to drill into: a row's key in a snapshot (filters already applied). */
+/**
+ * What to drill into: a row's key in a snapshot (filters already applied).
+ *
+ * @example
+ * ```ts
+ * import type { Snapshot } from "../../src/model/snapshot.ts";
+ * import { Traceback } from "../../src/model/traceback.ts";
+ * declare const snapshot: Snapshot;
+ * const request: DrillRequest = {
+ *   title: "s2 #1", snapshot, key: Traceback.fromRaw([["app.ts", 12]]), grouping: { keyType: "lineno", cumulative: false },
+ * };
+ * ```
+ */
 export interface DrillRequest {
   /** Names the row, e.g. `live #3` or `s2 #1`. */
   readonly title: string;
@@ -24,16 +36,39 @@ export interface DrillRequest {
   readonly grouping: Grouping;
 }
 
-/** How a drill-in line is shown. */
+/**
+ * How a drill-in line is shown.
+ *
+ * @example
+ * ```ts
+ * const tone: LineTone = "current"; // a frame's own source line, marked ▶
+ * ```
+ */
 export type LineTone = "heading" | "frame" | "current" | "context" | "note";
 
-/** One line of the drill-in view. */
+/**
+ * One line of the drill-in view.
+ *
+ * @example
+ * ```ts
+ * const heading: DrillLine = { text: "3 memory blocks: 96 B", tone: "heading" };
+ * ```
+ */
 export interface DrillLine {
   readonly text: string;
   readonly tone: LineTone;
 }
 
-/** A source line and its neighbours. */
+/**
+ * A source line and its neighbours.
+ *
+ * @example
+ * ```ts
+ * import { Frame } from "../../src/model/frame.ts";
+ * const context: SourceContext | null = sourceContext(new Frame("scripts/demo.ts", 55), 1);
+ * context?.lines.map((l) => l.lineno); // [54, 55, 56]
+ * ```
+ */
 export interface SourceContext {
   /** The file the lines come from (the original source when a source map leads there). */
   readonly file: string;
@@ -70,7 +105,15 @@ export function sourceContext(frame: Frame, radius: number): SourceContext | nul
   return only ? { file, line, lines: [{ lineno: line, text: clean(only) }] } : null;
 }
 
-/** How {@link drillLines} lays out tracebacks. */
+/**
+ * How {@link drillLines} lays out tracebacks.
+ *
+ * @example
+ * ```ts
+ * import process from "node:process";
+ * const options: DrillOptions = { newestFirst: true, radius: 0, limit: 5, cwd: process.cwd() };
+ * ```
+ */
 export interface DrillOptions {
   /** Most recent frame first instead of oldest first. */
   readonly newestFirst: boolean;

@@ -7,13 +7,37 @@
  */
 import { quote } from "../../src/session/tokenize.ts";
 
-/** A command line to run, or why the text was refused. */
+/**
+ * A command line to run, or why the text was refused.
+ *
+ * @example
+ * ```ts
+ * const parsed: Parsed = globFilter("*demo.ts");
+ * if ("line" in parsed) console.log(parsed.line); // filter include '*demo.ts'
+ * ```
+ */
 export type Parsed = { readonly line: string } | { readonly error: string };
 
-/** Shown under the glob prompt. */
+/**
+ * Shown under the glob prompt.
+ *
+ * @example
+ * ```ts
+ * import { openPrompt } from "./keys.ts";
+ * openPrompt("glob").hint === GLOB_HINT; // true
+ * ```
+ */
 export const GLOB_HINT = "GLOB[:LINE] [-a all frames] · !GLOB excludes · e.g. *demo.ts  !*node_modules*  */app.ts:12";
 
-/** Shown under the domain prompt. */
+/**
+ * Shown under the domain prompt.
+ *
+ * @example
+ * ```ts
+ * import { openPrompt } from "./keys.ts";
+ * openPrompt("domain").hint === DOMAIN_HINT; // true
+ * ```
+ */
 export const DOMAIN_HINT = "N includes, !N excludes · 0 JS heap, 1 ArrayBuffer stores, 2 WebAssembly memory";
 
 /**

@@ -9,7 +9,15 @@
 import type { Traceback } from "../../src/model/traceback.ts";
 import { TableData, type TableKind } from "./table.ts";
 
-/** When to give the event loop a turn, and when to give up. */
+/**
+ * When to give the event loop a turn, and when to give up.
+ *
+ * @example
+ * ```ts
+ * const abandoned = new AbortController();
+ * const pace: Pace = { cancelled: () => abandoned.signal.aborted };
+ * ```
+ */
 export interface Pace {
   /** True once the result is no longer wanted. */
   cancelled(): boolean;
@@ -18,12 +26,27 @@ export interface Pace {
 /** Longest stretch of work between two turns of the event loop, in ms. */
 const SLICE_MS = 8;
 
-/** Gives the event loop a turn. */
+/**
+ * Gives the event loop a turn.
+ *
+ * @example
+ * ```ts
+ * await breathe(); // timers and input that were waiting run first
+ * ```
+ */
 export function breathe(ms = 0): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-/** A loop body run over `0 .. n` in slices; false when cancelled on the way. */
+/**
+ * A loop body run over `0 .. n` in slices; false when cancelled on the way.
+ *
+ * @example
+ * ```ts
+ * const squares = new Float64Array(100_000);
+ * await sliced(squares.length, { cancelled: () => false }, (i) => squares[i] = i * i); // true
+ * ```
+ */
 export async function sliced(n: number, pace: Pace, body: (i: number) => void): Promise<boolean> {
   let started = performance.now();
   for (let i = 0; i < n; i++) {

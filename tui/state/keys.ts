@@ -12,7 +12,14 @@ import type { TableData } from "./table.ts";
 import { quote } from "../../src/session/tokenize.ts";
 import { type Action, currentView, isTable, type Prompt, type PromptKind, START, type UiState } from "./ui.ts";
 
-/** Something a key press asks for. */
+/**
+ * Something a key press asks for.
+ *
+ * @example
+ * ```ts
+ * const snapshot: Intent = { type: "run", line: "snapshot", echo: false };
+ * ```
+ */
 export type Intent =
   | { readonly type: "ui"; readonly action: Action }
   /** Run a line of the command language; `echo` shows it in the log first (typed after `:`). */
@@ -24,7 +31,17 @@ export type Intent =
   /** Complete the word before the caret of the command line. */
   | { readonly type: "complete" };
 
-/** What the keymap needs to know about the screen and the session. */
+/**
+ * What the keymap needs to know about the screen and the session.
+ *
+ * @example
+ * ```ts
+ * import { initialUi } from "./ui.ts";
+ * const context: KeyContext = {
+ *   ui: initialUi(), page: 20, table: null, length: 0, labels: [], tracing: false, startLine: "start 5", defaultLabel: "s1",
+ * };
+ * ```
+ */
 export interface KeyContext {
   readonly ui: UiState;
   /** Rows of the list or text on screen that fit in one page. */
@@ -46,7 +63,14 @@ const ui = (action: Action): Intent => ({ type: "ui", action });
 const message = (text: string, tone: "info" | "error" = "error"): Intent =>
   ui({ type: "message", message: { text, tone } });
 
-/** A new prompt of `kind`. */
+/**
+ * A new prompt of `kind`.
+ *
+ * @example
+ * ```ts
+ * openPrompt("label", "s3").title; // "snapshot label"
+ * ```
+ */
 export function openPrompt(kind: PromptKind, placeholder = "", label?: string): Prompt {
   const titles: Record<PromptKind, [string, string]> = {
     label: ["snapshot label", "Enter takes the snapshot · Esc cancels"],

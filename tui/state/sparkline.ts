@@ -6,10 +6,25 @@
 
 const BARS = "▁▂▃▄▅▆▇█";
 
-/** How many samples of traced memory are kept (one per refresh). */
+/**
+ * How many samples of traced memory are kept (one per refresh).
+ *
+ * @example
+ * ```ts
+ * const full = Array.from({ length: HISTORY_LENGTH }, () => 0);
+ * appendSample(full, 1).length; // HISTORY_LENGTH: the oldest sample went
+ * ```
+ */
 export const HISTORY_LENGTH = 240;
 
-/** A drawn graph: one character per sample, and where its highest sample is. */
+/**
+ * A drawn graph: one character per sample, and where its highest sample is.
+ *
+ * @example
+ * ```ts
+ * const { text, peakAt }: Sparkline = sparkline([0, 5, 10, 5], 10); // " ▅█▅" and 2
+ * ```
+ */
 export interface Sparkline {
   readonly text: string;
   /** Index in `text` of the highest sample (the last one when several tie), -1 when empty. */
@@ -22,7 +37,7 @@ export interface Sparkline {
  *
  * @example
  * ```ts
- * sparkline([0, 5, 10, 5], 10); // { text: " ▄█▄", peakAt: 2 }
+ * sparkline([0, 5, 10, 5], 10); // { text: " ▅█▅", peakAt: 2 }
  * ```
  */
 export function sparkline(samples: readonly number[], width: number, ceiling = 0): Sparkline {

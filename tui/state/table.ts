@@ -9,19 +9,54 @@ import type { KeyType } from "../../src/model/group.ts";
 import type { Statistic, StatisticDiff } from "../../src/model/statistic.ts";
 import { compareTracebacks, type Traceback } from "../../src/model/traceback.ts";
 
-/** What a table can be sorted by. */
+/**
+ * What a table can be sorted by.
+ *
+ * @example
+ * ```ts
+ * const sort: SortKey = "average"; // bytes per block, biggest first
+ * ```
+ */
 export type SortKey = "size" | "count" | "average" | "growth";
 
-/** Sort keys in the order `o` cycles through them. */
+/**
+ * Sort keys in the order `o` cycles through them.
+ *
+ * @example
+ * ```ts
+ * SORT_KEYS[(SORT_KEYS.indexOf("size") + 1) % SORT_KEYS.length]; // "count"
+ * ```
+ */
 export const SORT_KEYS: readonly SortKey[] = ["size", "count", "average", "growth"];
 
-/** Group-by keys in the order `g` cycles through them. */
+/**
+ * Group-by keys in the order `g` cycles through them.
+ *
+ * @example
+ * ```ts
+ * GROUP_KEYS[(GROUP_KEYS.indexOf("traceback") + 1) % GROUP_KEYS.length]; // "lineno"
+ * ```
+ */
 export const GROUP_KEYS: readonly KeyType[] = ["lineno", "filename", "traceback"];
 
-/** Where the rows come from: the live target, one snapshot, or two compared. */
+/**
+ * Where the rows come from: the live target, one snapshot, or two compared.
+ *
+ * @example
+ * ```ts
+ * const kind: TableKind = "compare"; // changes from an old snapshot
+ * ```
+ */
 export type TableKind = "live" | "snapshot" | "compare";
 
-/** How the rows were grouped. */
+/**
+ * How the rows were grouped.
+ *
+ * @example
+ * ```ts
+ * const byTraceback: Grouping = { keyType: "traceback", cumulative: false };
+ * ```
+ */
 export interface Grouping {
   readonly keyType: KeyType;
   readonly cumulative: boolean;

@@ -9,7 +9,14 @@ import type { Traceback } from "../../src/model/traceback.ts";
 import type { DrillRequest } from "./drill.ts";
 import { GROUP_KEYS, type Grouping, SORT_KEYS, type SortKey } from "./table.ts";
 
-/** The cursor of a table: its position in the sorted rows, the first row shown, and the selected row's key. */
+/**
+ * The cursor of a table: its position in the sorted rows, the first row shown, and the selected row's key.
+ *
+ * @example
+ * ```ts
+ * const fourth: Cursor = { ...START, position: 3 }; // the fourth row selected, the first row on top
+ * ```
+ */
 export interface Cursor {
   readonly position: number;
   readonly top: number;
@@ -17,7 +24,14 @@ export interface Cursor {
   readonly key: Traceback | null;
 }
 
-/** A table of statistics: the live target, one snapshot, or two compared. */
+/**
+ * A table of statistics: the live target, one snapshot, or two compared.
+ *
+ * @example
+ * ```ts
+ * const view: TableView = { kind: "compare", newLabel: "s2", oldLabel: "s1", sort: "growth", cursor: START };
+ * ```
+ */
 export type TableView =
   | { readonly kind: "live"; readonly sort: SortKey; readonly cursor: Cursor }
   | { readonly kind: "snapshot"; readonly label: string; readonly sort: SortKey; readonly cursor: Cursor }
@@ -29,7 +43,14 @@ export type TableView =
     readonly cursor: Cursor;
   };
 
-/** Every view; the last of `UiState.views` is on screen. */
+/**
+ * Every view; the last of `UiState.views` is on screen.
+ *
+ * @example
+ * ```ts
+ * const log: View = { kind: "log", scroll: null }; // follows the end of the log
+ * ```
+ */
 export type View =
   | TableView
   | {
@@ -49,10 +70,26 @@ export type View =
   /** `scroll` is the first line shown, or null to follow the end. */
   | { readonly kind: "log"; readonly scroll: number | null };
 
-/** What a prompt asks for. */
+/**
+ * What a prompt asks for.
+ *
+ * @example
+ * ```ts
+ * const kind: PromptKind = "dump"; // a file name to write a snapshot to
+ * ```
+ */
 export type PromptKind = "label" | "glob" | "domain" | "dump" | "command";
 
-/** A one-line text input at the bottom of the screen. */
+/**
+ * A one-line text input at the bottom of the screen.
+ *
+ * @example
+ * ```ts
+ * import { openPrompt } from "./keys.ts";
+ * const prompt: Prompt = openPrompt("label", "s3");
+ * reduce(initialUi(), { type: "prompt", prompt }).prompt?.placeholder; // "s3"
+ * ```
+ */
 export interface Prompt {
   readonly kind: PromptKind;
   readonly title: string;
@@ -70,13 +107,29 @@ export interface Prompt {
   readonly note?: string;
 }
 
-/** A line of feedback under the table. */
+/**
+ * A line of feedback under the table.
+ *
+ * @example
+ * ```ts
+ * const taken: Message = { text: "snapshot s1 taken", tone: "info" };
+ * reduce(initialUi(), { type: "message", message: taken }).message?.text; // "snapshot s1 taken"
+ * ```
+ */
 export interface Message {
   readonly text: string;
   readonly tone: "info" | "error";
 }
 
-/** Everything the TUI itself remembers. */
+/**
+ * Everything the TUI itself remembers.
+ *
+ * @example
+ * ```ts
+ * const ui: UiState = initialUi();
+ * ui.views.length; // 1: the live table
+ * ```
+ */
 export interface UiState {
   readonly views: readonly View[];
   readonly grouping: Grouping;
@@ -87,7 +140,14 @@ export interface UiState {
   readonly message: Message | null;
 }
 
-/** A cursor at the first row. */
+/**
+ * A cursor at the first row.
+ *
+ * @example
+ * ```ts
+ * const live: View = { kind: "live", sort: "size", cursor: START };
+ * ```
+ */
 export const START: Cursor = { position: 0, top: 0, key: null };
 
 /**
@@ -110,7 +170,15 @@ export function initialUi(): UiState {
   };
 }
 
-/** The changes the reducer knows. */
+/**
+ * The changes the reducer knows.
+ *
+ * @example
+ * ```ts
+ * const action: Action = { type: "cycle-sort" };
+ * currentView(reduce(initialUi(), action)); // { kind: "live", sort: "count", cursor: START }
+ * ```
+ */
 export type Action =
   | { readonly type: "push"; readonly view: View }
   | { readonly type: "pop" }
@@ -139,12 +207,26 @@ export type Action =
   /** Clears `message` if it is still the one shown. */
   | { readonly type: "expire"; readonly message: Message };
 
-/** The view on screen. */
+/**
+ * The view on screen.
+ *
+ * @example
+ * ```ts
+ * currentView(initialUi()).kind; // "live"
+ * ```
+ */
 export function currentView(state: UiState): View {
   return state.views[state.views.length - 1];
 }
 
-/** Whether `view` shows a table of statistics. */
+/**
+ * Whether `view` shows a table of statistics.
+ *
+ * @example
+ * ```ts
+ * isTable({ kind: "help", scroll: 0 }); // false
+ * ```
+ */
 export function isTable(view: View): view is TableView {
   return view.kind === "live" || view.kind === "snapshot" || view.kind === "compare";
 }
