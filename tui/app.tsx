@@ -40,7 +40,9 @@ import { currentView, initialUi, isTable, reduce } from "./state/ui.ts";
  * ```
  */
 export interface AppProps {
+  /** Runs the command lines and keeps the log. */
   readonly controller: Controller;
+  /** Refreshes the header and the live table. */
   readonly feed: LiveFeed;
   /** The line `t` runs to start tracing, e.g. `start 5`. */
   readonly startLine: string;

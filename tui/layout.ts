@@ -15,11 +15,13 @@ import { HEADER_HEIGHT } from "./components/header.tsx";
  * ```
  */
 export interface Layout {
+  /** Rows of the header. */
   readonly header: number;
   /** Rows of the view's body, its column titles included. */
   readonly body: number;
   /** Lines of the output pane (its rule not included); 0 hides it. */
   readonly pane: number;
+  /** Columns of every line. */
   readonly width: number;
 }
 

@@ -36,6 +36,7 @@ export interface TuiOptions {
   readonly session?: Session;
   /** The program to run and trace (default, without `session`: the built-in demo). */
   readonly script?: string;
+  /** Arguments passed to `script`. */
   readonly args?: readonly string[];
   /** Runtime of the program (default: this one). */
   readonly runtime?: RuntimeName;
@@ -51,8 +52,11 @@ export interface TuiOptions {
   readonly exclude?: readonly string[];
   /** Aimed time between two live refreshes, in ms (default 400). */
   readonly refreshMs?: number;
+  /** Where keys are read from; default: `process.stdin`. */
   readonly stdin?: Readable & { isTTY?: boolean };
+  /** Where the screen is drawn; default: `process.stdout`. */
   readonly stdout?: Writable & { isTTY?: boolean };
+  /** Where messages go once the screen is gone; default: `process.stderr`. */
   readonly stderr?: Writable;
 }
 

@@ -60,6 +60,8 @@ export class AgentTarget extends RequestSender implements Target {
   #exitMemory: TracedMemory | null = null;
 
   /**
+   * A target over `channel` to the agent of `program`.
+   *
    * @param channel the authenticated channel
    * @param program what the channel does not say about the program
    */
@@ -86,6 +88,7 @@ export class AgentTarget extends RequestSender implements Target {
     return this.#status.pid;
   }
 
+  /** The program's status, with the command it was started as and its exit once it has ended. */
   override async status(): Promise<TargetStatus> {
     if (this.#exit) return this.#finalStatus(this.#exit);
     try {
@@ -101,6 +104,7 @@ export class AgentTarget extends RequestSender implements Target {
   /** The program's output is not on the channel. */
   onOutput(_listener: (stream: "stdout" | "stderr", text: string) => void): void {}
 
+  /** Calls `listener` once when the program ends (at once if it already has). */
   onExit(listener: (exit: TargetExit) => void): void {
     this.#program.ended.then(listener);
   }
@@ -132,6 +136,7 @@ export class AgentTarget extends RequestSender implements Target {
     this.#closing = true;
   }
 
+  /** Sends `method` to the agent and decodes its result. */
   protected async ask<M extends Method>(method: M, params: RequestParams[M]): Promise<Result<M>> {
     const received = await this.#send({ method, params } as Request);
     return decodeResult(method, received, `snapshot from pid ${this.#status.pid}`);

@@ -139,10 +139,12 @@ export class ChildTarget extends AgentTarget {
     return target;
   }
 
+  /** Calls `listener` with each chunk of the program's standard output or error. */
   override onOutput(listener: OutputListener): void {
     this.#process.output.listen(listener);
   }
 
+  /** Calls `listener` once when the program ends. */
   override onExit(listener: (exit: TargetExit) => void): void {
     if (this.#exit) queueMicrotask(() => listener(this.#exit!));
     else this.#exitListeners.push(listener);

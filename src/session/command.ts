@@ -57,6 +57,7 @@ export interface CommandResult {
  * ```
  */
 export interface Command {
+  /** Its name, arguments, options and help. */
   readonly spec: CommandSpec;
   /**
    * Runs the command. `raw` is the rest of the line as typed, for commands

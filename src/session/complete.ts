@@ -18,7 +18,9 @@ import type { Completion } from "./spec.ts";
  * ```
  */
 export interface Completions {
+  /** Whole words that may replace `word`. */
   readonly candidates: readonly string[];
+  /** The word being completed (the end of the line). */
   readonly word: string;
 }
 

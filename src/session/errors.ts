@@ -17,6 +17,8 @@
  */
 export class CommandError extends Error {
   /**
+   * An error whose message is `command: problem` (`problem` alone without a command).
+   *
    * @param command the command's name, or the word the user typed when it is
    *   not a command
    * @param problem what is wrong, in words

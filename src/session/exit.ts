@@ -35,7 +35,11 @@ export function describeExit(exit: TargetExit): string {
  * ```
  */
 export class TargetExitedError extends Error {
-  /** @param exit how the program ended */
+  /**
+   * An error saying how the program ended, e.g. `program exited with code 3`.
+   *
+   * @param exit how the program ended
+   */
   constructor(readonly exit: TargetExit) {
     super(`program ${describeExit(exit)}`);
     this.name = "TargetExitedError";

@@ -20,7 +20,9 @@ import { ChildTarget } from "./child.ts";
  * ```
  */
 export interface TraceSettings {
+  /** Frames kept per traceback. */
   readonly nframe: number;
+  /** The engine and its settings; each engine's defaults when absent. */
   readonly options?: TracerOptions;
 }
 
@@ -77,11 +79,13 @@ export function traceSettings(choices: {
 export interface ProgramLaunch {
   /** The program's entry file. */
   readonly script: string;
+  /** Arguments passed to the program. */
   readonly args?: readonly string[];
   /** Default: the controller's own runtime. */
   readonly runtime?: RuntimeName;
   /** Tracing from the program's first line with these settings; untraced until `start` when absent. */
   readonly start?: TraceSettings;
+  /** The program's working directory; default: the controller's. */
   readonly cwd?: string;
   /** Take a snapshot just before the program ends (`mod.ts run`). */
   readonly snapshotAtExit?: boolean;

@@ -29,20 +29,24 @@ export class LocalTarget extends RequestSender implements Target {
   #tracer: AgentTracer = tracerForAgent();
   #started = false;
 
+  /** Runs `method` on this process's tracer. */
   protected ask<M extends Method>(method: M, params: RequestParams[M]): Promise<Result<M>> {
     return (REQUESTS[method] as Answerer<M>)(this.#tracer, params);
   }
 
+  /** Starts tracing this process with `nframe` frames per traceback. */
   override async start(nframe: number, options?: TracerOptions): Promise<void> {
     await super.start(nframe, options);
     this.#started = true;
   }
 
+  /** Stops tracing this process and forgets its traces. */
   override async stop(): Promise<void> {
     await super.stop();
     this.#started = false;
   }
 
+  /** This process's tracing status, its command being "this process". */
   override async status(): Promise<TargetStatus> {
     return { command: "this process", ...await super.status() };
   }

@@ -24,16 +24,21 @@ const NONE = "there is no program in this session (it only reads dump files)";
  * ```
  */
 export class OfflineTarget extends RequestSender implements Target {
+  /** Refuses: there is no program. */
   protected ask<M extends Method>(_method: M): Promise<Result<M>> {
     return Promise.reject(new Error(NONE));
   }
+  /** Refuses: there is no program. */
   override status(): Promise<TargetStatus> {
     return Promise.reject(new Error(NONE));
   }
+  /** Never calls `listener`: there is no output. */
   onOutput(
     _listener: (stream: "stdout" | "stderr", text: string) => void,
   ): void {}
+  /** Never calls `listener`: there is no program to end. */
   onExit(_listener: (exit: TargetExit) => void): void {}
+  /** Nothing to close. */
   close(): Promise<void> {
     return Promise.resolve();
   }

@@ -62,7 +62,11 @@ export class ProgramOutput {
   #held: [stream: "stdout" | "stderr", text: string][] = [];
   #stderr = "";
 
-  /** @param child a process spawned with stdout and stderr piped */
+  /**
+   * Starts reading the output of `child`.
+   *
+   * @param child a process spawned with stdout and stderr piped
+   */
   constructor(child: ChildProcess) {
     const ends = (["stdout", "stderr"] as const).map((name) => this.#read(child, name));
     const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));

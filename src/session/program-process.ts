@@ -27,13 +27,17 @@ const TERM_GRACE_MS = 1_000;
  * ```
  */
 export interface ProgramSpawn {
+  /** The executable to run (a runtime). */
   readonly command: string;
+  /** Its arguments, the script among them. */
   readonly args: readonly string[];
   /** The command line as messages show it. */
   readonly display: string;
+  /** The program's working directory; default: the controller's. */
   readonly cwd?: string;
   /** The program's whole environment. */
   readonly env: Readonly<Record<string, string | undefined>>;
+  /** The program's standard input: the terminal's (`inherit`) or none (`ignore`: the REPL or the TUI reads the keys). */
   readonly stdin: "inherit" | "ignore";
   /** Frees what belongs to the program once it is over (its channel's directory). */
   readonly release: () => void;

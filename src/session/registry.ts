@@ -33,6 +33,7 @@ import {
 export class CommandRegistry {
   readonly #byName = new Map<string, Command>();
 
+  /** A registry of `commands`, in help order. */
   constructor(commands: readonly Command[]) {
     for (const command of commands) {
       this.#byName.set(command.spec.name, command);

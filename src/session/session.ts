@@ -95,7 +95,9 @@ export interface SessionOptions {
  * ```
  */
 export interface Outcome {
+  /** The command's name, e.g. `stats`. */
   readonly command: string;
+  /** What it gave back. */
   readonly result: CommandResult;
 }
 
@@ -137,6 +139,7 @@ export class Session {
   #child = false;
   #closed = false;
 
+  /** A session on `options.target` with no snapshot, filter or listing yet. */
   constructor(options: SessionOptions) {
     this.#target = options.target;
     this.#launch = options.launch;

@@ -53,10 +53,13 @@ export type Completion = "label" | "file" | "command" | "none" | {
 export interface ArgSpec {
   /** Upper-case name shown in usage, e.g. `LABEL`. */
   readonly name: string;
+  /** What the value must look like; default: any text. */
   readonly kind?: ValueKind;
+  /** May be left out. */
   readonly optional?: boolean;
   /** Takes every remaining word (always last). */
   readonly rest?: boolean;
+  /** What completion offers for it; default: nothing. */
   readonly complete?: Completion;
 }
 
@@ -74,7 +77,9 @@ export interface OptionSpec {
   readonly name: string;
   /** Upper-case name of its value, e.g. `N`; absent for flags. */
   readonly value?: string;
+  /** What its value must look like; default: any text. */
   readonly kind?: ValueKind;
+  /** One line for `help NAME`. */
   readonly help: string;
 }
 
@@ -94,12 +99,15 @@ export interface OptionSpec {
  * ```
  */
 export interface CommandSpec {
+  /** What is typed to run it, e.g. `stats`. */
   readonly name: string;
   /** One line for `help`'s list. */
   readonly summary: string;
   /** Paragraphs for `help NAME`, after the usage. */
   readonly help: readonly string[];
+  /** Positional arguments, in order. */
   readonly args: readonly ArgSpec[];
+  /** Its `--options`, in help order. */
   readonly options: readonly OptionSpec[];
   /** The command takes the rest of the line as typed (no quoting, no comments): `eval`. */
   readonly raw?: boolean;
@@ -123,6 +131,7 @@ export interface CommandSpec {
  * ```
  */
 export class ParsedArgs {
+  /** Arguments and options already checked, as {@link parseArgs} makes them. */
   constructor(
     readonly command: string,
     readonly args: ReadonlyMap<string, string | number | readonly string[]>,
@@ -154,6 +163,7 @@ export class ParsedArgs {
 
   /** A numeric option, or `fallback`. */
   numberOption(name: string, fallback: number): number;
+  /** A numeric option, or `undefined` when absent. */
   numberOption(name: string): number | undefined;
   numberOption(name: string, fallback?: number): number | undefined {
     const value = this.options.get(name);
@@ -162,6 +172,7 @@ export class ParsedArgs {
 
   /** A text option, or `fallback`. */
   textOption(name: string, fallback: string): string;
+  /** A text option, or `undefined` when absent. */
   textOption(name: string): string | undefined;
   textOption(name: string, fallback?: string): string | undefined {
     const value = this.options.get(name);

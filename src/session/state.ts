@@ -24,7 +24,9 @@ import type { Target } from "./target.ts";
  * ```
  */
 export interface SnapshotEntry {
+  /** Its name in the session, e.g. `s1`. */
   readonly label: string;
+  /** The snapshot, unfiltered. */
   readonly snapshot: Snapshot;
   /** Taken from a target, or loaded from a dump file. */
   readonly origin: "taken" | "loaded";
@@ -45,10 +47,13 @@ export interface SnapshotEntry {
  * ```
  */
 export interface Listing {
+  /** The command that listed them: `stats`, `compare` or `top`. */
   readonly command: string;
   /** The snapshot listed (the new one for `compare`). */
   readonly label: string;
+  /** How the entries were grouped. */
   readonly keyType: KeyType;
+  /** Whether every frame of a traceback counted, not only the most recent. */
   readonly cumulative: boolean;
   /** Every entry, in listed order, not only the shown ones. */
   readonly entries: readonly (Statistic | StatisticDiff)[];

@@ -35,7 +35,9 @@ export interface TargetStatus extends ProgramStatus {
  * ```
  */
 export interface TargetExit {
+  /** The exit code, or null when a signal ended the program. */
   readonly code: number | null;
+  /** The signal that ended the program (e.g. `SIGKILL`), or null. */
   readonly signal: string | null;
 }
 
@@ -53,6 +55,7 @@ export interface TargetExit {
  * ```
  */
 export interface Target extends TracerRequests {
+  /** What is traced, how, and how much memory it holds. */
   status(): Promise<TargetStatus>;
   /** Called with each chunk of the target's standard output or error (child targets). */
   onOutput(listener: (stream: "stdout" | "stderr", text: string) => void): void;

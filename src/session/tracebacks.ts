@@ -20,7 +20,9 @@ import type { Traceback } from "../model/traceback.ts";
  * ```
  */
 export interface RowGrouping {
+  /** By line, file or whole traceback. */
   readonly keyType: KeyType;
+  /** Whether every frame of a traceback counted, not only the most recent. */
   readonly cumulative: boolean;
 }
 

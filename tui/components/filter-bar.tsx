@@ -17,6 +17,7 @@ import { Line, type Part } from "./line.tsx";
 export interface FilterBarProps {
   /** The filters as text, in order. */
   readonly filters: readonly string[];
+  /** Columns of the line. */
   readonly width: number;
 }
 

@@ -18,8 +18,11 @@ import { Line } from "./line.tsx";
 export interface FilterListProps {
   /** The filters as text (`include "*demo.ts"`, `exclude domain 1`). */
   readonly filters: readonly string[];
+  /** The selected filter's index. */
   readonly position: number;
+  /** Rows for the list (one more is taken). */
   readonly height: number;
+  /** Columns of each line. */
   readonly width: number;
 }
 

@@ -39,11 +39,15 @@ export const VIEW_KEYS: Record<View["kind"], string> = {
  * ```
  */
 export interface FooterProps {
+  /** The prompt being typed into, which takes the whole line. */
   readonly prompt: Prompt | null;
+  /** Feedback shown instead of the keys. */
   readonly message: Message | null;
   /** What is being done, e.g. "taking a snapshot". */
   readonly busy?: string | null;
+  /** The kind of the view on screen, whose keys are shown. */
   readonly view: View["kind"];
+  /** Columns of the line. */
   readonly width: number;
 }
 

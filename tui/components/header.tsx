@@ -26,17 +26,21 @@ import { Line, type Part } from "./line.tsx";
  * ```
  */
 export interface HeaderProps {
+  /** The target's last status, or null before the first. */
   readonly status: TargetStatus | null;
   /** Current traced memory at each refresh, oldest first. */
   readonly samples: readonly number[];
   /** When the target was first seen, and now (ms since the epoch). */
   readonly since: number;
+  /** The time now (ms since the epoch), for the time traced. */
   readonly now: number;
+  /** Number of snapshots held. */
   readonly snapshots: number;
   /** What is being done, e.g. "taking a snapshot". */
   readonly busy: string | null;
   /** The last refresh's failure. */
   readonly error: string | null;
+  /** Columns of each line. */
   readonly width: number;
 }
 

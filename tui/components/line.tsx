@@ -17,10 +17,15 @@ import { cutRight, textWidth } from "../../src/text/width.ts";
  * ```
  */
 export interface Part {
+  /** The text, without newlines. */
   readonly text: string;
+  /** An Ink color name, e.g. `red` or `cyan`. */
   readonly color?: string;
+  /** Bold text. */
   readonly bold?: boolean;
+  /** Dim text. */
   readonly dim?: boolean;
+  /** Foreground and background swapped. */
   readonly inverse?: boolean;
 }
 
@@ -33,7 +38,9 @@ export interface Part {
  * ```
  */
 export interface LineProps {
+  /** The pieces, left to right. */
   readonly parts: readonly Part[];
+  /** Columns the line may take; longer text is cut. */
   readonly width: number;
   /** Pads the line to the full width (so an inverse line is a full bar). */
   readonly fill?: boolean;

@@ -41,9 +41,11 @@ export function styleLog(line: LogLine): StyledLine {
  * ```
  */
 export interface OutputPaneProps {
+  /** The log, oldest line first. */
   readonly log: readonly LogLine[];
   /** Lines of text (the rule takes one more). */
   readonly height: number;
+  /** Columns of each line. */
   readonly width: number;
 }
 

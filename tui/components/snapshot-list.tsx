@@ -22,12 +22,17 @@ import { Line, type Part } from "./line.tsx";
  * ```
  */
 export interface SnapshotListProps {
+  /** The snapshots held, oldest first. */
   readonly entries: readonly SnapshotEntry[];
+  /** The selected entry's index. */
   readonly position: number;
   /** Labels picked as the new and the old side of a comparison. */
   readonly newLabel: string | null;
+  /** The snapshot marked as base (`b`), if any. */
   readonly oldLabel: string | null;
+  /** Rows for the list (one more is taken). */
   readonly height: number;
+  /** Columns of each line. */
   readonly width: number;
 }
 

@@ -24,13 +24,17 @@ import { Line, type Part } from "./line.tsx";
  * ```
  */
 export interface StatsTableProps {
+  /** The rows, or null while there is no table. */
   readonly data: TableData | null;
+  /** The order the rows are shown in. */
   readonly sort: SortKey;
   /** The selected row's position in sort order, and the first row shown. */
   readonly position: number;
+  /** The position in sort order of the first row shown. */
   readonly top: number;
   /** Rows of the body (the column titles take one more line). */
   readonly height: number;
+  /** Columns of each line. */
   readonly width: number;
   /** Shown instead of rows when there is no table or it is empty. */
   readonly empty: string;

@@ -16,7 +16,9 @@ import { Line, type Part } from "./line.tsx";
  * ```
  */
 export interface StyledLine {
+  /** The text, without newlines. */
   readonly text: string;
+  /** Its style; default: plain. */
   readonly style?: Omit<Part, "text">;
 }
 
@@ -29,10 +31,13 @@ export interface StyledLine {
  * ```
  */
 export interface TextViewProps {
+  /** Every line, shown or not. */
   readonly lines: readonly StyledLine[];
   /** The first line shown. */
   readonly scroll: number;
+  /** Rows shown. */
   readonly height: number;
+  /** Columns of each line. */
   readonly width: number;
 }
 

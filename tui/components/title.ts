@@ -22,15 +22,21 @@ import type { Part } from "./line.tsx";
  * ```
  */
 export interface TitleFacts {
+  /** The table on screen, or null when there is none yet. */
   readonly data: TableData | null;
   /** The grouping asked for (the table may still have the previous one). */
   readonly grouping: Grouping;
+  /** Whether the live table is paused (space). */
   readonly paused: boolean;
   /** A new grouping or filter set is being applied. */
   readonly regrouping: boolean;
+  /** Number of snapshots held. */
   readonly snapshots: number;
+  /** Number of active filters. */
   readonly filters: number;
+  /** Number of lines in the log. */
   readonly log: number;
+  /** Why the table could not be made, or null. */
   readonly error: string | null;
 }
 
@@ -106,10 +112,13 @@ export function titleOf(view: View, facts: TitleFacts): Part[] {
  * ```
  */
 export interface EmptyFacts {
+  /** Whether the target has exited. */
   readonly exited: boolean;
   /** Null until the target's first status. */
   readonly tracing: boolean | null;
+  /** Whether the table is still being computed. */
   readonly pending: boolean;
+  /** Labels of the snapshots held. */
   readonly labels: readonly string[];
 }
 

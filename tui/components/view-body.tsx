@@ -28,15 +28,21 @@ import { type StyledLine, TextView } from "./text-view.tsx";
  * ```
  */
 export interface ViewBodyProps {
+  /** The view on screen. */
   readonly view: View;
+  /** Its table, when it is a table view. */
   readonly table: TableOnScreen;
   /** Shown when the table has no row. */
   readonly empty: string;
+  /** The snapshots held, for the snapshot list. */
   readonly entries: readonly SnapshotEntry[];
+  /** The active filters as text, for the filter list. */
   readonly filters: readonly string[];
   /** The lines of a text view (drill-in, help, log). */
   readonly lines: readonly StyledLine[];
+  /** Rows of the body. */
   readonly height: number;
+  /** Columns of each line. */
   readonly width: number;
 }
 

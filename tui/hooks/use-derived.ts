@@ -24,6 +24,7 @@ const QUIET_MS = 300;
  * ```
  */
 export interface DerivedState {
+  /** The table shown, or null before the first one. */
   readonly derived: Derived | null;
   /** True while the table shown is not (yet) the one asked for. */
   readonly pending: boolean;

@@ -24,10 +24,15 @@ import { resolveCursor, type TableOnScreen } from "./use-tables.ts";
  * ```
  */
 export interface KeyInputs {
+  /** The TUI's state as last drawn. */
   readonly ui: UiState;
+  /** Changes the TUI's state. */
   readonly dispatch: Dispatch<Action>;
+  /** Runs the command lines keys ask for. */
   readonly controller: Controller;
+  /** Ends the app. */
   readonly quit: () => void;
+  /** The table on screen. */
   readonly table: TableOnScreen;
   /** Snapshot labels, oldest first. */
   readonly labels: readonly string[];
@@ -37,6 +42,7 @@ export interface KeyInputs {
   readonly length: number;
   /** Rows in a page of the view on screen. */
   readonly page: number;
+  /** Whether the target is tracing (`t` stops it, else starts it). */
   readonly tracing: boolean;
   /** The line `t` runs to start tracing. */
   readonly startLine: string;

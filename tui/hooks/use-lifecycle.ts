@@ -24,12 +24,19 @@ const MESSAGE_MS = 10_000;
  * ```
  */
 export interface LifecycleInputs {
+  /** Runs the startup lines and reports their results. */
   readonly controller: Controller;
+  /** Started once the startup lines have run; paused and resumed with `paused`. */
   readonly feed: LiveFeed;
+  /** Changes the TUI's state (messages). */
   readonly dispatch: Dispatch<Action>;
+  /** Command lines run once, in order, before the live feed starts. */
   readonly startup: readonly string[];
+  /** Whether the live table is paused (space). */
   readonly paused: boolean;
+  /** The message shown, which expires after a while. */
   readonly message: Message | null;
+  /** Ends the app (on `quit`). */
   readonly quit: () => void;
 }
 

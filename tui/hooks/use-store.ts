@@ -16,7 +16,9 @@ import { useSyncExternalStore } from "react";
  * ```
  */
 export interface Store<T> {
+  /** The current state. */
   readonly state: T;
+  /** Calls `listener` after each change; returns what unsubscribes it. */
   subscribe(listener: () => void): () => void;
 }
 

@@ -49,13 +49,17 @@ export function resolveCursor(cursor: Cursor, data: TableData | null, sort: Sort
  * ```
  */
 export interface TableOnScreen {
+  /** The view on screen when it is a table, else null. */
   readonly view: TableView | null;
+  /** Its derivation: the table, whether a newer one is coming, and why it failed. */
   readonly state: DerivedState | null;
   /** The derived table, when it is the one the view asks for. */
   readonly derived: Derived | null;
+  /** The rows shown, or null. */
   readonly data: TableData | null;
   /** The selected row's position in sort order, and the first row shown. */
   readonly position: number;
+  /** The position in sort order of the first row shown. */
   readonly top: number;
 }
 
@@ -74,11 +78,15 @@ export interface TableOnScreen {
  * ```
  */
 export interface TableInputs {
+  /** The TUI's state: the view, its sort and the grouping. */
   readonly ui: UiState;
   /** The session's snapshots by label. */
   readonly snapshots: ReadonlyMap<string, SnapshotEntry>;
+  /** The live feed's last two snapshots, or null when not tracing. */
   readonly live: LiveSample | null;
+  /** The session's active filters. */
   readonly filters: Filters;
+  /** Names `filters`: a table is derived again when it changes. */
   readonly filtersKey: string;
   /** Rows of the table body. */
   readonly page: number;

@@ -16,7 +16,9 @@ import { useWindowSize } from "ink";
  * ```
  */
 export interface Size {
+  /** Columns of the terminal. */
   readonly columns: number;
+  /** Rows of the terminal. */
   readonly rows: number;
 }
 

@@ -35,7 +35,9 @@ export type LogTone = "stdout" | "stderr" | "command" | "result" | "error" | "ev
 export interface LogLine {
   /** Increasing, unique: a key for React. */
   readonly id: number;
+  /** The text, without a newline. */
   readonly text: string;
+  /** How the line is shown. */
   readonly tone: LogTone;
 }
 
@@ -51,8 +53,11 @@ export interface LogLine {
  * ```
  */
 export interface Notice {
+  /** The command line that ran (empty for an action of the screen's own, e.g. deleting a snapshot). */
   readonly line: string;
+  /** What to tell: the result's first line (or how many lines it has), or the error. */
   readonly text: string;
+  /** Whether it failed. */
   readonly tone: "info" | "error";
 }
 
@@ -66,6 +71,7 @@ export interface Notice {
  * ```
  */
 export interface ControllerState {
+  /** The last {@link LOG_LIMIT} lines, oldest first. */
   readonly log: readonly LogLine[];
   /** What is being done now (a command line or a long activity), or null. */
   readonly busy: string | null;
@@ -97,6 +103,7 @@ export const LOG_LIMIT = 2000;
  * ```
  */
 export class Controller {
+  /** The session the commands run in. */
   readonly session: Session;
   #state: ControllerState = { log: [], busy: null, exit: null };
   #queue: Promise<void> = Promise.resolve();
@@ -107,6 +114,7 @@ export class Controller {
   readonly #quits = new Set<() => void>();
   readonly #off: () => void;
 
+  /** A controller running commands in `session`, logging what it reports. */
   constructor(session: Session) {
     this.session = session;
     this.#off = session.on((event) => this.#onEvent(event));

@@ -25,7 +25,9 @@ import { appendSample } from "../state/sparkline.ts";
  * ```
  */
 export interface LiveSample {
+  /** The latest live snapshot. */
   readonly current: Snapshot;
+  /** The one before, or null for the first of a tracing run. */
   readonly previous: Snapshot | null;
   /** When `current` arrived (ms since the epoch). */
   readonly at: number;
@@ -44,6 +46,7 @@ export interface LiveSample {
  * ```
  */
 export interface FeedState {
+  /** The target's last status, or null before the first. */
   readonly status: TargetStatus | null;
   /** Current traced memory at each refresh, oldest first. */
   readonly samples: readonly number[];
@@ -108,6 +111,7 @@ export class LiveFeed {
   #target: Target | null = null;
   readonly #off: (() => void)[];
 
+  /** A feed on `session`'s target, idle until {@link LiveFeed.start}. */
   constructor(session: Session, options: FeedOptions = {}) {
     this.#session = session;
     this.#interval = options.interval ?? 400;

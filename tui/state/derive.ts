@@ -42,6 +42,7 @@ export type TableSource =
 export interface Derived {
   /** What it was made from. */
   readonly source: TableSource;
+  /** The table's rows. */
   readonly data: TableData;
   /** The (new) snapshot with the filters applied. */
   readonly snapshot: Snapshot;

@@ -30,9 +30,11 @@ import type { Grouping } from "./table.ts";
 export interface DrillRequest {
   /** Names the row, e.g. `live #3` or `s2 #1`. */
   readonly title: string;
+  /** The snapshot the row comes from, filters applied. */
   readonly snapshot: Snapshot;
   /** The row's key: one frame (lineno, filename) or a traceback. */
   readonly key: Traceback;
+  /** How the row's table was grouped. */
   readonly grouping: Grouping;
 }
 
@@ -55,7 +57,9 @@ export type LineTone = "heading" | "frame" | "current" | "context" | "note";
  * ```
  */
 export interface DrillLine {
+  /** The text, without a newline. */
   readonly text: string;
+  /** How the line is shown. */
   readonly tone: LineTone;
 }
 
@@ -72,7 +76,9 @@ export interface DrillLine {
 export interface SourceContext {
   /** The file the lines come from (the original source when a source map leads there). */
   readonly file: string;
+  /** The frame's line in `file`. */
   readonly line: number;
+  /** `line` and its neighbours, in order. */
   readonly lines: readonly { readonly lineno: number; readonly text: string }[];
 }
 

@@ -43,6 +43,7 @@ export type Intent =
  * ```
  */
 export interface KeyContext {
+  /** The TUI's state as last drawn. */
   readonly ui: UiState;
   /** Rows of the list or text on screen that fit in one page. */
   readonly page: number;
@@ -52,6 +53,7 @@ export interface KeyContext {
   readonly length: number;
   /** Snapshot labels, oldest first. */
   readonly labels: readonly string[];
+  /** Whether the target is tracing (`t` stops it, else starts it). */
   readonly tracing: boolean;
   /** The line `t` runs to start tracing, e.g. `start 5`. */
   readonly startLine: string;

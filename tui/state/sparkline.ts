@@ -26,6 +26,7 @@ export const HISTORY_LENGTH = 240;
  * ```
  */
 export interface Sparkline {
+  /** One block character per sample, a space for zero. */
   readonly text: string;
   /** Index in `text` of the highest sample (the last one when several tie), -1 when empty. */
   readonly peakAt: number;

@@ -58,7 +58,9 @@ export type TableKind = "live" | "snapshot" | "compare";
  * ```
  */
 export interface Grouping {
+  /** By line, file or whole traceback. */
   readonly keyType: KeyType;
+  /** Whether every frame of a traceback counted, not only the most recent. */
   readonly cumulative: boolean;
 }
 

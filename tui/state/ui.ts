@@ -18,7 +18,9 @@ import { GROUP_KEYS, type Grouping, SORT_KEYS, type SortKey } from "./table.ts";
  * ```
  */
 export interface Cursor {
+  /** The selected row's position in sort order. */
   readonly position: number;
+  /** The position in sort order of the first row shown. */
   readonly top: number;
   /** Keeps the same row selected when a refresh moves it. */
   readonly key: Traceback | null;
@@ -91,9 +93,13 @@ export type PromptKind = "label" | "glob" | "domain" | "dump" | "command";
  * ```
  */
 export interface Prompt {
+  /** What the prompt asks for. */
   readonly kind: PromptKind;
+  /** Shown before the text. */
   readonly title: string;
+  /** Shown after the text: what Enter does, what is accepted. */
   readonly hint: string;
+  /** The text typed so far. */
   readonly value: string;
   /** Caret position in `value`. */
   readonly caret: number;
@@ -117,7 +123,9 @@ export interface Prompt {
  * ```
  */
 export interface Message {
+  /** The text, one line. */
   readonly text: string;
+  /** `error` shows it in red, `info` in green. */
   readonly tone: "info" | "error";
 }
 
@@ -131,12 +139,17 @@ export interface Message {
  * ```
  */
 export interface UiState {
+  /** Every view opened, the one on screen last. */
   readonly views: readonly View[];
+  /** How the tables are grouped (`g`, `C`). */
   readonly grouping: Grouping;
+  /** Whether the live table is paused (space). */
   readonly paused: boolean;
+  /** The prompt being typed into, or null. */
   readonly prompt: Prompt | null;
   /** Command lines typed after `:`, oldest first. */
   readonly history: readonly string[];
+  /** Feedback shown in the footer, or null. */
   readonly message: Message | null;
 }
 
