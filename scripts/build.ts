@@ -42,6 +42,8 @@ function sources(entry: string): string[] {
     .sort();
 }
 
+const DEMO = join(root, "scripts", "demo.ts");
+
 const jsName = (file: string) => file.replace(/\.tsx?$/, ".js");
 
 /** Where the compiled form of a checkout file lives. */
@@ -116,7 +118,9 @@ export async function buildPackage(out: string): Promise<string[]> {
       target: "esnext",
       jsx: "automatic",
       jsxImportSource: "react",
-      sourcefile: relative(root, file),
+      sourcefile: relative(dirname(outputOf(file, out, compiled)), file),
+      // The demo is the user's program in the TUI: its lines show as in its source (a map, with the source inside).
+      ...(file === DEMO ? { sourcemap: "inline", sourcesContent: true } as const : {}),
       tsconfigRaw: { compilerOptions: { verbatimModuleSyntax: false } },
     });
     const shebang = file === join(root, "mod.ts") ? "#!/usr/bin/env node\n" : "";

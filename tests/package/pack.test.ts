@@ -64,6 +64,18 @@ const PROJECT: Record<string, string> = {
   ].join("\n"),
   "lib.mjs": library(NAME, "lib.mjs"),
   "lib-npm.mjs": library(`npm:${NAME}`, "lib-npm.mjs"),
+  "typed.ts": [
+    `import { Filter, type Snapshot, start, takeSnapshot, type TracerStatus } from "${NAME}";`,
+    "await start(1);",
+    "const snapshot: Snapshot = await takeSnapshot();",
+    "const lines: number = snapshot.filterTraces([new Filter(true, '*')]).statistics('lineno').length;",
+    "export const shown: [number, TracerStatus | null] = [lines, null];",
+    "",
+  ].join("\n"),
+  "tsconfig.json": JSON.stringify({
+    compilerOptions: { module: "nodenext", target: "es2023", strict: true, noEmit: true, types: [] },
+    files: ["typed.ts"],
+  }),
 };
 
 /** A program that traces itself through the library imported as `specifier`, printing its own lines. */
@@ -206,6 +218,14 @@ test(`${runtime}: the installed package is imported by its name`, async () => {
     assert.equal(ran.code, 0, show(ran));
     assert.match(ran.stdout, new RegExp(`/${script}:${line("lib.mjs")}: size=1024 KiB, count=32`), show(ran));
   }
+});
+
+test("node: the package's declarations type-check a TypeScript user of it", { skip: runtime !== "node" }, async () => {
+  const ran = await run(
+    [process.execPath, join(root, "node_modules", "typescript", "bin", "tsc"), "-p", "."],
+    projectDir(),
+  );
+  assert.equal(ran.code, 0, show(ran));
 });
 
 test(`${runtime}: tracemalloc run reports the program's leaking line`, async () => {
