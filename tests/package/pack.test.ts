@@ -318,3 +318,12 @@ test("deno: the checkout's mod.ts runs and is imported from a folder without a p
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("deno.json (for JSR and Deno's links) has package.json's version and runtime dependencies", () => {
+  const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
+  const deno = JSON.parse(readFileSync(join(root, "deno.json"), "utf8"));
+  assert.equal(deno.version, pkg.version);
+  for (const [name, range] of Object.entries(pkg.dependencies as Record<string, string>)) {
+    if (name !== "tsx") assert.equal(deno.imports[name], `npm:${name}@${range}`, name);
+  }
+});
