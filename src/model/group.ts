@@ -11,16 +11,20 @@ import type { TraceColumns } from "./columns.ts";
 import { Frame } from "./frame.ts";
 import { NONE, type TraceTable } from "./table.ts";
 import { Traceback } from "./traceback.ts";
+import { frameRanks, stackRanks, stringRanks } from "./order.ts";
 
 /** What `statistics()` and `compareTo()` group by. */
 export type KeyType = "filename" | "lineno" | "traceback";
 
-/** One group: its key's id in the table (string, frame or stack id), its traceback and sums. */
-export interface Group {
-  readonly id: number;
-  readonly traceback: Traceback;
-  readonly size: number;
-  readonly count: number;
+/**
+ * Groups of traces, one slot per group: the key's id in the table (a string
+ * id for "filename", a frame id for "lineno", a stack id for "traceback"),
+ * and the sums of size and allocation count.
+ */
+export interface Groups {
+  readonly keys: Uint32Array;
+  readonly size: Float64Array;
+  readonly count: Float64Array;
 }
 
 /** Throws as CPython does for an unknown key or `cumulative` with `"traceback"`. */
@@ -53,52 +57,93 @@ function sumByTraceback(table: TraceTable, columns: TraceColumns) {
   return { size, count, traces };
 }
 
+/** Number of ids of the kind `keyType` groups by: the size of a dense array over them. */
+export function keySpace(table: TraceTable, keyType: KeyType): number {
+  return keyType === "traceback" ? table.stackCount : keyType === "filename" ? table.strings.length : table.frameCount;
+}
+
 /** Groups the traces of `columns` by `keyType`; unordered. */
 export function groupTraces(
   table: TraceTable,
   columns: TraceColumns,
   keyType: KeyType,
   cumulative: boolean,
-): Group[] {
+): Groups {
   const sums = sumByTraceback(table, columns);
-  const byFile = keyType === "filename";
-  const dim = keyType === "traceback" ? table.stackCount : byFile ? table.strings.length : table.frameCount;
+  const dim = keySpace(table, keyType);
   const size = new Float64Array(dim);
   const count = new Float64Array(dim);
-  const touched: number[] = [];
   const seen = new Uint8Array(dim);
-  const add = (key: number, tb: number) => {
-    if (!seen[key]) {
-      seen[key] = 1;
-      touched.push(key);
-    }
-    size[key] += sums.size[tb];
-    count[key] += sums.count[tb];
-  };
-  const { stackStart, stackFrames, frameFile } = table;
+  const touched = new Uint32Array(dim);
+  let groups = 0;
+  const { stackStart, stackFrames, frameFile, tracebackStack } = table;
+  const mode = keyType === "traceback" ? 0 : keyType === "lineno" ? 1 : 2;
   for (let tb = 0; tb < table.tracebackCount; tb++) {
     if (!sums.traces[tb]) continue;
-    const stack = table.tracebackStack[tb];
-    if (keyType === "traceback") add(stack, tb);
-    else if (!cumulative) {
-      const top = stackFrames[stackStart[stack]];
-      add(byFile ? frameFile[top] : top, tb);
-    } else {
-      // CPython counts a frame once per occurrence, recursion included.
-      for (let j = stackStart[stack]; j < stackStart[stack + 1]; j++) {
-        add(byFile ? frameFile[stackFrames[j]] : stackFrames[j], tb);
+    const stack = tracebackStack[tb];
+    const from = stackStart[stack];
+    // CPython counts a frame once per occurrence, recursion included.
+    const to = mode === 0 || !cumulative ? from + 1 : stackStart[stack + 1];
+    for (let j = from; j < to; j++) {
+      const key = mode === 0 ? stack : mode === 1 ? stackFrames[j] : frameFile[stackFrames[j]];
+      if (!seen[key]) {
+        seen[key] = 1;
+        touched[groups++] = key;
       }
+      size[key] += sums.size[tb];
+      count[key] += sums.count[tb];
     }
   }
-  const frames = new FrameCache(table);
-  return touched.map((id) => ({
-    id,
-    size: size[id],
-    count: count[id],
-    traceback: keyType === "traceback"
-      ? frames.stackTraceback(id, NONE)
-      : new Traceback([byFile ? new Frame(table.strings[id], 0) : frames.frame(id)]),
-  }));
+  const keys = touched.slice(0, groups);
+  const groupSize = new Float64Array(groups);
+  const groupCount = new Float64Array(groups);
+  for (let g = 0; g < groups; g++) {
+    groupSize[g] = size[keys[g]];
+    groupCount[g] = count[keys[g]];
+  }
+  return { keys, size: groupSize, count: groupCount };
+}
+
+/**
+ * The rank of each key of `keys` in CPython's order of the tracebacks they
+ * stand for, from 0.
+ */
+export function keyRanks(table: TraceTable, keyType: KeyType, keys: Uint32Array): Uint32Array {
+  if (keyType === "traceback") return stackRanks(table, keys);
+  if (keyType === "lineno") return frameRanks(table, keys);
+  const used = new Uint8Array(table.strings.length);
+  for (let i = 0; i < keys.length; i++) used[keys[i]] = 1;
+  const ranks = stringRanks(table, used);
+  const out = new Uint32Array(keys.length);
+  for (let i = 0; i < keys.length; i++) out[i] = ranks[keys[i]];
+  return out;
+}
+
+/**
+ * The tracebacks that keys of one kind stand for, made when asked for:
+ * statistics hold a key and make their traceback on first access.
+ *
+ * @example
+ * ```ts
+ * import { Snapshot } from "./snapshot.ts";
+ *
+ * const snapshot = new Snapshot([[0, 64, [["app.ts", 3]], 1]], 1);
+ * const tracebacks = new KeyTracebacks(snapshot.table, "filename");
+ * String(tracebacks.traceback(0)); // "app.ts:0"
+ * ```
+ */
+export class KeyTracebacks {
+  readonly #frames: FrameCache;
+
+  constructor(readonly table: TraceTable, readonly keyType: KeyType) {
+    this.#frames = new FrameCache(table);
+  }
+
+  /** The traceback of key `key` (a string, frame or stack id, as `keyType` says). */
+  traceback(key: number): Traceback {
+    if (this.keyType === "traceback") return this.#frames.stackTraceback(key, NONE);
+    return new Traceback([this.keyType === "lineno" ? this.#frames.frame(key) : new Frame(this.table.strings[key], 0)]);
+  }
 }
 
 /**

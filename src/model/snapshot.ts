@@ -7,8 +7,9 @@
  */
 import { allocateColumns, type TraceColumns } from "./columns.ts";
 import type { RawFrame } from "./frame.ts";
-import { checkKey, FrameCache, type Group, groupTraces, type KeyType } from "./group.ts";
-import { compareStatisticDiffs, compareStatistics, Statistic, StatisticDiff } from "./statistic.ts";
+import { checkKey, FrameCache, groupTraces, keyRanks, keySpace, KeyTracebacks, type KeyType } from "./group.ts";
+import { numericKeys, orderByKeys } from "./order.ts";
+import { Statistic, StatisticDiff } from "./statistic.ts";
 import { NONE, TraceTable } from "./table.ts";
 import { Trace, TraceSequence } from "./trace.ts";
 import type { DomainFilter, Filter } from "./filter.ts";
@@ -76,7 +77,7 @@ export class Snapshot {
     }
     this.tracebackLimit = tracebackLimit!;
     this.table = new TraceTable();
-    this.columns = internRawTraces(this.table, [...(raw as Iterable<RawTrace>)]);
+    this.columns = internRawTraces(this.table, Array.isArray(raw) ? raw : [...(raw as Iterable<RawTrace>)]);
   }
 
   /** The traces, in no particular order. */
@@ -98,30 +99,74 @@ export class Snapshot {
    */
   statistics(keyType: KeyType, cumulative = false): Statistic[] {
     checkKey(keyType, cumulative);
-    return groupTraces(this.table, this.columns, keyType, cumulative)
-      .map((g) => new Statistic(g.traceback, g.size, g.count))
-      .sort(compareStatistics);
+    const { keys, size, count } = groupTraces(this.table, this.columns, keyType, cumulative);
+    const ranks = keyRanks(this.table, keyType, keys);
+    const order = orderByKeys(keys.length, 3, (k, out) => {
+      if (k === 2) out.set(ranks);
+      else numericKeys(k ? count : size, out);
+    });
+    const source = new KeyTracebacks(this.table, keyType);
+    const stats: Statistic[] = [];
+    for (let p = order.length - 1; p >= 0; p--) {
+      const g = order[p];
+      stats.push(Statistic.ofKey(source, keys[g], size[g], count[g]));
+    }
+    return stats;
   }
 
   /**
    * Differences from `old`, grouped by `keyType`, biggest change first
-   * (|sizeDiff|, size, |countDiff|, count, traceback).
+   * (|sizeDiff|, size, |countDiff|, count, traceback). When `old` has
+   * another table, the keys it holds are added to this snapshot's table
+   * (tables only grow; nothing else changes).
    */
   compareTo(old: Snapshot, keyType: KeyType, cumulative = false): StatisticDiff[] {
     checkKey(keyType, cumulative);
-    const now = groupTraces(this.table, this.columns, keyType, cumulative);
+    const table = this.table;
+    const now = groupTraces(table, this.columns, keyType, cumulative);
     const before = groupTraces(old.table, old.columns, keyType, cumulative);
-    const sameTable = old.table === this.table;
-    const keyOf = (g: Group) => sameTable ? g.id : groupKey(g);
-    const previous = new Map(before.map((g) => [keyOf(g), g]));
-    const diffs: StatisticDiff[] = [];
-    for (const g of now) {
-      const p = previous.get(keyOf(g));
-      previous.delete(keyOf(g));
-      diffs.push(new StatisticDiff(g.traceback, g.size, g.size - (p?.size ?? 0), g.count, g.count - (p?.count ?? 0)));
+    const oldKeys = old.table === table ? before.keys : translateKeys(old.table, table, keyType, before.keys);
+    // Both sides in one dense array over this table's key ids: slot = group + 1, 0 when absent.
+    const dim = keySpace(table, keyType);
+    const oldSlot = new Int32Array(dim);
+    for (let g = 0; g < oldKeys.length; g++) oldSlot[oldKeys[g]] = g + 1;
+    const n = now.keys.length;
+    const keys = new Uint32Array(n + oldKeys.length);
+    keys.set(now.keys);
+    const size = new Float64Array(keys.length), sizeDiff = new Float64Array(keys.length);
+    const count = new Float64Array(keys.length), countDiff = new Float64Array(keys.length);
+    size.set(now.size);
+    count.set(now.count);
+    for (let g = 0; g < n; g++) {
+      const o = oldSlot[now.keys[g]] - 1;
+      sizeDiff[g] = now.size[g] - (o >= 0 ? before.size[o] : 0);
+      countDiff[g] = now.count[g] - (o >= 0 ? before.count[o] : 0);
+      if (o >= 0) oldSlot[now.keys[g]] = 0;
     }
-    for (const p of previous.values()) diffs.push(new StatisticDiff(p.traceback, 0, -p.size, 0, -p.count));
-    return diffs.sort(compareStatisticDiffs);
+    let total = n;
+    for (let o = 0; o < oldKeys.length; o++) {
+      if (!oldSlot[oldKeys[o]]) continue;
+      keys[total] = oldKeys[o];
+      sizeDiff[total] = -before.size[o];
+      countDiff[total] = -before.count[o];
+      total++;
+    }
+    const used = keys.subarray(0, total);
+    const ranks = keyRanks(table, keyType, used);
+    const values = new Float64Array(total);
+    const order = orderByKeys(total, 5, (k, out) => {
+      if (k === 4) return out.set(ranks);
+      const column = k === 0 ? sizeDiff : k === 1 ? size : k === 2 ? countDiff : count;
+      for (let i = 0; i < total; i++) values[i] = k & 1 ? column[i] : Math.abs(column[i]);
+      numericKeys(values, out);
+    });
+    const source = new KeyTracebacks(table, keyType);
+    const diffs: StatisticDiff[] = [];
+    for (let p = total - 1; p >= 0; p--) {
+      const g = order[p];
+      diffs.push(StatisticDiff.ofKey(source, keys[g], size[g], sizeDiff[g], count[g], countDiff[g]));
+    }
+    return diffs;
   }
 
   /**
@@ -156,38 +201,79 @@ function describe(value: unknown): string {
   return value === null ? "null" : typeof value === "object" ? value.constructor?.name ?? "object" : typeof value;
 }
 
-/** A key that is equal for equal groups of different tables. */
-function groupKey(g: Group): string {
-  let key = "";
-  for (const f of g.traceback) {
-    key += `${f.filename}\0${f.lineno}\0${f.column ?? ""}\0${f.functionName ?? "\u0001"}\u0002`;
+/** The ids in `to` of keys of `from` (interned into `to` when new there). */
+function translateKeys(from: TraceTable, to: TraceTable, keyType: KeyType, keys: Uint32Array): Uint32Array {
+  const strings = new Int32Array(from.strings.length).fill(-1);
+  const string = (id: number) =>
+    id === NONE ? NONE : strings[id] >= 0 ? strings[id] : strings[id] = to.internString(from.strings[id]);
+  const out = new Uint32Array(keys.length);
+  if (keyType === "filename") {
+    for (let i = 0; i < keys.length; i++) out[i] = string(keys[i]);
+    return out;
   }
-  return key;
+  const frames = new Int32Array(from.frameCount).fill(-1);
+  const frame = (id: number) =>
+    frames[id] >= 0 ? frames[id] : frames[id] = to.internFrame(
+      string(from.frameFile[id]),
+      from.frameLine[id],
+      from.frameColumn[id],
+      string(from.frameFunction[id]),
+    );
+  if (keyType === "lineno") {
+    for (let i = 0; i < keys.length; i++) out[i] = frame(keys[i]);
+    return out;
+  }
+  const { stackStart, stackFrames } = from;
+  const ids: number[] = [];
+  for (let i = 0; i < keys.length; i++) {
+    ids.length = 0;
+    for (let j = stackStart[keys[i]]; j < stackStart[keys[i] + 1]; j++) ids.push(frame(stackFrames[j]));
+    out[i] = to.internStack(ids);
+  }
+  return out;
 }
 
 function internRawTraces(table: TraceTable, raw: readonly RawTrace[]): TraceColumns {
-  const weighted = raw.some((t) => t.length > 4 && t[4] !== undefined && t[4] !== 1);
+  let weighted = false;
+  for (let i = 0; i < raw.length; i++) {
+    const t = raw[i];
+    if (t && t.length > 4 && t[4] !== undefined && t[4] !== 1) {
+      weighted = true;
+      break;
+    }
+  }
   const columns = allocateColumns(raw.length, weighted);
-  const stackOf = new Map<readonly RawFrame[], number>();
+  const { domain: domains, size: sizes, traceback: tracebacks, count: counts } = columns;
+  // Traces of one traceback usually share its frames array: its traceback id is looked up once.
+  const tracebackOf = new Map<readonly RawFrame[], number>();
+  const { tracebackTotal } = table;
   for (let i = 0; i < raw.length; i++) {
     const trace = raw[i];
     if (!Array.isArray(trace) || trace.length < 4) {
       throw new TypeError(`trace ${i} must be [domain, size, frames, totalNframe], not ${describe(trace)}`);
     }
-    const [domain, size, frames, total, count] = trace;
+    const domain = trace[0], size = trace[1], frames = trace[2], total = trace[3] ?? NONE;
     if (!Number.isInteger(domain) || typeof size !== "number" || !Array.isArray(frames)) {
       throw new TypeError(`trace ${i} must be [domain, size, frames, totalNframe]: bad domain, size or frames`);
     }
-    let stack = stackOf.get(frames);
-    if (stack === undefined) {
-      const list = frames.length ? frames : UNKNOWN_FRAMES;
-      stack = table.internStack(list.map((f) => table.internRawFrame(f)));
-      stackOf.set(frames, stack);
+    let tb = tracebackOf.get(frames);
+    if (tb === undefined || tracebackTotal[tb] !== total) {
+      const stack = tb === undefined ? internFrames(table, frames) : table.tracebackStack[tb];
+      tb = table.internTraceback(stack, total);
+      tracebackOf.set(frames, tb);
     }
-    columns.domain[i] = domain;
-    columns.size[i] = size;
-    columns.traceback[i] = table.internTraceback(stack, total ?? NONE);
-    if (columns.count) columns.count[i] = count ?? 1;
+    domains[i] = domain;
+    sizes[i] = size;
+    tracebacks[i] = tb;
+    if (counts) counts[i] = trace[4] ?? 1;
   }
   return columns;
+}
+
+/** The stack id of raw frames, most recent first. */
+function internFrames(table: TraceTable, frames: readonly RawFrame[]): number {
+  const list = frames.length ? frames : UNKNOWN_FRAMES;
+  const ids: number[] = [];
+  for (let k = 0; k < list.length; k++) ids.push(table.internRawFrame(list[k]));
+  return table.internStack(ids);
 }

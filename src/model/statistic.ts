@@ -25,11 +25,31 @@ import { compareTracebacks, type Traceback } from "./traceback.ts";
  * ```
  */
 export class Statistic {
-  constructor(
-    readonly traceback: Traceback,
-    readonly size: number,
-    readonly count: number,
-  ) {}
+  #traceback: Traceback | undefined;
+  #source: TracebackSource | undefined;
+  #key = 0;
+
+  /**
+   * @param traceback the group's key as a traceback
+   * @param size total size of its memory blocks, in bytes
+   * @param count number of its memory blocks
+   */
+  constructor(traceback: Traceback, readonly size: number, readonly count: number) {
+    this.#traceback = traceback;
+  }
+
+  /** @internal a statistic whose traceback `source` makes from `key` when first asked for. */
+  static ofKey(source: TracebackSource, key: number, size: number, count: number): Statistic {
+    const stat = new Statistic(undefined!, size, count);
+    stat.#source = source;
+    stat.#key = key;
+    return stat;
+  }
+
+  /** The group's key as a traceback: one frame for "filename" and "lineno", the whole traceback for "traceback". */
+  get traceback(): Traceback {
+    return this.#traceback ??= this.#source!.traceback(this.#key);
+  }
 
   toString(): string {
     return `${this.traceback}: size=${formatSize(this.size, false)}, count=${formatCount(this.count)}` +
@@ -52,18 +72,56 @@ export class Statistic {
  * ```
  */
 export class StatisticDiff {
+  #traceback: Traceback | undefined;
+  #source: TracebackSource | undefined;
+  #key = 0;
+
+  /**
+   * @param traceback the group's key as a traceback
+   * @param size total size of its memory blocks now, in bytes
+   * @param sizeDiff `size` minus the old total size
+   * @param count number of its memory blocks now
+   * @param countDiff `count` minus the old number
+   */
   constructor(
-    readonly traceback: Traceback,
+    traceback: Traceback,
     readonly size: number,
     readonly sizeDiff: number,
     readonly count: number,
     readonly countDiff: number,
-  ) {}
+  ) {
+    this.#traceback = traceback;
+  }
+
+  /** @internal a difference whose traceback `source` makes from `key` when first asked for. */
+  static ofKey(
+    source: TracebackSource,
+    key: number,
+    size: number,
+    sizeDiff: number,
+    count: number,
+    countDiff: number,
+  ): StatisticDiff {
+    const diff = new StatisticDiff(undefined!, size, sizeDiff, count, countDiff);
+    diff.#source = source;
+    diff.#key = key;
+    return diff;
+  }
+
+  /** The group's key as a traceback, as {@link Statistic.traceback}. */
+  get traceback(): Traceback {
+    return this.#traceback ??= this.#source!.traceback(this.#key);
+  }
 
   toString(): string {
     return `${this.traceback}: size=${formatSize(this.size, false)} (${formatSize(this.sizeDiff, true)}), ` +
       `count=${formatCount(this.count)} (${formatCount(this.countDiff, true)})` + average(this.size, this.count);
   }
+}
+
+/** What makes a statistic's traceback from its key (see `KeyTracebacks`). */
+export interface TracebackSource {
+  traceback(key: number): Traceback;
 }
 
 function average(size: number, count: number): string {

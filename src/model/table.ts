@@ -36,10 +36,11 @@ export class TraceTable {
   readonly tracebackTotal: number[] = [];
 
   #stringIds = new Map<string, number>();
-  #frameIds = new Map<string, number>();
-  #stackIds = new Map<string, number>();
-  #tracebackIds = new Map<string, number>();
-  /** Entries below these counts are in the maps; see the module comment on bulk loading. */
+  // Open-addressing hash indexes of frames, stacks and tracebacks: slots hold id + 1, 0 when free.
+  #frameSlots: Int32Array = new Int32Array(64);
+  #stackSlots: Int32Array = new Int32Array(64);
+  #tracebackSlots: Int32Array = new Int32Array(64);
+  /** Entries below these counts are in the indexes; see the module comment on bulk loading. */
   #indexed = { strings: 0, frames: 0, stacks: 0, tracebacks: 0 };
 
   get frameCount(): number {
@@ -56,7 +57,7 @@ export class TraceTable {
 
   /** Id of `s`, adding it when new. */
   internString(s: string): number {
-    this.#catchUp();
+    if (this.#indexed.strings < this.strings.length) this.#catchUp();
     let id = this.#stringIds.get(s);
     if (id === undefined) {
       id = this.strings.push(s) - 1;
@@ -68,85 +69,140 @@ export class TraceTable {
 
   /** Id of a frame given by its string ids (`NONE` for absent fields). */
   internFrame(file: number, line: number, column: number, fn: number): number {
-    this.#catchUp();
-    const key = `${file},${line},${column},${fn}`;
-    let id = this.#frameIds.get(key);
-    if (id === undefined) {
-      id = this.frameFile.push(file) - 1;
-      this.frameLine.push(line);
-      this.frameColumn.push(column);
-      this.frameFunction.push(fn);
-      this.#frameIds.set(key, id);
-      this.#indexed.frames++;
+    if (this.#indexed.frames < this.frameFile.length) this.#catchUp();
+    const slots = this.#frameSlots;
+    const mask = slots.length - 1;
+    const { frameFile, frameLine, frameColumn, frameFunction } = this;
+    let h = frameHash(file, line, column, fn) & mask;
+    for (let id = slots[h] - 1; id >= 0; id = slots[h] - 1) {
+      if (frameFile[id] === file && frameLine[id] === line && frameColumn[id] === column && frameFunction[id] === fn) {
+        return id;
+      }
+      h = (h + 1) & mask;
+    }
+    const id = frameFile.push(file) - 1;
+    frameLine.push(line);
+    frameColumn.push(column);
+    frameFunction.push(fn);
+    slots[h] = id + 1;
+    if (++this.#indexed.frames * 2 > slots.length) {
+      this.#frameSlots = this.#rehash(slots, this.frameCount, (i) => this.#frameHashOf(i));
     }
     return id;
   }
 
   /** Id of a raw `[filename, lineno, column?, functionName?]` frame. */
   internRawFrame(frame: RawFrame): number {
-    const [filename, lineno, column, fn] = frame;
+    const filename = frame[0], column = frame[2], fn = frame[3];
     return this.internFrame(
-      this.internString(String(filename)),
-      lineno,
+      this.internString(typeof filename === "string" ? filename : String(filename)),
+      frame[1],
       column ?? NONE,
       fn == null ? NONE : this.internString(fn),
     );
   }
 
   /** Id of a stack of frame ids, most recent first. */
-  internStack(frameIds: readonly number[]): number {
-    this.#catchUp();
-    const key = frameIds.join(",");
-    let id = this.#stackIds.get(key);
-    if (id === undefined) {
-      id = this.stackStart.length - 1;
-      for (const f of frameIds) this.stackFrames.push(f);
-      this.stackStart.push(this.stackFrames.length);
-      this.#stackIds.set(key, id);
-      this.#indexed.stacks++;
+  internStack(frameIds: ArrayLike<number>): number {
+    if (this.#indexed.stacks < this.stackCount) this.#catchUp();
+    const slots = this.#stackSlots;
+    const mask = slots.length - 1;
+    const { stackStart, stackFrames } = this;
+    const n = frameIds.length;
+    let h = stackHash(frameIds, 0, n) & mask;
+    for (let id = slots[h] - 1; id >= 0; id = slots[h] - 1) {
+      const at = stackStart[id];
+      if (stackStart[id + 1] - at === n) {
+        let k = 0;
+        while (k < n && stackFrames[at + k] === frameIds[k]) k++;
+        if (k === n) return id;
+      }
+      h = (h + 1) & mask;
+    }
+    const id = stackStart.length - 1;
+    for (let k = 0; k < n; k++) stackFrames.push(frameIds[k]);
+    stackStart.push(stackFrames.length);
+    slots[h] = id + 1;
+    if (++this.#indexed.stacks * 2 > slots.length) {
+      this.#stackSlots = this.#rehash(
+        slots,
+        this.stackCount,
+        (i) => stackHash(stackFrames, stackStart[i], stackStart[i + 1]),
+      );
     }
     return id;
   }
 
   /** Id of a traceback: a stack and its original depth (`NONE` when unknown). */
   internTraceback(stack: number, totalNframe: number): number {
-    this.#catchUp();
-    const key = `${stack},${totalNframe}`;
-    let id = this.#tracebackIds.get(key);
-    if (id === undefined) {
-      id = this.tracebackStack.push(stack) - 1;
-      this.tracebackTotal.push(totalNframe);
-      this.#tracebackIds.set(key, id);
-      this.#indexed.tracebacks++;
+    if (this.#indexed.tracebacks < this.tracebackCount) this.#catchUp();
+    const slots = this.#tracebackSlots;
+    const mask = slots.length - 1;
+    const { tracebackStack, tracebackTotal } = this;
+    let h = tracebackHash(stack, totalNframe) & mask;
+    for (let id = slots[h] - 1; id >= 0; id = slots[h] - 1) {
+      if (tracebackStack[id] === stack && tracebackTotal[id] === totalNframe) return id;
+      h = (h + 1) & mask;
+    }
+    const id = tracebackStack.push(stack) - 1;
+    tracebackTotal.push(totalNframe);
+    slots[h] = id + 1;
+    if (++this.#indexed.tracebacks * 2 > slots.length) {
+      this.#tracebackSlots = this.#rehash(
+        slots,
+        this.tracebackCount,
+        (i) => tracebackHash(tracebackStack[i], tracebackTotal[i]),
+      );
     }
     return id;
   }
 
-  /** Adds entries appended directly to the arrays to the intern maps. */
+  #frameHashOf(i: number): number {
+    return frameHash(this.frameFile[i], this.frameLine[i], this.frameColumn[i], this.frameFunction[i]);
+  }
+
+  /** A fresh index of ids `0..count-1`, at most a quarter full. */
+  #rehash(old: Int32Array, count: number, hash: (id: number) => number): Int32Array {
+    let size = old.length;
+    while (size < 4 * count) size *= 2;
+    const slots = new Int32Array(size);
+    const mask = size - 1;
+    for (let id = 0; id < count; id++) {
+      let h = hash(id) & mask;
+      while (slots[h]) h = (h + 1) & mask;
+      slots[h] = id + 1;
+    }
+    return slots;
+  }
+
+  /** Adds entries appended directly to the arrays to the indexes. */
   #catchUp(): void {
     const done = this.#indexed;
     if (done.strings < this.strings.length) {
       for (let i = done.strings; i < this.strings.length; i++) this.#stringIds.set(this.strings[i], i);
       done.strings = this.strings.length;
     }
-    if (done.frames < this.frameFile.length) {
-      for (let i = done.frames; i < this.frameFile.length; i++) {
-        const key = `${this.frameFile[i]},${this.frameLine[i]},${this.frameColumn[i]},${this.frameFunction[i]}`;
-        this.#frameIds.set(key, i);
-      }
-      done.frames = this.frameFile.length;
+    if (done.frames < this.frameCount) {
+      done.frames = this.frameCount;
+      this.#frameSlots = this.#rehash(this.#frameSlots, done.frames, (i) => this.#frameHashOf(i));
     }
     if (done.stacks < this.stackCount) {
-      for (let i = done.stacks; i < this.stackCount; i++) {
-        this.#stackIds.set(this.stackFrames.slice(this.stackStart[i], this.stackStart[i + 1]).join(","), i);
-      }
       done.stacks = this.stackCount;
+      const { stackStart, stackFrames } = this;
+      this.#stackSlots = this.#rehash(
+        this.#stackSlots,
+        done.stacks,
+        (i) => stackHash(stackFrames, stackStart[i], stackStart[i + 1]),
+      );
     }
     if (done.tracebacks < this.tracebackCount) {
-      for (let i = done.tracebacks; i < this.tracebackCount; i++) {
-        this.#tracebackIds.set(`${this.tracebackStack[i]},${this.tracebackTotal[i]}`, i);
-      }
       done.tracebacks = this.tracebackCount;
+      const { tracebackStack, tracebackTotal } = this;
+      this.#tracebackSlots = this.#rehash(
+        this.#tracebackSlots,
+        done.tracebacks,
+        (i) => tracebackHash(tracebackStack[i], tracebackTotal[i]),
+      );
     }
   }
 
@@ -159,4 +215,31 @@ export class TraceTable {
   topFrame(s: number): number {
     return this.stackStart[s + 1] > this.stackStart[s] ? this.stackFrames[this.stackStart[s]] : NONE;
   }
+}
+
+/** Fibonacci hashing constant: 2^32 / golden ratio. */
+const GOLDEN = 0x9e3779b1 | 0;
+
+/** The low 32 bits of a number and, for large or fractional ones, some of the rest. */
+function bits(v: number): number {
+  return (v | 0) ^ (v / 4294967296 | 0) ^ (v % 1 ? v * 4294967296 | 0 : 0);
+}
+
+function mix(h: number): number {
+  h = Math.imul(h ^ h >>> 16, GOLDEN);
+  return h ^ h >>> 15;
+}
+
+function frameHash(file: number, line: number, column: number, fn: number): number {
+  return mix(Math.imul(Math.imul(Math.imul(file, 31) + bits(line), 31) + bits(column), 31) + fn);
+}
+
+function stackHash(frames: ArrayLike<number>, from: number, to: number): number {
+  let h = to - from;
+  for (let k = from; k < to; k++) h = Math.imul(h, 31) + frames[k] | 0;
+  return mix(h);
+}
+
+function tracebackHash(stack: number, total: number): number {
+  return mix(Math.imul(stack, 31) + bits(total));
 }
