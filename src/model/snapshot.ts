@@ -246,7 +246,6 @@ function internRawTraces(table: TraceTable, raw: readonly RawTrace[]): TraceColu
   const { domain: domains, size: sizes, traceback: tracebacks, count: counts } = columns;
   // Traces of one traceback usually share its frames array: its traceback id is looked up once.
   const tracebackOf = new Map<readonly RawFrame[], number>();
-  const { tracebackTotal } = table;
   for (let i = 0; i < raw.length; i++) {
     const trace = raw[i];
     if (!Array.isArray(trace) || trace.length < 4) {
@@ -257,7 +256,7 @@ function internRawTraces(table: TraceTable, raw: readonly RawTrace[]): TraceColu
       throw new TypeError(`trace ${i} must be [domain, size, frames, totalNframe]: bad domain, size or frames`);
     }
     let tb = tracebackOf.get(frames);
-    if (tb === undefined || tracebackTotal[tb] !== total) {
+    if (tb === undefined || table.tracebackTotal[tb] !== total) {
       const stack = tb === undefined ? internFrames(table, frames) : table.tracebackStack[tb];
       tb = table.internTraceback(stack, total);
       tracebackOf.set(frames, tb);

@@ -6,14 +6,19 @@
  * id is an index into plain arrays; grouping, filtering and the dump codec
  * work on these integers instead of on objects.
  *
+ * The columns are typed arrays with room to grow: only the first
+ * `frameCount`, `stackCount` (+ 1 for `stackStart`) and `tracebackCount`
+ * slots are entries, and growing replaces an array, so read a column from
+ * the table again after interning.
+ *
  * - a *frame* is (file string id, line, column or -1, function string id or -1);
  * - a *stack* is a sequence of frame ids, most recent first (the raw order);
  * - a *traceback* is a stack plus its `totalNframe` (-1 when unknown).
  *
- * Bulk loaders (the dump codec) may append entries to the arrays directly,
- * provided every entry is distinct from all others of its kind: that skips the
- * per-entry map work of interning, and the intern maps catch up with such
- * entries on the next intern call.
+ * Bulk loaders (the dump codec) may add entries with {@link TraceTable.addFrames}
+ * and its siblings, provided every entry is distinct from all others of its
+ * kind: that skips the per-entry hash work of interning, and the indexes
+ * catch up with such entries on the next intern call.
  *
  * @module
  */
@@ -25,15 +30,18 @@ export const NONE = -1;
 /** Interned tables; see the module comment for the meaning of each column. */
 export class TraceTable {
   readonly strings: string[] = [];
-  readonly frameFile: number[] = [];
-  readonly frameLine: number[] = [];
-  readonly frameColumn: number[] = [];
-  readonly frameFunction: number[] = [];
+  frameFile: Int32Array = new Int32Array(16);
+  frameLine: Float64Array = new Float64Array(16);
+  frameColumn: Float64Array = new Float64Array(16);
+  frameFunction: Int32Array = new Int32Array(16);
   /** Stack `s` is `stackFrames[stackStart[s] .. stackStart[s + 1])`. */
-  readonly stackStart: number[] = [0];
-  readonly stackFrames: number[] = [];
-  readonly tracebackStack: number[] = [];
-  readonly tracebackTotal: number[] = [];
+  stackStart: Uint32Array = new Uint32Array(16);
+  stackFrames: Int32Array = new Int32Array(16);
+  tracebackStack: Int32Array = new Int32Array(16);
+  tracebackTotal: Float64Array = new Float64Array(16);
+  #frames = 0;
+  #stacks = 0;
+  #tracebacks = 0;
 
   #stringIds = new Map<string, number>();
   // Open-addressing hash indexes of frames, stacks and tracebacks: slots hold id + 1, 0 when free.
@@ -44,15 +52,73 @@ export class TraceTable {
   #indexed = { strings: 0, frames: 0, stacks: 0, tracebacks: 0 };
 
   get frameCount(): number {
-    return this.frameFile.length;
+    return this.#frames;
   }
 
   get stackCount(): number {
-    return this.stackStart.length - 1;
+    return this.#stacks;
   }
 
   get tracebackCount(): number {
-    return this.tracebackStack.length;
+    return this.#tracebacks;
+  }
+
+  /** Adds frames known to be distinct from each other and from those in the table (bulk loading). */
+  addFrames(file: Int32Array, line: Float64Array, column: Float64Array, fn: Int32Array): void {
+    const at = this.#frames, n = file.length;
+    this.#growFrames(at + n);
+    this.frameFile.set(file, at);
+    this.frameLine.set(line, at);
+    this.frameColumn.set(column, at);
+    this.frameFunction.set(fn, at);
+    this.#frames = at + n;
+  }
+
+  /**
+   * Adds stacks known to be distinct (bulk loading): stack `i` is
+   * `frames[start[i] .. start[i + 1])`, `start[0]` being 0.
+   */
+  addStacks(start: Uint32Array, frames: Int32Array): void {
+    const n = start.length - 1, at = this.#stacks, base = this.stackStart[at];
+    this.#growStacks(at + n, base + start[n]);
+    this.stackFrames.set(frames.subarray(0, start[n]), base);
+    const stackStart = this.stackStart;
+    for (let i = 1; i <= n; i++) stackStart[at + i] = base + start[i];
+    this.#stacks = at + n;
+  }
+
+  /** Adds tracebacks known to be distinct (bulk loading). */
+  addTracebacks(stack: Int32Array, total: Float64Array): void {
+    const at = this.#tracebacks, n = stack.length;
+    this.#growTracebacks(at + n);
+    this.tracebackStack.set(stack, at);
+    this.tracebackTotal.set(total, at);
+    this.#tracebacks = at + n;
+  }
+
+  #growFrames(need: number): void {
+    if (need <= this.frameFile.length) return;
+    const size = Math.max(need, 2 * this.frameFile.length);
+    this.frameFile = grow(new Int32Array(size), this.frameFile);
+    this.frameLine = grow(new Float64Array(size), this.frameLine);
+    this.frameColumn = grow(new Float64Array(size), this.frameColumn);
+    this.frameFunction = grow(new Int32Array(size), this.frameFunction);
+  }
+
+  #growStacks(stacks: number, frames: number): void {
+    if (stacks + 1 > this.stackStart.length) {
+      this.stackStart = grow(new Uint32Array(Math.max(stacks + 1, 2 * this.stackStart.length)), this.stackStart);
+    }
+    if (frames > this.stackFrames.length) {
+      this.stackFrames = grow(new Int32Array(Math.max(frames, 2 * this.stackFrames.length)), this.stackFrames);
+    }
+  }
+
+  #growTracebacks(need: number): void {
+    if (need <= this.tracebackStack.length) return;
+    const size = Math.max(need, 2 * this.tracebackStack.length);
+    this.tracebackStack = grow(new Int32Array(size), this.tracebackStack);
+    this.tracebackTotal = grow(new Float64Array(size), this.tracebackTotal);
   }
 
   /** Id of `s`, adding it when new. */
@@ -69,7 +135,7 @@ export class TraceTable {
 
   /** Id of a frame given by its string ids (`NONE` for absent fields). */
   internFrame(file: number, line: number, column: number, fn: number): number {
-    if (this.#indexed.frames < this.frameFile.length) this.#catchUp();
+    if (this.#indexed.frames < this.#frames) this.#catchUp();
     const slots = this.#frameSlots;
     const mask = slots.length - 1;
     const { frameFile, frameLine, frameColumn, frameFunction } = this;
@@ -80,10 +146,12 @@ export class TraceTable {
       }
       h = (h + 1) & mask;
     }
-    const id = frameFile.push(file) - 1;
-    frameLine.push(line);
-    frameColumn.push(column);
-    frameFunction.push(fn);
+    const id = this.#frames++;
+    this.#growFrames(id + 1);
+    this.frameFile[id] = file;
+    this.frameLine[id] = line;
+    this.frameColumn[id] = column;
+    this.frameFunction[id] = fn;
     slots[h] = id + 1;
     if (++this.#indexed.frames * 2 > slots.length) {
       this.#frameSlots = this.#rehash(slots, this.frameCount, (i) => this.#frameHashOf(i));
@@ -119,16 +187,16 @@ export class TraceTable {
       }
       h = (h + 1) & mask;
     }
-    const id = stackStart.length - 1;
-    for (let k = 0; k < n; k++) stackFrames.push(frameIds[k]);
-    stackStart.push(stackFrames.length);
+    const id = this.#stacks++;
+    const at = stackStart[id];
+    this.#growStacks(id + 1, at + n);
+    const frames = this.stackFrames;
+    for (let k = 0; k < n; k++) frames[at + k] = frameIds[k];
+    this.stackStart[id + 1] = at + n;
     slots[h] = id + 1;
     if (++this.#indexed.stacks * 2 > slots.length) {
-      this.#stackSlots = this.#rehash(
-        slots,
-        this.stackCount,
-        (i) => stackHash(stackFrames, stackStart[i], stackStart[i + 1]),
-      );
+      const starts = this.stackStart;
+      this.#stackSlots = this.#rehash(slots, this.stackCount, (i) => stackHash(frames, starts[i], starts[i + 1]));
     }
     return id;
   }
@@ -144,15 +212,14 @@ export class TraceTable {
       if (tracebackStack[id] === stack && tracebackTotal[id] === totalNframe) return id;
       h = (h + 1) & mask;
     }
-    const id = tracebackStack.push(stack) - 1;
-    tracebackTotal.push(totalNframe);
+    const id = this.#tracebacks++;
+    this.#growTracebacks(id + 1);
+    this.tracebackStack[id] = stack;
+    this.tracebackTotal[id] = totalNframe;
     slots[h] = id + 1;
     if (++this.#indexed.tracebacks * 2 > slots.length) {
-      this.#tracebackSlots = this.#rehash(
-        slots,
-        this.tracebackCount,
-        (i) => tracebackHash(tracebackStack[i], tracebackTotal[i]),
-      );
+      const stacks = this.tracebackStack, totals = this.tracebackTotal;
+      this.#tracebackSlots = this.#rehash(slots, this.tracebackCount, (i) => tracebackHash(stacks[i], totals[i]));
     }
     return id;
   }
@@ -182,7 +249,7 @@ export class TraceTable {
       for (let i = done.strings; i < this.strings.length; i++) this.#stringIds.set(this.strings[i], i);
       done.strings = this.strings.length;
     }
-    if (done.frames < this.frameCount) {
+    if (done.frames < this.#frames) {
       done.frames = this.frameCount;
       this.#frameSlots = this.#rehash(this.#frameSlots, done.frames, (i) => this.#frameHashOf(i));
     }
@@ -215,6 +282,12 @@ export class TraceTable {
   topFrame(s: number): number {
     return this.stackStart[s + 1] > this.stackStart[s] ? this.stackFrames[this.stackStart[s]] : NONE;
   }
+}
+
+/** `to` with `from` copied to its start. */
+function grow<T extends Int32Array | Uint32Array | Float64Array>(to: T, from: T): T {
+  to.set(from);
+  return to;
 }
 
 /** Fibonacci hashing constant: 2^32 / golden ratio. */

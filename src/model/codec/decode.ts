@@ -96,13 +96,6 @@ function decodeUtf16(r: Reader, blob: Uint8Array): string {
   return joined;
 }
 
-/** Appends `values` to `list`; growing the length first is about three times faster than pushing. */
-function append(list: number[], values: ArrayLike<number>): void {
-  const at = list.length;
-  list.length = at + values.length;
-  for (let i = 0; i < values.length; i++) list[at + i] = values[i];
-}
-
 /** Fibonacci hashing: the top bits of a key times 2^32/φ spread even similar keys evenly. */
 const GOLDEN = 0x9e3779b1 | 0;
 
@@ -119,10 +112,7 @@ function hashSlots(n: number): { slots: Int32Array; mask: number; shift: number 
 
 function readFrames(r: Reader, table: TraceTable): void {
   const rows = readFrameRows(r, r.count("frame", 4), table.strings.length);
-  append(table.frameFile, rows.file);
-  append(table.frameLine, rows.line);
-  append(table.frameColumn, rows.column);
-  append(table.frameFunction, rows.fn);
+  table.addFrames(rows.file, rows.line, rows.column, rows.fn);
 }
 
 /** Reads `n` frames, checking their ids and that each is new. */
@@ -155,13 +145,12 @@ function readFrameRows(r: Reader, n: number, strings: number) {
 function readStacks(r: Reader, table: TraceTable): void {
   const n = r.count("stack", 1);
   const { start, frames } = readStackRows(r, n, table.frameCount);
-  append(table.stackFrames, frames.subarray(0, start[n]));
-  append(table.stackStart, start.subarray(1));
+  table.addStacks(start, frames);
 }
 
 /** Reads `n` stacks, checking their ids and that each is new. */
 function readStackRows(r: Reader, n: number, frameCount: number) {
-  const start = new Float64Array(n + 1);
+  const start = new Uint32Array(n + 1);
   // Grown when needed; at most one frame id per byte left.
   let frames = new Int32Array(Math.min(r.left, 4 * n));
   const { slots, mask, shift } = hashSlots(n);
@@ -203,8 +192,7 @@ function sameRun(list: Int32Array, a0: number, a1: number, b0: number, b1: numbe
 
 function readTracebacks(r: Reader, table: TraceTable): void {
   const rows = readTracebackRows(r, r.count("traceback", 2), table.stackCount);
-  append(table.tracebackStack, rows.stack);
-  append(table.tracebackTotal, rows.total);
+  table.addTracebacks(rows.stack, rows.total);
 }
 
 /** Reads `n` tracebacks, checking their ids and that each is new. */
