@@ -29,6 +29,8 @@ import {
   HEAP_ENGINE_NAMES,
   type HeapEngineInfo,
   type HeapEngineName,
+  type ReadOptions,
+  reusable,
   type TracedMemory,
   type TracerOptions,
 } from "./engines/engine.ts";
@@ -76,6 +78,48 @@ export interface TracerStatus {
   domains: number[];
   /** What this runtime cannot see, in words, one item per limit. */
   limits: string[];
+}
+
+/**
+ * Options of one `takeSnapshot()`.
+ *
+ * @example
+ * ```ts
+ * const exact = await takeSnapshot({ gc: true } satisfies SnapshotOptions); // live objects only
+ * ```
+ */
+export interface SnapshotOptions {
+  /**
+   * Run a full garbage collection first (and let finalizers run), so the
+   * snapshot holds live objects only; default: the `gcBeforeSnapshot`
+   * option of `start()` (false unless set).
+   */
+  readonly gc?: boolean;
+}
+
+/**
+ * What a live view shows, from one read of every engine: the snapshot,
+ * traced memory and the tracer's own memory.
+ *
+ * @example
+ * ```ts
+ * const { snapshot, memory, age }: LiveReading = await readLive();
+ * console.log(`${memory.current} B traced, figures ${age} ms old, ${snapshot?.traces.length ?? 0} traces`);
+ * ```
+ */
+export interface LiveReading {
+  /** The live traces; null when not tracing or when only figures were asked for. */
+  readonly snapshot: Snapshot | null;
+  /** Traced memory, from the same read as the snapshot. */
+  readonly memory: TracedMemory;
+  /** Bytes the tracer uses to store traces (see {@link getTracemallocMemory}). */
+  readonly tracerMemory: number;
+  /**
+   * How old the figures are, in ms: 0 when read now; more when a costly
+   * engine (V8's sampler, Bun's census) handed back its last read, to keep
+   * its reads within their share of the program's time.
+   */
+  readonly age: number;
 }
 
 /** The engines of one tracing session. */
@@ -199,7 +243,8 @@ function createSession(limit: number, options: TracerOptions): Session {
  *
  * Options: `samplingInterval` (bytes, domain-0 sampler, default
  * {@link DEFAULT_SAMPLING_INTERVAL}), `domains` (`heap`, `buffers`, `wasm`:
- * false turns one off) and `gcBeforeSnapshot` (default true).
+ * false turns one off) and `gcBeforeSnapshot` (default false: see
+ * {@link takeSnapshot}).
  *
  * @example
  * ```ts
@@ -368,6 +413,7 @@ export function resetPeak(): Promise<void> {
 function eachEngine(task: (engine: Engine) => Promise<void>): Promise<void> {
   const engines = session?.engines ?? [];
   return serial(async () => {
+    lastReading = null;
     for (const engine of engines) await task(engine);
   });
 }
@@ -392,18 +438,26 @@ export function getTracemallocMemory(): Promise<number> {
 
 /**
  * A snapshot of the traces of live allocations. Rejects when not tracing.
- * Unless started with `gcBeforeSnapshot: false`, runs a full garbage
- * collection first (and lets finalizers run), so the snapshot holds live
- * objects only. On Node and Deno, reading V8's sampling profile always runs
- * a full collection (the inspector asks for it), whatever the option.
+ *
+ * What it includes: every traced allocation the engines still hold, read
+ * now, without a garbage collection first. The hooked domains (buffers,
+ * wasm, user domains) forget an allocation when its object has been
+ * collected, and the line engine a sample when its object has, so objects
+ * that became garbage since the last collection may still be counted.
+ * `{ gc: true }` (or `start()`'s `gcBeforeSnapshot`) runs a full collection
+ * first and lets finalizers run, so the snapshot holds live objects only,
+ * as CPython's do; on a big heap that stalls the program (about 1 ms per
+ * MB). On Node and Deno, reading V8's sampling profile (`engine:
+ * "sampler"`) always runs a full collection (the inspector asks for one).
  *
  * @example
  * ```ts
  * const snapshot = await takeSnapshot();
  * for (const stat of snapshot.statistics("lineno").slice(0, 10)) console.log(String(stat));
+ * const exact = await takeSnapshot({ gc: true }); // garbage collected first
  * ```
  */
-export function takeSnapshot(): Promise<Snapshot> {
+export function takeSnapshot(options?: SnapshotOptions): Promise<Snapshot> {
   const current = session;
   if (!current) {
     return serial(() =>
@@ -412,8 +466,11 @@ export function takeSnapshot(): Promise<Snapshot> {
       )
     );
   }
+  if (options !== undefined && (typeof options !== "object" || options === null)) {
+    return serial(() => Promise.reject(new TypeError("takeSnapshot() options must be an object")));
+  }
   return serial(async () => {
-    const gc = current.options.gcBeforeSnapshot !== false;
+    const gc = options?.gc ?? current.options.gcBeforeSnapshot === true;
     // Reading V8's sampling profile runs a full gc by itself (the inspector
     // asks for one), so such an engine is read first instead of collecting twice.
     const sampler = current.heap?.traits.readForcesGc ? current.heap : null;
@@ -432,6 +489,81 @@ export function takeSnapshot(): Promise<Snapshot> {
     }
     return new Snapshot(traces, current.limit);
   });
+}
+
+/**
+ * The live view's read: traced memory, the tracer's memory and (unless
+ * `options.snapshot` is false) a snapshot, all from one read of each
+ * engine, never with a garbage collection of its own. A costly engine
+ * (V8's sampler, whose reads run a full collection; Bun's census) is read
+ * on a budget: its last read is handed back while reading again would take
+ * more than 3% of the program's time, and `age` says how old the figures
+ * are. Not tracing: no snapshot, zero memory.
+ *
+ * @example
+ * ```ts
+ * const { snapshot, memory, age } = await readLive();
+ * const figures = await readLive({ snapshot: false }); // status figures only
+ * ```
+ */
+export function readLive(options: { readonly snapshot?: boolean } = {}): Promise<LiveReading> {
+  const current = session;
+  if (!current) {
+    return serial(() => Promise.resolve({ snapshot: null, memory: { current: 0, peak: 0 }, tracerMemory: 0, age: 0 }));
+  }
+  const withSnapshot = options.snapshot !== false;
+  return serial(async () => {
+    const started = performance.now();
+    const last = lastReading?.session === current ? lastReading : null;
+    if (!withSnapshot && last && reusable({ budget: true }, last.at, last.took, started)) {
+      // Figures alone: those of the last read, while reading again would cost more than its share.
+      return { snapshot: null, memory: last.memory, tracerMemory: last.tracerMemory, age: ageOf(current, last.at) };
+    }
+    const traces: RawTrace[] = [];
+    let now = 0;
+    let peak = 0;
+    const budget: ReadOptions = { budget: true };
+    // After a collect, memory() comes from that same read, however old.
+    const same: ReadOptions = { budget: true, maxAge: Infinity };
+    for (const engine of current.engines) {
+      const read = engine.read
+        ? await engine.read(budget)
+        : { traces: withSnapshot ? await engine.collect(budget) : [], memory: null };
+      if (withSnapshot) { for (const trace of read.traces) traces.push(trace); }
+      const memory = read.memory ?? await engine.memory(withSnapshot ? same : budget);
+      now += memory.current;
+      peak += Math.max(memory.peak, memory.current);
+    }
+    const at = performance.now();
+    const memory = { current: now, peak };
+    const tracerMemory = current.engines.reduce((sum, e) => sum + e.overhead(), 0);
+    lastReading = { session: current, at, took: at - started, memory, tracerMemory };
+    return {
+      snapshot: withSnapshot ? new Snapshot(traces, current.limit) : null,
+      memory,
+      tracerMemory,
+      age: ageOf(current, at),
+    };
+  });
+}
+
+/** The last read of {@link readLive}: status figures reuse it while reading again costs too much. */
+let lastReading: {
+  session: Session;
+  at: number;
+  took: number;
+  memory: TracedMemory;
+  tracerMemory: number;
+} | null = null;
+
+/** How old (ms) the figures of a read made at `at` are, counting engines that handed back older reads. */
+function ageOf(current: Session, at: number): number {
+  const now = performance.now();
+  let oldest = at;
+  for (const engine of current.engines) {
+    if (engine.readAt !== undefined && engine.readAt < oldest) oldest = engine.readAt;
+  }
+  return Math.round(now - oldest);
 }
 
 /**

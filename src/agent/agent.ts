@@ -102,7 +102,7 @@ async function sendExitSnapshot(
 ): Promise<void> {
   try {
     if (!tracer.isTracing()) return await link.send({ event: "exitSnapshot", error: "tracing was not started" });
-    const { body: dump } = encodeResult("takeSnapshot", await tracer.takeSnapshot());
+    const { body: dump } = encodeResult("takeSnapshot", await tracer.takeSnapshot({ gc: true }));
     // JS programs usually drop their data before they end: the peak tells what they held.
     await link.send({ event: "exitSnapshot", memory: await tracer.getTracedMemory() }, dump);
   } catch (e) {

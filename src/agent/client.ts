@@ -175,6 +175,12 @@ export class Channel {
     return (await this.#send(request)).body;
   }
 
+  /** Sends a request whose result travels with bytes: the header's JSON result (if any) and the body. */
+  async requestWithBody(request: Request): Promise<{ result?: unknown; body: Uint8Array }> {
+    const frame = await this.#send(request);
+    return { result: (frame.header as { result?: unknown }).result, body: frame.body };
+  }
+
   /** Listens to messages the agent sends unasked. */
   onEvent(listener: (event: AgentEvent, body: Uint8Array) => void): void {
     this.#eventListeners.push(listener);

@@ -7,7 +7,8 @@
  */
 import process from "node:process";
 import type { AgentTracer } from "./tracer.ts";
-import type { Method, ProgramStatus, RequestParams, Result } from "./requests.ts";
+import type { LiveRefresh, Method, ProgramStatus, RequestParams, Result } from "./requests.ts";
+import type { LiveReading } from "../tracer.ts";
 import { evaluate, showResult } from "./evaluate.ts";
 
 /**
@@ -37,7 +38,8 @@ export const REQUESTS: { readonly [M in Method]: Answerer<M> } = {
   status,
   clearTraces: (tracer) => tracer.clearTraces(),
   resetPeak: (tracer) => tracer.resetPeak(),
-  takeSnapshot: (tracer) => tracer.takeSnapshot(),
+  takeSnapshot: (tracer, options) => tracer.takeSnapshot(options?.gc ? { gc: true } : undefined),
+  refresh,
   gc: (tracer) => tracer.gc(),
   eval: async (_tracer, { code }) => showResult(await evaluate(code)),
 };
@@ -57,15 +59,27 @@ export function isMethod(method: unknown): method is Method {
   return typeof method === "string" && Object.hasOwn(REQUESTS, method);
 }
 
+/** The status, its figures read on the engines' budget (a status never runs a collection of its own). */
 async function status(tracer: AgentTracer): Promise<ProgramStatus> {
+  return statusOf(tracer, await tracer.readLive({ snapshot: false }));
+}
+
+/** Status and snapshot from one read. */
+async function refresh(tracer: AgentTracer): Promise<LiveRefresh> {
+  const reading = await tracer.readLive();
+  return { status: statusOf(tracer, reading), snapshot: reading.snapshot };
+}
+
+function statusOf(tracer: AgentTracer, reading: LiveReading): ProgramStatus {
   return {
     pid: process.pid,
     runtime: tracer.runtime(),
     tracing: tracer.isTracing(),
     tracebackLimit: tracer.getTracebackLimit(),
-    memory: await tracer.getTracedMemory(),
-    tracerMemory: await tracer.getTracemallocMemory(),
+    memory: reading.memory,
+    tracerMemory: reading.tracerMemory,
     limits: tracer.limits(),
     engine: tracer.engine(),
+    ...(reading.age > 0 ? { age: reading.age } : {}),
   };
 }

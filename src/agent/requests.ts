@@ -36,6 +36,45 @@ export interface ProgramStatus {
   readonly limits: readonly string[];
   /** The domain-0 engine, `null` when domain 0 is not traced (or not known yet). */
   readonly engine: HeapEngineInfo | null;
+  /**
+   * How old `memory` is, in ms: absent or 0 when read now; more when a
+   * costly engine (V8's sampler, Bun's census) is read on a time budget and
+   * handed back its last read.
+   */
+  readonly age?: number;
+}
+
+/**
+ * The live view's answer: the status and, while tracing, a snapshot, both
+ * from one read of the tracer (one request per refresh).
+ *
+ * @example
+ * ```ts
+ * import type { LiveRefresh, TracerRequests } from "./requests.ts";
+ * declare const program: TracerRequests;
+ * const { status, snapshot }: LiveRefresh = await program.refresh();
+ * console.log(`${status.memory.current} B traced, ${snapshot?.traces.length ?? 0} traces`);
+ * ```
+ */
+export interface LiveRefresh {
+  /** The program's status; `memory` comes from the same read as `snapshot`. */
+  readonly status: ProgramStatus;
+  /** The live traces; null when not tracing. */
+  readonly snapshot: Snapshot | null;
+}
+
+/**
+ * Options of the `takeSnapshot` request.
+ *
+ * @example
+ * ```ts
+ * import type { SnapshotRequest } from "./requests.ts";
+ * const exact: SnapshotRequest = { gc: true }; // a full collection first
+ * ```
+ */
+export interface SnapshotRequest {
+  /** Run a full garbage collection first, so the snapshot holds live objects only. */
+  readonly gc?: boolean;
 }
 
 /**
@@ -57,7 +96,10 @@ export interface TracerRequests {
   status(): Promise<ProgramStatus>;
   clearTraces(): Promise<void>;
   resetPeak(): Promise<void>;
-  takeSnapshot(): Promise<Snapshot>;
+  /** The live traces now (after a full collection with `{ gc: true }`). */
+  takeSnapshot(options?: SnapshotRequest): Promise<Snapshot>;
+  /** The live view's refresh: status and snapshot from one read, never with a collection of its own. */
+  refresh(): Promise<LiveRefresh>;
   /** Forces a garbage collection where the runtime allows; false when it cannot. */
   gc(): Promise<boolean>;
   /** Evaluates JavaScript in the program; resolves to the result as text. */
@@ -91,7 +133,8 @@ export interface RequestParams {
   status: undefined;
   clearTraces: undefined;
   resetPeak: undefined;
-  takeSnapshot: undefined;
+  takeSnapshot: SnapshotRequest | undefined;
+  refresh: undefined;
   gc: undefined;
   eval: { code: string };
 }
@@ -147,8 +190,12 @@ export abstract class RequestSender implements TracerRequests {
     return this.ask("resetPeak", undefined);
   }
 
-  takeSnapshot(): Promise<Snapshot> {
-    return this.ask("takeSnapshot", undefined);
+  takeSnapshot(options?: SnapshotRequest): Promise<Snapshot> {
+    return this.ask("takeSnapshot", options?.gc ? { gc: true } : undefined);
+  }
+
+  refresh(): Promise<LiveRefresh> {
+    return this.ask("refresh", undefined);
   }
 
   gc(): Promise<boolean> {

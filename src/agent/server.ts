@@ -240,7 +240,12 @@ async function answer(socket: Socket, frame: Frame, handle: RequestHandler): Pro
   try {
     const answer = await handle(frame.header as Request);
     body = answer.body;
-    reply = body ? { ok: true, binary: true } : { ok: true, result: answer.result };
+    // A result that travels with bytes may carry JSON too (a live refresh's status).
+    reply = !body
+      ? { ok: true, result: answer.result }
+      : answer.result === undefined
+      ? { ok: true, binary: true }
+      : { ok: true, binary: true, result: answer.result };
   } catch (e) {
     const error = e instanceof Error ? e : new Error(String(e));
     reply = { ok: false, error: { name: error.name, message: error.message } };

@@ -9,6 +9,7 @@ import * as tracer from "../tracer.ts";
 import { runtime } from "../runtime/index.ts";
 import type { HeapEngineInfo, TracedMemory, TracerOptions } from "../engines/engine.ts";
 import type { Snapshot } from "../model/snapshot.ts";
+import type { LiveReading, SnapshotOptions } from "../tracer.ts";
 
 /**
  * The tracer as requests use it (the module-level API of `src/tracer.ts`,
@@ -33,7 +34,9 @@ export interface AgentTracer {
   getTracedMemory(): Promise<TracedMemory>;
   resetPeak(): Promise<void>;
   getTracemallocMemory(): Promise<number>;
-  takeSnapshot(): Promise<Snapshot>;
+  takeSnapshot(options?: SnapshotOptions): Promise<Snapshot>;
+  /** Traced memory, the tracer's memory and a snapshot from one read, on the engines' budget (see `readLive`). */
+  readLive(options?: { readonly snapshot?: boolean }): Promise<LiveReading>;
   /** Forces a garbage collection; false when the runtime cannot. */
   gc(): Promise<boolean>;
   /** "node 24.21.0", "deno 2.9.6", ... */
@@ -69,6 +72,7 @@ export function tracerForAgent(): AgentTracer {
     resetPeak: tracer.resetPeak,
     getTracemallocMemory: tracer.getTracemallocMemory,
     takeSnapshot: tracer.takeSnapshot,
+    readLive: tracer.readLive,
     gc: () => rt.gc(),
     runtime: () => `${rt.name} ${rt.version}`,
     limits: () => tracer.status().limits,

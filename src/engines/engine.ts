@@ -56,10 +56,64 @@ export interface TracerOptions {
   domains?: { heap?: boolean; buffers?: boolean; wasm?: boolean };
   /**
    * Force a full garbage collection before each `takeSnapshot()` (default
-   * true), so that a snapshot holds live objects rather than garbage the
-   * collector has not reached yet, as CPython's snapshots do.
+   * false), so that a snapshot holds live objects only, not garbage the
+   * collector has not reached yet, as CPython's snapshots do. Off by
+   * default: on a big heap a full collection stalls the program for
+   * hundreds of milliseconds. `takeSnapshot({ gc: true })` asks for one
+   * snapshot at a time.
    */
   gcBeforeSnapshot?: boolean;
+}
+
+/**
+ * How fresh a read of an engine's traces or traced memory must be. Engines
+ * whose reads are cheap (the line engine, the hooks) always read now; an
+ * engine whose read is costly (V8's sampler runs a full collection, Bun's
+ * census counts the whole heap) may hand back its last read instead.
+ *
+ * @example
+ * ```ts
+ * const live: ReadOptions = { budget: true }; // a live view: reuse a read while reading again costs too much
+ * const same: ReadOptions = { maxAge: Infinity }; // the read just made, whatever its age
+ * ```
+ */
+export interface ReadOptions {
+  /** A read at most this old (ms) may be reused (default 0: read now). */
+  readonly maxAge?: number;
+  /**
+   * Reuse the last read while reading again would take more than the
+   * engine's share of the program's time ({@link READ_BUDGET}).
+   */
+  readonly budget?: boolean;
+}
+
+/**
+ * The share of the program's time a costly engine's reads may take when
+ * they are read on a budget (a live view): a read that took 100 ms is
+ * reused for 100 / 0.03 ms, 3.3 s.
+ *
+ * @example
+ * ```ts
+ * const took = 100; // ms, the last read
+ * const reuseFor = took / READ_BUDGET; // ≈ 3333 ms
+ * ```
+ */
+export const READ_BUDGET = 0.03;
+
+/**
+ * Whether a read made at `at` (ms, `performance.now()`) that took `took` ms
+ * may be reused at `now` under `options`.
+ *
+ * @example
+ * ```ts
+ * reusable({ budget: true }, 1000, 100, 2000); // true: 1 s old, a 100 ms read is reused for 3.3 s
+ * reusable({}, 1000, 100, 1000); // false: read now
+ * ```
+ */
+export function reusable(options: ReadOptions | undefined, at: number, took: number, now: number): boolean {
+  const age = now - at;
+  if (age <= (options?.maxAge ?? 0)) return true;
+  return options?.budget === true && age < took / READ_BUDGET;
 }
 
 /** Current and peak traced bytes. */
@@ -122,10 +176,22 @@ export interface Engine {
   stop(): Promise<void>;
   /** Forgets traces but keeps tracing. */
   clear(): Promise<void>;
-  /** The live traces, raw form, the tracer's own frames removed. */
-  collect(): Promise<RawTrace[]>;
-  /** Current and peak traced bytes of this engine's domains. */
-  memory(): Promise<TracedMemory>;
+  /** The live traces, raw form, the tracer's own frames removed (fresh unless `options` allows an older read). */
+  collect(options?: ReadOptions): Promise<RawTrace[]>;
+  /** Current and peak traced bytes of this engine's domains (fresh unless `options` allows an older read). */
+  memory(options?: ReadOptions): Promise<TracedMemory>;
+  /**
+   * Traces and traced memory from one read, for an engine whose reads cost
+   * (a live view asks for both at each refresh); without it the tracer
+   * calls `collect()` then `memory()`.
+   */
+  read?(options?: ReadOptions): Promise<{ traces: RawTrace[]; memory: TracedMemory }>;
+  /**
+   * When the figures of the last `collect()` or `memory()` were read
+   * (`performance.now()`), for an engine that may reuse a read; absent
+   * when its figures are always current.
+   */
+  readonly readAt?: number;
   /** Sets the peak to the current size. */
   resetPeak(): Promise<void>;
   /** Bytes the engine itself uses to store traces. */

@@ -18,6 +18,10 @@
  *   the tracer's own objects included) or know an object's traceback.
  * - **Peak**: the largest heap size seen whenever traced memory or traces
  *   were read: a lower bound.
+ * - **Cost**: a census walks the whole heap. A read asked for on a budget
+ *   (`{ budget: true }`: the live view, `status`) reuses the last census
+ *   while taking another would cost more than 3% of the program's time, and
+ *   `readAt` tells how old it is.
  *
  * @module
  */
@@ -25,7 +29,15 @@ import type { RawTrace } from "../model/snapshot.ts";
 import type { Traceback } from "../model/traceback.ts";
 import type { RuntimeAdapter } from "../runtime/adapter.ts";
 import { runtime } from "../runtime/index.ts";
-import type { Engine, EngineTraits, TracedMemory, TracerOptions } from "./engine.ts";
+import {
+  type Engine,
+  type EngineTraits,
+  type ReadOptions,
+  reusable,
+  type TracedMemory,
+  type TracerOptions,
+} from "./engine.ts";
+import type { HeapCensus } from "../runtime/adapter.ts";
 
 /**
  * Domain 0 from a heap census by object type (Bun's `bun:jsc`). Needs a
@@ -59,6 +71,7 @@ export class JscHeapEngine implements Engine {
   #tracing = false;
   #peak = 0;
   #types = 0;
+  #last: { at: number; took: number; census: HeapCensus | null } | null = null;
 
   /** @param rt the runtime adapter (the running runtime's by default) */
   constructor(rt: RuntimeAdapter = runtime()) {
@@ -76,6 +89,7 @@ export class JscHeapEngine implements Engine {
 
   stop(): Promise<void> {
     this.#tracing = false;
+    this.#last = null;
     this.#peak = 0;
     this.#types = 0;
     return Promise.resolve();
@@ -83,12 +97,18 @@ export class JscHeapEngine implements Engine {
 
   clear(): Promise<void> {
     this.#peak = 0;
+    this.#last = null;
     return Promise.resolve();
   }
 
-  async collect(): Promise<RawTrace[]> {
+  /** When the last census was taken (`performance.now()`), if one was. */
+  get readAt(): number | undefined {
+    return this.#last?.at;
+  }
+
+  async collect(options?: ReadOptions): Promise<RawTrace[]> {
     if (!this.#tracing) return [];
-    const census = await this.#rt.heapCensus();
+    const census = await this.#census(options);
     if (!census) return [];
     this.#note(census.heapSize);
     const perObject = census.objectCount > 0 ? census.heapSize / census.objectCount : 0;
@@ -102,16 +122,32 @@ export class JscHeapEngine implements Engine {
     return traces;
   }
 
-  async memory(): Promise<TracedMemory> {
+  /** Traces and traced memory from one census. */
+  async read(options?: ReadOptions): Promise<{ traces: RawTrace[]; memory: TracedMemory }> {
+    const traces = await this.collect(options);
+    return { traces, memory: await this.memory({ maxAge: Infinity }) };
+  }
+
+  async memory(options?: ReadOptions): Promise<TracedMemory> {
     if (!this.#tracing) return { current: 0, peak: 0 };
-    const current = (await this.#rt.heapCensus())?.heapSize ?? 0;
+    const current = (await this.#census(options))?.heapSize ?? 0;
     this.#note(current);
     return { current, peak: this.#peak };
   }
 
   async resetPeak(): Promise<void> {
     if (!this.#tracing) return;
-    this.#peak = (await this.#rt.heapCensus())?.heapSize ?? 0;
+    this.#peak = (await this.#census())?.heapSize ?? 0;
+  }
+
+  /** A census, or the last one when `options` allows it. */
+  async #census(options?: ReadOptions): Promise<HeapCensus | null> {
+    const started = performance.now();
+    if (this.#last && reusable(options, this.#last.at, this.#last.took, started)) return this.#last.census;
+    const census = await this.#rt.heapCensus();
+    const at = performance.now();
+    this.#last = { at, took: at - started, census };
+    return census;
   }
 
   /** The census keeps nothing between reads but one small entry per type. */

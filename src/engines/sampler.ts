@@ -42,7 +42,10 @@
  * **Cost of a read.** The inspector's `getSamplingProfile` runs a full
  * garbage collection before it answers (so that only live objects are
  * reported): every `collect()`, `memory()` and `resetPeak()` costs a full gc,
- * about 0.7 ms per MB of live heap on our machines.
+ * about 0.7 ms per MB of live heap on our machines. A read asked for on a
+ * budget (`{ budget: true }`: the live view, `status`) reuses the last one
+ * while reading again would take more than 3% of the program's time
+ * (`READ_BUDGET`), and `readAt` tells how old the figures are.
  *
  * **Current and peak.** `current` is the estimated bytes of the live
  * samples, read from a fresh profile each time; V8 keeps no history, so
@@ -56,7 +59,14 @@ import type { RawTrace } from "../model/snapshot.ts";
 import type { Traceback } from "../model/traceback.ts";
 import type { InspectorSession, RuntimeAdapter } from "../runtime/adapter.ts";
 import { runtime } from "../runtime/index.ts";
-import type { Engine, EngineTraits, TracedMemory, TracerOptions } from "./engine.ts";
+import {
+  type Engine,
+  type EngineTraits,
+  type ReadOptions,
+  reusable,
+  type TracedMemory,
+  type TracerOptions,
+} from "./engine.ts";
 import { isTracerFile } from "./own-frames.ts";
 
 /**
@@ -205,6 +215,7 @@ export class SamplerEngine implements Engine {
   #ownCache = new Map<string, boolean>();
   #lastSamples = 0;
   #lastNodes = 0;
+  #last: { at: number; took: number; traces: RawTrace[]; current: number } | null = null;
 
   /** @param rt the runtime adapter (the running runtime's by default) */
   constructor(rt: RuntimeAdapter = runtime()) {
@@ -247,6 +258,7 @@ export class SamplerEngine implements Engine {
     if (!session) return;
     this.#session = null;
     this.#peak = 0;
+    this.#last = null;
     this.#lastSamples = this.#lastNodes = 0;
     this.#frameCache.clear();
     try {
@@ -264,16 +276,28 @@ export class SamplerEngine implements Engine {
     await session.post("HeapProfiler.stopSampling");
     await this.#startSampling();
     this.#peak = 0;
+    this.#last = null;
     this.#lastSamples = this.#lastNodes = 0;
   }
 
-  async collect(): Promise<RawTrace[]> {
-    return (await this.#read()).traces;
+  async collect(options?: ReadOptions): Promise<RawTrace[]> {
+    return (await this.#read(options)).traces;
   }
 
-  async memory(): Promise<TracedMemory> {
-    const { current } = await this.#read();
+  async memory(options?: ReadOptions): Promise<TracedMemory> {
+    const { current } = await this.#read(options);
     return { current, peak: this.#peak };
+  }
+
+  /** Traces and traced memory from one profile. */
+  async read(options?: ReadOptions): Promise<{ traces: RawTrace[]; memory: TracedMemory }> {
+    const { traces, current } = await this.#read(options);
+    return { traces, memory: { current, peak: this.#peak } };
+  }
+
+  /** When the last profile was read (`performance.now()`), if one was. */
+  get readAt(): number | undefined {
+    return this.#last?.at;
   }
 
   async resetPeak(): Promise<void> {
@@ -304,9 +328,11 @@ export class SamplerEngine implements Engine {
     });
   }
 
-  async #read(): Promise<{ traces: RawTrace[]; current: number }> {
+  async #read(options?: ReadOptions): Promise<{ traces: RawTrace[]; current: number }> {
     const session = this.#session;
     if (!session) return { traces: [], current: 0 };
+    const started = performance.now();
+    if (this.#last && reusable(options, this.#last.at, this.#last.took, started)) return this.#last;
     const { profile } = await session.post<{ profile: SamplingProfile }>(
       "HeapProfiler.getSamplingProfile",
     );
@@ -342,7 +368,9 @@ export class SamplerEngine implements Engine {
     this.#lastSamples = profile.samples.length;
     this.#lastNodes = stacks.size;
     if (current > this.#peak) this.#peak = current;
-    return { traces, current };
+    const at = performance.now();
+    this.#last = { at, took: at - started, traces, current };
+    return this.#last;
   }
 
   /** The stack of every node that is not the tracer's, by node id. */

@@ -13,7 +13,7 @@ import { decodeResult, travelsAsBytes } from "../agent/results.ts";
 import type { TracedMemory } from "../engines/engine.ts";
 import type { Snapshot } from "../model/snapshot.ts";
 import { TargetExitedError } from "./exit.ts";
-import type { Target, TargetExit, TargetStatus } from "./target.ts";
+import type { Target, TargetExit, TargetRefresh, TargetStatus } from "./target.ts";
 
 /**
  * What an {@link AgentTarget} is told about its program besides the channel.
@@ -101,6 +101,22 @@ export class AgentTarget extends RequestSender implements Target {
     }
   }
 
+  /**
+   * The live view's refresh: status and snapshot from one read in the
+   * program; once it has ended, its final status and no snapshot.
+   */
+  override async refresh(): Promise<TargetRefresh> {
+    if (this.#exit) return { status: this.#finalStatus(this.#exit), snapshot: null };
+    try {
+      const { status, snapshot } = await super.refresh();
+      this.#status = { ...status, command: this.#program.command };
+      return { status: this.#status, snapshot };
+    } catch (e) {
+      if (e instanceof TargetExitedError) return { status: this.#finalStatus(e.exit), snapshot: null };
+      throw e;
+    }
+  }
+
   /** The program's output is not on the channel. */
   onOutput(_listener: (stream: "stdout" | "stderr", text: string) => void): void {}
 
@@ -146,7 +162,7 @@ export class AgentTarget extends RequestSender implements Target {
     if (this.#exit) throw new TargetExitedError(this.#exit);
     if (this.#closing) throw new Error("the target is closed");
     try {
-      if (travelsAsBytes(request.method as Method)) return await this.channel.requestBytes(request);
+      if (travelsAsBytes(request.method as Method)) return await this.channel.requestWithBody(request);
       return await this.channel.request(request);
     } catch (e) {
       if (e instanceof TargetExitedError) throw e;
@@ -162,7 +178,7 @@ export class AgentTarget extends RequestSender implements Target {
     if (event.event !== "exitSnapshot" || event.error || !body.byteLength) return;
     this.#exitMemory = event.memory ?? null;
     try {
-      this.#exitSnapshot = decodeResult("takeSnapshot", body, `exit snapshot from pid ${this.#status.pid}`);
+      this.#exitSnapshot = decodeResult("takeSnapshot", { body }, `exit snapshot from pid ${this.#status.pid}`);
     } catch {
       this.#exitSnapshot = null;
     }

@@ -11,7 +11,7 @@ import { REQUESTS } from "../agent/request-table.ts";
 import type { Answerer } from "../agent/request-table.ts";
 import { type Method, type RequestParams, RequestSender, type Result } from "../agent/requests.ts";
 import { type AgentTracer, tracerForAgent } from "../agent/tracer.ts";
-import type { Target, TargetExit, TargetStatus } from "./target.ts";
+import type { Target, TargetExit, TargetRefresh, TargetStatus } from "./target.ts";
 
 /**
  * This process as a target, over the module-level tracing API.
@@ -49,6 +49,12 @@ export class LocalTarget extends RequestSender implements Target {
   /** This process's tracing status, its command being "this process". */
   override async status(): Promise<TargetStatus> {
     return { command: "this process", ...await super.status() };
+  }
+
+  /** Status and snapshot from one read of this process's tracer. */
+  override async refresh(): Promise<TargetRefresh> {
+    const { status, snapshot } = await super.refresh();
+    return { status: { command: "this process", ...status }, snapshot };
   }
 
   /** The REPL shows a string result as it is. */

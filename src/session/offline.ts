@@ -6,7 +6,7 @@
  * @module
  */
 import { type Method, RequestSender, type Result } from "../agent/requests.ts";
-import type { Target, TargetExit, TargetStatus } from "./target.ts";
+import type { Target, TargetExit, TargetRefresh, TargetStatus } from "./target.ts";
 
 const NONE = "there is no program in this session (it only reads dump files)";
 
@@ -30,6 +30,10 @@ export class OfflineTarget extends RequestSender implements Target {
   }
   /** Refuses: there is no program. */
   override status(): Promise<TargetStatus> {
+    return Promise.reject(new Error(NONE));
+  }
+  /** Refuses: there is no program. */
+  override refresh(): Promise<TargetRefresh> {
     return Promise.reject(new Error(NONE));
   }
   /** Never calls `listener`: there is no output. */

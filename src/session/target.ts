@@ -6,7 +6,7 @@
  *
  * @module
  */
-import type { ProgramStatus, TracerRequests } from "../agent/requests.ts";
+import type { LiveRefresh, ProgramStatus, TracerRequests } from "../agent/requests.ts";
 
 /**
  * A target's state, for `status` and the TUI header.
@@ -42,6 +42,21 @@ export interface TargetExit {
 }
 
 /**
+ * A target's answer to the live view's refresh: its status (with the
+ * command) and, while tracing, a snapshot, from one read.
+ *
+ * @example
+ * ```ts
+ * import type { TargetRefresh } from "./target.ts";
+ * declare const refreshed: TargetRefresh;
+ * console.log(refreshed.status.command, refreshed.snapshot?.traces.length ?? "not tracing");
+ * ```
+ */
+export interface TargetRefresh extends LiveRefresh {
+  readonly status: TargetStatus;
+}
+
+/**
  * The requests a session sends to a target, and what it hears from it.
  *
  * @example
@@ -54,9 +69,15 @@ export interface TargetExit {
  * await target.close();
  * ```
  */
-export interface Target extends TracerRequests {
+export interface Target extends Omit<TracerRequests, "refresh"> {
   /** What is traced, how, and how much memory it holds. */
   status(): Promise<TargetStatus>;
+  /**
+   * Status and, while tracing, a snapshot from one read in the program (the
+   * live view's request). A target without it is refreshed with `status()`
+   * then `takeSnapshot()`.
+   */
+  refresh?(): Promise<TargetRefresh>;
   /** Called with each chunk of the target's standard output or error (child targets). */
   onOutput(listener: (stream: "stdout" | "stderr", text: string) => void): void;
   /** Called once when the target exits (child targets). */

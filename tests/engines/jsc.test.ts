@@ -99,3 +99,18 @@ test("stop zeroes the census's traced memory", async () => {
   assert.deepEqual(await engine.memory(), { current: 0, peak: 0 });
   assert.deepEqual(await engine.collect(), []);
 });
+
+test("a census on a budget may be reused, and one read gives traces and memory together", async () => {
+  if (!rt.capabilities.heapCensus) return;
+  const engine = new JscHeapEngine();
+  await engine.start(1, {});
+  try {
+    const { traces, memory } = await engine.read();
+    const at = engine.readAt;
+    assert.ok(traces.length > 0 && memory.current > 0);
+    assert.deepEqual(await engine.memory({ maxAge: 60_000 }), memory);
+    assert.equal(engine.readAt, at);
+  } finally {
+    await engine.stop();
+  }
+});

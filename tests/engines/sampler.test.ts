@@ -273,3 +273,25 @@ test("the sampler's limits say that it samples and that frames are functions", (
   assert.match(text, /sampled/);
   assert.match(text, /functions, not lines/);
 });
+
+test("a read on a budget reuses the last profile while reading again costs too much; a plain read is fresh", async () => {
+  if (!hasSampler()) return;
+  const engine = new SamplerEngine();
+  await engine.start(1, { samplingInterval: 64 * 1024 });
+  try {
+    const first = await engine.collect();
+    const at = engine.readAt;
+    assert.ok(at !== undefined);
+    // Any read may be reused within maxAge, whatever it cost.
+    assert.equal(await engine.collect({ maxAge: 60_000 }), first);
+    assert.equal(engine.readAt, at);
+    const both = await engine.read({ maxAge: 60_000 });
+    assert.equal(both.traces, first);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await engine.collect();
+    assert.ok(engine.readAt! > at!, "a read without options reads the profile again");
+  } finally {
+    await engine.stop();
+  }
+  assert.equal(engine.readAt, undefined);
+});

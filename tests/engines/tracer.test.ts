@@ -360,12 +360,48 @@ test("status names the runtime, the tracing state, the limit and what the runtim
   );
 });
 
-test("buffers dropped in the same job as takeSnapshot are not in the snapshot", async () => {
+test("buffers dropped in the same job as takeSnapshot({ gc: true }) are not in the snapshot", async () => {
   await tracing(async () => {
     const scratch = () => new Float64Array(256).length;
     for (let i = 0; i < 50; i++) scratch();
-    const snapshot = await tracemalloc.takeSnapshot();
+    const snapshot = await tracemalloc.takeSnapshot({ gc: true });
     const kept = [...snapshot.traces].filter((t) => t.domain === 1 && t.traceback.at(-1)?.filename === here);
     assert.deepEqual(kept, []);
+  });
+});
+
+test("takeSnapshot({ gc: true }) collects garbage first: a dropped buffer is gone", async () => {
+  await tracing(async () => {
+    const kept = new Uint8Array(300_000);
+    (() => new Uint8Array(700_000))(); // garbage at once
+    const exact = await tracemalloc.takeSnapshot({ gc: true });
+    const sizes = [...exact.traces].filter((t) => t.domain === 1).map((t) => t.size);
+    assert.ok(sizes.includes(300_000), `kept buffer in ${sizes}`);
+    assert.ok(!sizes.includes(700_000), `dropped buffer still in ${sizes}`);
+    assert.equal(kept.length, 300_000);
+  });
+});
+
+test("takeSnapshot refuses options that are not an object", async () => {
+  await tracing(async () => {
+    await assert.rejects(tracemalloc.takeSnapshot(5 as unknown as tracemalloc.SnapshotOptions), TypeError);
+  });
+});
+
+test("readLive gives a snapshot and traced memory from one read, and figures alone on request", async () => {
+  const idle = await tracemalloc.readLive();
+  assert.deepEqual(idle, { snapshot: null, memory: { current: 0, peak: 0 }, tracerMemory: 0, age: 0 });
+  await tracing(async () => {
+    const kept = new Uint8Array(400_000);
+    const { snapshot, memory, age } = await tracemalloc.readLive();
+    assert.ok(snapshot, "a snapshot while tracing");
+    const buffers = [...snapshot.traces].filter((t) => t.domain === 1).reduce((n, t) => n + t.size, 0);
+    assert.ok(buffers >= 400_000 && memory.current >= buffers, `buffers ${buffers}, memory ${memory.current}`);
+    assert.ok(memory.peak >= memory.current);
+    assert.ok(age >= 0);
+    const figures = await tracemalloc.readLive({ snapshot: false });
+    assert.equal(figures.snapshot, null);
+    assert.ok(figures.memory.current >= 400_000);
+    assert.equal(kept.length, 400_000);
   });
 });

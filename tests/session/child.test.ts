@@ -21,6 +21,14 @@ const KEEP = "(globalThis as Record<string, unknown>).kept = ";
 /** Files of this package's code, which the tracer hides from snapshots. */
 const PACKAGE_SRC = fileURLToPath(new URL("../../src/", import.meta.url));
 
+/**
+ * Resolves once the program's first lines (`KEEP ...`) have run: the agent answers requests while the
+ * runtime still loads the main module (Deno plans it in a worker), so a fast snapshot could come first.
+ */
+async function ranFirstLines(target: ChildTarget): Promise<void> {
+  while (await target.eval("typeof globalThis.kept") !== "'object'") await delay(10);
+}
+
 function exitOf(target: ChildTarget): Promise<TargetExit> {
   return new Promise((resolve) => target.onExit(resolve));
 }
@@ -33,7 +41,7 @@ for (const runtime of RUNTIMES) {
       const script = join(dir, "first.ts");
       const target = await ChildTarget.launch({ script, runtime, start: { nframe: 3 } });
       try {
-        await target.eval("0"); // answered after the program's first lines ran
+        await ranFirstLines(target);
         assert.equal(bufferLines(await target.takeSnapshot()).get(`${script}:1`), 123_456);
       } finally {
         await target.close();
@@ -61,9 +69,17 @@ for (const runtime of RUNTIMES) {
         const snapshot = await target.takeSnapshot();
         assert.equal(snapshot.tracebackLimit, 2);
         assert.equal(bufferLines(snapshot).get(`${script}:3`), 3 * 4096);
+        // The live view's request: status and snapshot in one reply, its memory from the same read.
+        const refreshed = await target.refresh();
+        assert.equal(refreshed.status.tracing, true);
+        assert.ok(refreshed.status.command.includes("grow.ts"));
+        assert.equal(bufferLines(refreshed.snapshot!).get(`${script}:3`), 3 * 4096);
+        assert.ok(refreshed.status.memory.current >= 3 * 4096);
+        assert.equal(bufferLines(await target.takeSnapshot({ gc: true })).get(`${script}:3`), 3 * 4096);
         await target.stop();
         assert.equal((await target.status()).tracing, false);
         await assert.rejects(target.takeSnapshot(), /tracing/);
+        assert.equal((await target.refresh()).snapshot, null);
       } finally {
         await target.close();
       }
@@ -79,6 +95,7 @@ for (const runtime of RUNTIMES) {
         start: { nframe: 10, options: { samplingInterval: 1024 } },
       });
       try {
+        await ranFirstLines(target);
         await target.takeSnapshot(); // the agent encodes and sends a dump: buffers, strings, objects
         await target.eval("'x'.repeat(10)");
         const snapshot = await target.takeSnapshot();
@@ -148,7 +165,7 @@ for (const runtime of RUNTIMES) {
     await withFiles({ "keep.ts": KEEP + "new Uint8Array(77_777);\n" + IDLE_PROGRAM }, async (dir) => {
       const script = join(dir, "keep.ts");
       const target = await ChildTarget.launch({ script, runtime, start: { nframe: 1 } });
-      await target.eval("0");
+      await ranFirstLines(target);
       const snapshot = await target.takeSnapshot();
       const exited = exitOf(target);
       await target.eval("setTimeout(() => process.exit(0), 10), 'bye'");

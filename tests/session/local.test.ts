@@ -86,6 +86,30 @@ test("snapshots take default labels s1, s2 and keep given ones", () =>
     assert.deepEqual([...session.snapshots.keys()], ["s1", "mine", "s2"]);
   }));
 
+test("snapshot --gc collects garbage first; the help says a plain snapshot does not", () =>
+  withSession(async (session) => {
+    await session.execute("start");
+    const outcome = await session.execute("snapshot --gc exact");
+    assert.equal(outcome?.result.data?.label, "exact");
+    const help = await session.execute("help snapshot");
+    assert.match(help!.result.lines.join("\n"), /--gc/);
+    assert.match(help!.result.lines.join("\n"), /No garbage collection runs first/);
+  }));
+
+test("refresh of this process: its status (command included) and a snapshot from one read", async () => {
+  const target = new LocalTarget();
+  try {
+    assert.equal((await target.refresh()).snapshot, null);
+    await target.start(1);
+    const { status, snapshot } = await target.refresh();
+    assert.equal(status.command, "this process");
+    assert.equal(status.tracing, true);
+    assert.ok(snapshot);
+  } finally {
+    await target.close();
+  }
+});
+
 test("a snapshot taken again under a label replaces it and says so", () =>
   withSession(async (session) => {
     await session.execute("start");

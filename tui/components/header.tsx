@@ -85,11 +85,21 @@ function targetLine(props: HeaderProps): Part[] {
   return [...head, ...kept.flatMap(([part], i) => i ? [SEP, part] : [part])];
 }
 
+/**
+ * How old the figures are, when a costly engine (V8's sampler, Bun's
+ * census) handed back an older read to stay within its time budget: ""
+ * when under a second.
+ */
+function staleness(status: TargetStatus | null): string {
+  const age = status?.age ?? 0;
+  return age >= 1000 && !status?.exit ? `  (figures from ${Math.round(age / 1000)}s ago)` : "";
+}
+
 function Memory(props: HeaderProps): ReactElement {
   const { status, width } = props;
   const current = status?.memory.current ?? 0;
   const peak = status?.memory.peak ?? 0;
-  const label = ` traced memory ${bytes(current)}  peak ${bytes(peak)}  `;
+  const label = ` traced memory ${bytes(current)}  peak ${bytes(peak)}${staleness(status)}  `;
   const graphWidth = Math.max(0, width - textWidth(label) - 1);
   const graph = sparkline(props.samples, graphWidth, peak);
   const before = graph.text.slice(0, Math.max(0, graph.peakAt));

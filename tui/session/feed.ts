@@ -1,6 +1,7 @@
 /**
  * The live feed: asks the session's target for its status and a snapshot
- * over and over, on its own schedule, so the screen refreshes without a key
+ * (one request, one read in the program: `Target.refresh`) over and over,
+ * on its own schedule, so the screen refreshes without a key
  * handler ever waiting for the target. It listens to the session, refreshing
  * at once after each command (the target's state may have changed) and
  * when the program exits.
@@ -10,7 +11,7 @@
 import type { Snapshot } from "../../src/model/snapshot.ts";
 import { messageOf } from "../../src/session/errors.ts";
 import type { Session } from "../../src/session/session.ts";
-import type { Target, TargetStatus } from "../../src/session/target.ts";
+import type { Target, TargetRefresh, TargetStatus } from "../../src/session/target.ts";
 import { tableCost } from "../state/load.ts";
 import { appendSample } from "../state/sparkline.ts";
 
@@ -193,7 +194,8 @@ export class LiveFeed {
     }
     let change: Partial<FeedState>;
     try {
-      let status = await target.status();
+      const refreshed = await refreshOf(target);
+      let status = refreshed.status;
       let live = this.#state.live;
       const before = this.#state.status;
       if (status.exit) {
@@ -204,11 +206,8 @@ export class LiveFeed {
         }
         change = { status, error: null };
       } else {
-        if (!status.tracing) live = null;
-        else {
-          const current = await target.takeSnapshot();
-          live = { current, previous: live?.current ?? null, at: this.#now() };
-        }
+        if (!status.tracing || !refreshed.snapshot) live = null;
+        else live = { current: refreshed.snapshot, previous: live?.current ?? null, at: this.#now() };
         change = { status, live, samples: appendSample(this.#state.samples, status.memory.current), error: null };
       }
     } catch (error) {
@@ -233,4 +232,11 @@ export class LiveFeed {
     this.#state = { ...this.#state, ...change };
     for (const listener of this.#listeners) listener();
   }
+}
+
+/** One refresh of `target`: its own request when it has one, else status then a snapshot while tracing. */
+async function refreshOf(target: Target): Promise<TargetRefresh> {
+  if (target.refresh) return await target.refresh();
+  const status = await target.status();
+  return { status, snapshot: status.tracing && !status.exit ? await target.takeSnapshot() : null };
 }

@@ -76,3 +76,25 @@ test("after the target exits the feed stops asking", async () => {
   feed.close();
   assert.equal(asked, 1);
 });
+
+test("a target that answers refresh is asked once per refresh, and the feed keeps the age of its figures", async () => {
+  const target = new FakeTarget({ traces: APP_TRACES });
+  const asked: string[] = [];
+  const status = target.status.bind(target);
+  const snapshot = target.takeSnapshot.bind(target);
+  target.status = () => (asked.push("status"), status());
+  target.takeSnapshot = () => (asked.push("snapshot"), snapshot());
+  const withRefresh = Object.assign(target, {
+    refresh: async () => {
+      asked.push("refresh");
+      return { status: { ...await status(), age: 2500 }, snapshot: await snapshot() };
+    },
+  });
+  const feed = new LiveFeed(new Session({ target: withRefresh }), { interval: 5 });
+  feed.start();
+  await until(feed, () => feed.state.live?.previous != null);
+  feed.close();
+  assert.ok(asked.length >= 2);
+  assert.deepEqual(new Set(asked), new Set(["refresh"]));
+  assert.equal(feed.state.status?.age, 2500);
+});
