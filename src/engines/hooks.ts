@@ -130,7 +130,7 @@ export class HookEngine implements Engine {
       ...(buffers ? [BUFFER_DOMAIN] : []),
       ...(wasm ? [WASM_DOMAIN] : []),
     ];
-    this.#ctx = { store: new TraceStore(), nframe, failures: 0 };
+    this.#ctx = { store: new TraceStore(), nframe, failures: 0, sites: new Map() };
     state.active = this.#ctx;
     return Promise.resolve();
   }
@@ -150,7 +150,12 @@ export class HookEngine implements Engine {
     return Promise.resolve();
   }
 
-  /** The live traces (freed and detached buffers removed first). */
+  /**
+   * The live traces (freed and detached buffers removed first). A buffer
+   * the collector reclaimed counts until its finalizer runs (a task soon
+   * after the collection): most buffers are traced without a weak
+   * reference (see {@link TraceStore.add}).
+   */
   collect(): Promise<RawTrace[]> {
     const store = this.#ctx?.store;
     if (!store) return Promise.resolve([]);

@@ -15,9 +15,18 @@
  * @module
  */
 import { Buffer } from "node:buffer";
+import { Worker as NodeWorker } from "node:worker_threads";
 import type { StackBoundary } from "../../runtime/stack.ts";
 import { allocationStack, type HookContext } from "./context.ts";
-import { bufferKind, bufferSize, isTypedArray, typedArrayByteLength, viewBuffer } from "./intrinsics.ts";
+import {
+  bufferKind,
+  bufferSize,
+  isDetached,
+  isResizable,
+  isTypedArray,
+  typedArrayByteLength,
+  viewBuffer,
+} from "./intrinsics.ts";
 import { type AfterApply, type AfterConstruct, hookConstructor, hookFunction, type Patches } from "./patch.ts";
 import { BUFFER_DOMAIN } from "./store.ts";
 
@@ -88,7 +97,28 @@ export function installBufferHooks(patches: Patches): void {
     "transferToFixedLength",
     traceTransfer,
   );
+  // Calls that detach the buffers of a transfer list.
+  if (typeof g.structuredClone === "function") hookFunction(patches, g, "structuredClone", forgetTransferred);
+  const senders = [g.MessagePort, g.Worker, NodeWorker] as ({ prototype?: object } | undefined)[];
+  for (const sender of new Set(senders)) {
+    if (sender?.prototype) hookFunction(patches, sender.prototype, "postMessage", forgetTransferred);
+  }
 }
+
+/**
+ * `structuredClone(value, { transfer })`, `postMessage(value, transfer)`
+ * (or `{ transfer }`): the buffers of the transfer list are detached, their
+ * traces freed at once.
+ */
+const forgetTransferred: AfterApply = (ctx, _self, args, result) => {
+  const options = args[1] as { transfer?: unknown } | unknown[] | null | undefined;
+  const list = Array.isArray(options) ? options : options?.transfer;
+  if (!Array.isArray(list)) return result;
+  for (const item of list) {
+    if (bufferKind(item) === "plain" && isDetached(item as object)) ctx.store.delete(item as object);
+  }
+  return result;
+};
 
 function traceBuffer(
   ctx: HookContext,
@@ -96,14 +126,15 @@ function traceBuffer(
   shared: boolean,
   size: number,
   below: StackBoundary,
+  site: number,
 ): void {
   if (size === 0) return;
-  const stack = allocationStack(ctx, below);
+  const stack = allocationStack(ctx, below, site);
   if (stack) {
     ctx.store.add(
       buffer,
       BUFFER_DOMAIN,
-      shared ? "shared" : "buffer",
+      shared ? "shared" : isResizable(buffer) ? "buffer" : "fixed",
       size,
       stack,
     );
@@ -111,28 +142,28 @@ function traceBuffer(
 }
 
 /** Traces `buffer` at its whole size, if it is an ArrayBuffer or SharedArrayBuffer. */
-function traceWhole(ctx: HookContext, buffer: unknown, below: StackBoundary): void {
+function traceWhole(ctx: HookContext, buffer: unknown, below: StackBoundary, site: number): void {
   const kind = bufferKind(buffer);
   if (kind === null) return;
   const shared = kind === "shared";
-  traceBuffer(ctx, buffer as object, shared, bufferSize(buffer as object, shared), below);
+  traceBuffer(ctx, buffer as object, shared, bufferSize(buffer as object, shared), below, site);
 }
 
-const traceArrayBuffer: AfterConstruct = (ctx, _args, buffer, below) => traceWhole(ctx, buffer, below);
+const traceArrayBuffer: AfterConstruct = (ctx, _args, buffer, below, site) => traceWhole(ctx, buffer, below, site);
 
-const traceTypedArray: AfterConstruct = (ctx, args, view, below) => {
+const traceTypedArray: AfterConstruct = (ctx, args, view, below, site) => {
   // A view over a buffer that exists already allocates nothing.
   if (bufferKind(args[0]) !== null) return;
   // A fresh typed array owns a fresh ArrayBuffer (its size is the view's).
-  traceBuffer(ctx, viewBuffer(view), false, typedArrayByteLength(view), below);
+  traceBuffer(ctx, viewBuffer(view), false, typedArrayByteLength(view), below, site);
 };
 
 /** Traces the buffer under a typed array a call returned, unless it is traced or the caller's. */
-const traceFreshView: AfterApply = (ctx, _self, args, result, below) => {
+const traceFreshView: AfterApply = (ctx, _self, args, result, below, site) => {
   // `Buffer.from(arrayBuffer)` shares the caller's memory.
   if (!isTypedArray(result) || bufferKind(args[0]) !== null) return result;
   const buffer = viewBuffer(result as object);
-  if (!ctx.store.has(buffer)) traceWhole(ctx, buffer, below);
+  if (!ctx.store.has(buffer)) traceWhole(ctx, buffer, below, site);
   return result;
 };
 
@@ -141,20 +172,20 @@ const traceFreshView: AfterApply = (ctx, _self, args, result, below) => {
  * size; an untraced one (made before start) is traced from here, as
  * CPython's `realloc` of an untraced block.
  */
-const traceResize: AfterApply = (ctx, self, _args, result, below) => {
+const traceResize: AfterApply = (ctx, self, _args, result, below, site) => {
   const kind = bufferKind(self);
   if (kind === null) return result;
   const buffer = self as object;
   const size = bufferSize(buffer, kind === "shared");
   if (!ctx.store.resize(buffer, size)) {
-    traceBuffer(ctx, buffer, kind === "shared", size, below);
+    traceBuffer(ctx, buffer, kind === "shared", size, below, site);
   }
   return result;
 };
 
 /** `transfer()`: the old buffer is detached; the new one is traced where the transfer was made. */
-const traceTransfer: AfterApply = (ctx, self, _args, result, below) => {
+const traceTransfer: AfterApply = (ctx, self, _args, result, below, site) => {
   if (bufferKind(self) === "plain") ctx.store.delete(self as object);
-  if (bufferKind(result) === "plain") traceWhole(ctx, result, below);
+  if (bufferKind(result) === "plain") traceWhole(ctx, result, below, site);
   return result;
 };

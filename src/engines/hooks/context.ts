@@ -8,6 +8,7 @@
 import { runtime } from "../../runtime/index.ts";
 import { type CapturedStack, type StackBoundary, StackCapture } from "../../runtime/stack.ts";
 import { isTracerFile } from "../own-frames.ts";
+import { marks } from "./marks.ts";
 import type { TraceStore } from "./store.ts";
 
 /**
@@ -17,7 +18,7 @@ import type { TraceStore } from "./store.ts";
  * ```ts
  * import { TraceStore } from "./store.ts";
  *
- * const ctx: HookContext = { store: new TraceStore(), nframe: 5, failures: 0 };
+ * const ctx: HookContext = { store: new TraceStore(), nframe: 5, failures: 0, sites: new Map() };
  * ```
  */
 export interface HookContext {
@@ -27,6 +28,12 @@ export interface HookContext {
   readonly nframe: number;
   /** Hook bookkeeping that threw (the program's call still succeeded); 0 unless there is a bug. */
   failures: number;
+  /**
+   * Per marked site of rewritten code, the traceback its allocations take
+   * (see {@link allocationStack}); `null` for a site whose captured stack
+   * ran through the tracer.
+   */
+  readonly sites: Map<number, CapturedStack | null>;
 }
 
 /**
@@ -58,8 +65,29 @@ export function stackCapture(): StackCapture {
 }
 
 /**
+ * Mean number of allocations at a marked site between two stacks captured
+ * there, when tracebacks hold more than one frame.
+ *
+ * @example
+ * ```ts
+ * const share = 1 / RECAPTURE_EVERY; // of the allocations whose callers are captured
+ * ```
+ */
+export const RECAPTURE_EVERY = 64;
+
+/**
  * The user's stack below the hook `below`, or `null` for an allocation the
  * tracer made itself.
+ *
+ * `site` is the line engine's site of the call when rewritten code marked
+ * it (-1 otherwise). Such an allocation's line is known without a stack:
+ * with a limit of one frame its traceback is the site's frame (the depth of
+ * the stack is then unknown, `totalNframe` null). With more frames, a stack
+ * is captured for the site's first allocation and then for one allocation
+ * in {@link RECAPTURE_EVERY} at random; the others take the traceback of
+ * the last stack captured at the site (their callers are sampled, their
+ * size, count and line exact). An unmarked allocation always captures its
+ * own stack.
  *
  * @example
  * ```ts
@@ -75,6 +103,19 @@ export function stackCapture(): StackCapture {
 export function allocationStack(
   ctx: HookContext,
   below: StackBoundary,
+  site = -1,
 ): CapturedStack | null {
-  return stackCapture().capture(ctx.nframe, below, "drop");
+  if (site < 0 || marks.frame === null) return stackCapture().capture(ctx.nframe, below, "drop");
+  let stack = ctx.sites.get(site);
+  if (ctx.nframe === 1) {
+    if (stack === undefined) {
+      ctx.sites.set(site, stack = { frames: [marks.frame(site)], totalNframe: null, key: `s${site}` });
+    }
+    return stack;
+  }
+  if (stack === undefined || Math.random() * RECAPTURE_EVERY < 1) {
+    stack = stackCapture().capture(ctx.nframe, below, "drop");
+    ctx.sites.set(site, stack);
+  }
+  return stack;
 }

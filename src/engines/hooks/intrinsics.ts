@@ -17,6 +17,7 @@ function getter<T>(proto: object | undefined, key: string): Getter<T> | null {
 const TypedArrayPrototype = Object.getPrototypeOf(Uint8Array.prototype);
 const abByteLength = getter<number>(ArrayBuffer.prototype, "byteLength")!;
 const abDetached = getter<boolean>(ArrayBuffer.prototype, "detached");
+const abResizable = getter<boolean>(ArrayBuffer.prototype, "resizable");
 const sabByteLength = getter<number>(
   globalThis.SharedArrayBuffer?.prototype,
   "byteLength",
@@ -56,6 +57,18 @@ export function bufferSize(buffer: object, shared: boolean): number {
  */
 export function isDetached(buffer: object): boolean {
   return abDetached ? abDetached.call(buffer) : abByteLength.call(buffer) === 0;
+}
+
+/**
+ * True for an `ArrayBuffer` made resizable (`new ArrayBuffer(n, { maxByteLength })`).
+ *
+ * @example
+ * ```ts
+ * isResizable(new ArrayBuffer(8, { maxByteLength: 16 })); // true
+ * ```
+ */
+export function isResizable(buffer: object): boolean {
+  return abResizable ? abResizable.call(buffer) : false;
 }
 
 /**

@@ -17,6 +17,7 @@
 import type { StackBoundary } from "../../runtime/stack.ts";
 import type { HookContext } from "./context.ts";
 import { state } from "./context.ts";
+import { marks, takeMark } from "./marks.ts";
 
 /**
  * A constructor or function as the hooks see it.
@@ -31,7 +32,9 @@ export type Callable = (...args: any[]) => any;
 
 /**
  * What a constructor hook does with a new object (never called when not
- * tracing); `below` is the trap, for the stack capture.
+ * tracing); `below` is the trap, for the stack capture; `site` the line
+ * engine's site of the call when rewritten code marked it (see `marks.ts`),
+ * else -1.
  *
  * @example
  * ```ts
@@ -43,11 +46,13 @@ export type AfterConstruct = (
   args: readonly unknown[],
   result: object,
   below: StackBoundary,
+  site: number,
 ) => void;
 
 /**
  * What a function hook does with a result (never called when not tracing):
- * it returns what the caller gets, normally `result` itself.
+ * it returns what the caller gets, normally `result` itself. `below` and
+ * `site` as for {@link AfterConstruct}.
  *
  * @example
  * ```ts
@@ -60,6 +65,7 @@ export type AfterApply = (
   args: readonly unknown[],
   result: unknown,
   below: StackBoundary,
+  site: number,
 ) => unknown;
 
 const proxies = new WeakMap<Callable, Callable>();
@@ -180,6 +186,8 @@ function constructProxy(original: Callable, after: AfterConstruct): Callable {
     construct(target, args, newTarget) {
       // The proxy's own `prototype` is the original's: skip the lookup through it.
       const constructor = newTarget === proxy ? target : newTarget;
+      // The mark of a rewritten call is taken by the first hook it reaches, whatever happens next.
+      const site = marks.site < 0 ? -1 : takeMark(args);
       const ctx = state.active;
       if (ctx === null || state.busy > 0) {
         return Reflect.construct(target, args, constructor);
@@ -188,7 +196,7 @@ function constructProxy(original: Callable, after: AfterConstruct): Callable {
       try {
         const result = Reflect.construct(target, args, constructor);
         try {
-          after(ctx, args, result, handler.construct!);
+          after(ctx, args, result, handler.construct!, site);
         } catch {
           ctx.failures++;
         }
@@ -205,6 +213,7 @@ function constructProxy(original: Callable, after: AfterConstruct): Callable {
 function applyProxy(original: Callable, after: AfterApply): Callable {
   const handler: ProxyHandler<Callable> = {
     apply(target, self, args) {
+      const site = marks.site < 0 ? -1 : takeMark(args);
       const ctx = state.active;
       if (ctx === null || state.busy > 0) {
         return Reflect.apply(target, self, args);
@@ -213,7 +222,7 @@ function applyProxy(original: Callable, after: AfterApply): Callable {
       try {
         const result = Reflect.apply(target, self, args);
         try {
-          return after(ctx, self, args, result, handler.apply!);
+          return after(ctx, self, args, result, handler.apply!, site);
         } catch {
           ctx.failures++;
           return result;

@@ -40,20 +40,36 @@ export const BUFFER_DOMAIN = 1;
 export const WASM_DOMAIN = 2;
 
 /**
- * What a traced object is, which says how to read its size again.
+ * What a traced object is, which says how to read its size again:
+ * `"buffer"` a resizable `ArrayBuffer`, `"fixed"` one whose size cannot
+ * change (most of them: traced without a weak reference, see
+ * {@link TraceStore.add}), `"shared"` a `SharedArrayBuffer`, `"memory"` a
+ * `WebAssembly.Memory`, `"key"` an object given to `track()`.
  *
  * @example
  * ```ts
  * const kind: TraceKind = "shared"; // a SharedArrayBuffer
  * ```
  */
-export type TraceKind = "buffer" | "shared" | "memory" | "key";
+export type TraceKind = "buffer" | "fixed" | "shared" | "memory" | "key";
 
 /** A traceback shared by every trace allocated at the same place. */
 interface InternedTraceback {
   readonly frames: readonly RawFrame[];
   readonly total: number | null;
   traceback?: Traceback;
+  /** The fixed-size buffers traced here, by size. */
+  groups?: Map<number, FixedGroup>;
+}
+
+/** The live fixed-size buffers of one size at one traceback: one trace each in {@link TraceStore.collect}. */
+interface FixedGroup {
+  readonly domain: number;
+  readonly size: number;
+  readonly tb: InternedTraceback;
+  count: number;
+  /** The session the group belongs to ({@link TraceStore.clear} starts a new one). */
+  readonly session: object;
 }
 
 /**
@@ -82,6 +98,23 @@ class ObjectTrace extends WeakRef<object> {
   }
 }
 
+/**
+ * The trace of a buffer whose size never changes: no weak reference (V8
+ * keeps the target of each new one alive in a table until the job ends,
+ * which costs more than the rest of a trace) and no entry in the store's
+ * set of traces: it counts in its group (same traceback, same size), is
+ * found through its buffer's stamp ({@link Stamp}) and freed by the
+ * registry (or by a hooked call that detaches the buffer).
+ */
+class FixedTrace {
+  /** Its group while the buffer is traced, `null` once freed. */
+  group: FixedGroup | null;
+
+  constructor(group: FixedGroup) {
+    this.group = group;
+  }
+}
+
 /** The trace of a primitive user key (a number, a string...). */
 interface KeyTrace {
   readonly domain: number;
@@ -91,6 +124,51 @@ interface KeyTrace {
 }
 
 type Trace = ObjectTrace | KeyTrace;
+
+/** Hands back the object it is given, so that {@link Stamp} can add a private field to it. */
+class ReturnsTarget {
+  constructor(target: object) {
+    return target;
+  }
+}
+
+/**
+ * The trace of a buffer or memory, kept in a private field of the object
+ * itself: invisible to the program (no property, symbol or key appears),
+ * and much cheaper than a `WeakMap` entry on V8 (an insertion there costs
+ * as much as the buffer). An object that refuses the field (a future
+ * engine may refuse it on a non-extensible object) goes to a `WeakMap`.
+ */
+class Stamp extends ReturnsTarget {
+  #trace: ObjectTrace | FixedTrace | undefined;
+
+  private constructor(target: object, trace: ObjectTrace | FixedTrace) {
+    super(target);
+    this.#trace = trace;
+  }
+
+  static readonly fallback = new WeakMap<object, ObjectTrace | FixedTrace>();
+
+  static get(target: object): ObjectTrace | FixedTrace | undefined {
+    return #trace in target ? (target as Stamp).#trace : Stamp.fallback.get(target);
+  }
+
+  static set(target: object, trace: ObjectTrace | FixedTrace | undefined): void {
+    if (#trace in target) {
+      (target as Stamp).#trace = trace;
+      return;
+    }
+    if (trace === undefined) {
+      Stamp.fallback.delete(target);
+      return;
+    }
+    try {
+      new Stamp(target, trace);
+    } catch {
+      Stamp.fallback.set(target, trace);
+    }
+  }
+}
 
 // Bytes per item, measured as heap growth per trace (100k traces, after a
 // full gc): a traced buffer costs 230 B on Node 24 and Deno 2.9, 180 B on
@@ -121,17 +199,35 @@ export class TraceStore {
   /** Most traced bytes since start, clear or resetPeak. */
   peak = 0;
   #traces = new Set<Trace>();
-  #objects = new WeakMap<object, ObjectTrace>();
+  /** Every group of fixed-size buffers of this session. */
+  #groups: FixedGroup[] = [];
+  /** Fixed-size buffers traced now. */
+  #fixed = 0;
+  #session: object = {};
+  /** Traces of buffers and memories by their object (their stamps, see {@link Stamp}); `has` says a stamp is this store's. */
+  readonly #objects = {
+    get: (target: object): ObjectTrace | FixedTrace | undefined => {
+      const trace = Stamp.get(target);
+      if (trace instanceof FixedTrace) return trace.group?.session === this.#session ? trace : undefined;
+      return trace !== undefined && this.#traces.has(trace) ? trace : undefined;
+    },
+    has: (target: object): boolean => this.#objects.get(target) !== undefined,
+    set: (target: object, trace: ObjectTrace | FixedTrace): void => Stamp.set(target, trace),
+    delete: (target: object): void => Stamp.set(target, undefined),
+  };
   #userObjects = new Map<number, WeakMap<object, ObjectTrace>>();
   #userKeys = new Map<number, Map<unknown, KeyTrace>>();
   #tracebacks = new Map<string, InternedTraceback>();
+  /** The last stack interned and its traceback: allocations at one site come in runs. */
+  #lastStack: CapturedStack | null = null;
+  #lastTb: InternedTraceback | null = null;
   #frameCount = 0;
   #keyTraces = 0;
   #registry = this.#newRegistry();
 
   /** Number of live traces. */
   get size(): number {
-    return this.#traces.size;
+    return this.#traces.size + this.#fixed;
   }
 
   /** True when `target` (a buffer or a memory) is traced. */
@@ -141,7 +237,10 @@ export class TraceStore {
 
   /**
    * Traces `target` (a buffer of domain 1 or a memory of domain 2) with
-   * `size` bytes allocated where `stack` was captured.
+   * `size` bytes allocated where `stack` was captured. A `"fixed"` buffer
+   * is traced without a weak reference: it is freed when collected (its
+   * finalizer) or when a hooked call detaches it (`transfer()`, a transfer
+   * list), but not found by {@link sweep}.
    */
   add(
     target: object,
@@ -152,15 +251,34 @@ export class TraceStore {
   ): void {
     const old = this.#objects.get(target);
     if (old) this.#remove(old);
-    const trace = new ObjectTrace(target, domain, size, this.#intern(stack), kind);
+    const tb = this.#intern(stack);
+    if (kind !== "fixed") {
+      const trace = new ObjectTrace(target, domain, size, tb, kind);
+      this.#objects.set(target, trace);
+      this.#insert(trace, target);
+      return;
+    }
+    const groups = tb.groups ??= new Map();
+    let group = groups.get(size);
+    if (group === undefined || group.domain !== domain) {
+      group = { domain, size, tb, count: 0, session: this.#session };
+      groups.set(size, group);
+      this.#groups.push(group);
+    }
+    group.count++;
+    this.#fixed++;
+    const trace = new FixedTrace(group);
     this.#objects.set(target, trace);
-    this.#insert(trace, target);
+    this.#registry.register(target, trace);
+    this.current += size;
+    if (this.current > this.peak) this.peak = this.current;
   }
 
   /** Sets the size of a traced buffer or memory to `size`; false when `target` is not traced. */
   resize(target: object, size: number): boolean {
     const trace = this.#objects.get(target);
     if (!trace) return false;
+    if (trace instanceof FixedTrace) return true; // its size cannot change
     this.#setSize(trace, size);
     return true;
   }
@@ -236,6 +354,11 @@ export class TraceStore {
     for (const { domain, size, tb } of this.#traces) {
       out.push([domain, size, tb.frames, tb.total]);
     }
+    for (const group of this.#groups) {
+      if (group.count === 0) continue;
+      const trace: RawTrace = [group.domain, group.size, group.tb.frames, group.tb.total];
+      for (let i = 0; i < group.count; i++) out.push(trace);
+    }
     return out;
   }
 
@@ -245,9 +368,11 @@ export class TraceStore {
    */
   traceback(obj: unknown): Traceback | null {
     if (!isObject(obj)) return null;
+    let target: object = obj;
     let trace = this.#objects.get(obj);
     if (!trace && ArrayBuffer.isView(obj)) {
-      trace = this.#objects.get(viewBuffer(obj));
+      target = viewBuffer(obj);
+      trace = this.#objects.get(target);
     }
     if (!trace) {
       for (const map of this.#userObjects.values()) {
@@ -256,14 +381,11 @@ export class TraceStore {
       }
     }
     if (!trace) return null;
-    if (trace.kind === "buffer") {
-      const target = trace.deref();
-      if (target === undefined || isDetached(target)) {
-        this.#remove(trace);
-        return null;
-      }
+    if ((trace instanceof FixedTrace || trace.kind === "buffer") && isDetached(target)) {
+      this.#remove(trace);
+      return null;
     }
-    const tb = trace.tb;
+    const tb = trace instanceof FixedTrace ? trace.group!.tb : trace.tb;
     return tb.traceback ??= Traceback.fromRaw(tb.frames, tb.total);
   }
 
@@ -278,10 +400,14 @@ export class TraceStore {
     // finalizer of a forgotten trace runs.
     this.#registry = this.#newRegistry();
     this.#traces = new Set();
-    this.#objects = new WeakMap();
+    this.#groups = [];
+    this.#fixed = 0;
+    this.#session = {};
     this.#userObjects = new Map();
     this.#userKeys = new Map();
     this.#tracebacks = new Map();
+    this.#lastStack = null;
+    this.#lastTb = null;
     this.#frameCount = 0;
     this.#keyTraces = 0;
     this.current = 0;
@@ -294,26 +420,30 @@ export class TraceStore {
    * Frames themselves are shared with the stack capture's position cache.
    */
   overhead(): number {
-    const objectTraces = this.#traces.size - this.#keyTraces;
+    const objectTraces = this.#traces.size - this.#keyTraces + this.#fixed;
     return objectTraces * BYTES_PER_TRACE +
       this.#keyTraces * BYTES_PER_KEY_TRACE +
       this.#tracebacks.size * BYTES_PER_TRACEBACK +
       this.#frameCount * BYTES_PER_FRAME;
   }
 
-  #newRegistry(): FinalizationRegistry<ObjectTrace> {
-    return new FinalizationRegistry<ObjectTrace>((trace) => {
-      if (this.#traces.delete(trace)) this.current -= trace.size;
+  #newRegistry(): FinalizationRegistry<ObjectTrace | FixedTrace> {
+    return new FinalizationRegistry<ObjectTrace | FixedTrace>((trace) => {
+      if (trace instanceof FixedTrace) this.#release(trace);
+      else if (this.#traces.delete(trace)) this.current -= trace.size;
     });
   }
 
   #intern(stack: CapturedStack): InternedTraceback {
+    if (stack === this.#lastStack) return this.#lastTb!;
     let tb = this.#tracebacks.get(stack.key);
     if (!tb) {
       tb = { frames: stack.frames, total: stack.totalNframe };
       this.#tracebacks.set(stack.key, tb);
       this.#frameCount += stack.frames.length;
     }
+    this.#lastStack = stack;
+    this.#lastTb = tb;
     return tb;
   }
 
@@ -339,9 +469,23 @@ export class TraceStore {
     if (this.current > this.peak) this.peak = this.current;
   }
 
-  #remove(trace: Trace): void {
+  /** Forgets a fixed-size buffer's trace (once: its group is then `null`). */
+  #release(trace: FixedTrace): void {
+    const group = trace.group;
+    if (group === null) return;
+    trace.group = null;
+    if (group.session !== this.#session) return;
+    group.count--;
+    this.#fixed--;
+    this.current -= group.size;
+  }
+
+  /** Forgets `trace`. */
+  #remove(trace: Trace | FixedTrace): void {
+    if (trace instanceof FixedTrace) return this.#release(trace);
     if (!this.#traces.delete(trace)) return;
     this.current -= trace.size;
+    // A buffer's or memory's stamp may stay: it counts only while its trace is in `#traces`.
     if (trace instanceof ObjectTrace) {
       if (trace.kind === "key") this.#registry.unregister(trace);
       const target = trace.deref();

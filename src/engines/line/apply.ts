@@ -7,7 +7,7 @@
  */
 import { InputMap } from "./input-map.ts";
 import { LineIndex } from "./lines.ts";
-import { closeMark, insertionText, type Plan, SiteFlag } from "./plan.ts";
+import { closeMark, insertionText, type Plan, SiteFlag, SiteKind } from "./plan.ts";
 
 /** Where text went in on each line of a rewritten module, to move its source map's columns. */
 class Shifts {
@@ -102,8 +102,15 @@ export function applyPlan(source: string, plan: Plan, options: ApplyOptions): Ap
     if (insertion.op === "open") open.push(insertion.site);
     const closed = insertion.op === "close" ? open.pop() : undefined;
     const mark = closed === undefined ? "" : closeMark(plan.sites.kind[closed], plan.sites.flags[closed]);
-    const once = insertion.op === "open" && (plan.sites.flags[insertion.site] & SiteFlag.Once) !== 0;
-    let text = insertionText(insertion, options.name, options.base, mark, once);
+    const opened = insertion.op === "open" ? insertion.site : -1;
+    const method = opened < 0
+      ? ""
+      : plan.sites.kind[opened] === SiteKind.Buffer
+      ? "p"
+      : (plan.sites.flags[opened] & SiteFlag.Once) !== 0
+      ? "o"
+      : "";
+    let text = insertionText(insertion, options.name, options.base, mark, false, method);
     // `return{...}` in minified code: keep the keyword a keyword (a comment
     // separates the tokens and is stripped with the insertion).
     if (insertion.op === "open" && IDENT_PART.test(last)) text = `/*${options.name}*/` + text;

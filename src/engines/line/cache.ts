@@ -26,7 +26,7 @@ import type { Insertion, Plan, SiteKind } from "./plan.ts";
  * `line-v${LINE_ENGINE_VERSION}`; // the cache's subfolder
  * ```
  */
-export const LINE_ENGINE_VERSION = 3;
+export const LINE_ENGINE_VERSION = 4;
 
 /**
  * A module's digest: a hash of the engine's version, the profile its plan

@@ -15,6 +15,7 @@
  *
  * @module
  */
+import { markBuffer } from "../hooks/marks.ts";
 import { LINE_ENGINE_VERSION } from "./cache.ts";
 import { Countdowns } from "./random.ts";
 import { stripInsertions } from "./plan.ts";
@@ -175,6 +176,7 @@ export function installSiteGlobal(): void {
   installed = true;
   countdown = listener ? countdown : IDLE;
   Object.defineProperty(site, "o", { value: siteOnce, writable: false, enumerable: false, configurable: false });
+  Object.defineProperty(site, "p", { value: markBuffer, writable: false, enumerable: false, configurable: false });
   Object.defineProperty(globalThis, SITE_GLOBAL, {
     value: site,
     writable: false,

@@ -11,6 +11,7 @@ import { sep } from "node:path";
 import { runtime } from "../../runtime/index.ts";
 import type { LoadHook } from "../../runtime/load-hook.ts";
 import { toRegExpSource } from "../../model/fnmatch.ts";
+import { marks } from "../hooks/marks.ts";
 import { isTracerFile } from "../own-frames.ts";
 import { PlanCache } from "./cache.ts";
 import { installSiteGlobal } from "./global.ts";
@@ -106,6 +107,7 @@ export function installLineEngine(options: LineInstallOptions = {}): LineInstall
   const hook = rt.installLoadHook(rewriter.transform, { skip: skipPattern(options.exclude ?? []) });
   if (!hook) return null;
   installation = { rewriter, cache, hook };
+  marks.frame = (site) => rewriter.sites.frame(site);
   return installation;
 }
 

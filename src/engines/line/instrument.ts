@@ -34,7 +34,7 @@ import type { ModuleKind, SourceLang } from "../../runtime/load-hook.ts";
 import { InputMap } from "./input-map.ts";
 import { LineIndex } from "./lines.ts";
 import { type Insertion, type Plan, SiteFlag, SiteKind } from "./plan.ts";
-import { callFlags, functionFlags } from "./rules.ts";
+import { callFlags, functionFlags, makesBufferCall, makesBufferNew } from "./rules.ts";
 
 /**
  * The module to plan.
@@ -272,6 +272,23 @@ class Planner {
     this.#push({ at: node.end, op: "close" }, RANK_CLOSE, span);
   }
 
+  /**
+   * Marks a call that makes a buffer: its last argument is wrapped as a
+   * {@link SiteKind.Buffer} site at the call's position, so the global's
+   * `p` method runs after every argument, right before the call. A call
+   * without arguments (an empty buffer, untraced) or ending in a spread is
+   * left alone: its hook then captures a stack.
+   */
+  #markBuffer(call: Node): void {
+    const last = (call.arguments as Node[]).at(-1);
+    if (!last || last.type === "SpreadElement") return;
+    const site = this.#addSite(call.start, SiteKind.Buffer, 0);
+    if (site < 0) return;
+    const span = last.end - last.start;
+    this.#push({ at: last.start, op: "open", site }, RANK_OPEN, span);
+    this.#push({ at: last.end, op: "close" }, RANK_CLOSE, span);
+  }
+
   #statement(at: number, siteOffset: number, kind: SiteKind, ident: string): void {
     const site = this.#addSite(siteOffset, kind, 0);
     if (site >= 0) this.#push({ at, op: "stmt", site, ident }, RANK_STMT, 0);
@@ -296,11 +313,14 @@ class Planner {
         if (!(ctx & FOLDED)) this.#wrap(node, SiteKind.Array, 0, ctx);
         for (const element of node.elements as (Node | null)[]) this.#visit(element, 0);
         return;
-      case "NewExpression":
+      case "NewExpression": {
         this.#wrap(node, SiteKind.New, 0, ctx);
+        const callee = unwrap(node.callee as Node);
+        if (callee.type === "Identifier" && makesBufferNew(callee.name as string)) this.#markBuffer(node);
         this.#visit(node.callee as Node, 0);
         for (const arg of node.arguments as Node[]) this.#visit(arg, FN_OK);
         return;
+      }
       case "CallExpression":
         return this.#call(node, ctx);
       case "ChainExpression":
@@ -438,6 +458,7 @@ class Planner {
   #call(node: Node, ctx: number): void {
     const flags = node.optional || ctx & CHAIN ? 0 : calleeFlags(node.callee as Node);
     if (flags) this.#wrap(node, SiteKind.Call, flags, ctx);
+    if (!node.optional && !(ctx & CHAIN) && makesBuffer(node.callee as Node)) this.#markBuffer(node);
     this.#visit(node.callee as Node, (ctx & CHAIN) | CALLEE);
     for (const arg of node.arguments as Node[]) this.#visit(arg, FN_OK);
   }
@@ -646,6 +667,16 @@ function calleeFlags(callee: Node): number {
   if (name === null) return 0;
   const object = unwrap(n.object as Node);
   return callFlags(object.type === "Identifier" ? object.name as string : null, name);
+}
+
+/** True for a callee that the allocation hooks trace as making a buffer (`Buffer.from`, `x.encode`). */
+function makesBuffer(callee: Node): boolean {
+  const n = unwrap(callee);
+  if (n.type !== "MemberExpression" || n.computed) return false;
+  const property = n.property as Node;
+  if (property.type !== "Identifier") return false;
+  const object = unwrap(n.object as Node);
+  return makesBufferCall(object.type === "Identifier" ? object.name as string : null, property.name as string);
 }
 
 /** True for `o.k`, `o[0]` and `o["k"]`: a key known without running anything. */

@@ -50,6 +50,14 @@ export const SiteKind = {
   Call: 7,
   /** A JSX element. */
   Jsx: 8,
+  /**
+   * The last argument of a call that makes a buffer (`new Uint8Array(n)`,
+   * `Buffer.from(s)`, `encoder.encode(s)`), wrapped as `NAME.p(ID,E,"NAME=")`:
+   * the global's `p` method tells the allocation hooks, just before the
+   * call, which site it is at, so a buffer's line needs no stack. Its frame
+   * is the call's line; the sampler never sees it.
+   */
+  Buffer: 9,
 } as const;
 
 /**
@@ -180,10 +188,17 @@ export interface Plan {
  * insertionText({ at: 9, op: "close" }, "$tm", 100, "+"); // ',"$tm+")'
  * ```
  */
-export function insertionText(insertion: Insertion, name: string, base: number, mark = "", once = false): string {
+export function insertionText(
+  insertion: Insertion,
+  name: string,
+  base: number,
+  mark = "",
+  once = false,
+  method = once ? "o" : "",
+): string {
   switch (insertion.op) {
     case "open":
-      return `${name}${once ? ".o" : ""}(${base + insertion.site},`;
+      return `${name}${method ? "." + method : ""}(${base + insertion.site},`;
     case "close":
       return `,"${name}${mark}")`;
     case "stmt":
@@ -203,7 +218,7 @@ export function insertionText(insertion: Insertion, name: string, base: number, 
  */
 export function closeMark(kind: SiteKind, flags: number): string {
   if (flags & SiteFlag.Additive) return "+";
-  if (flags & SiteFlag.Assignment) return "=";
+  if (flags & SiteFlag.Assignment || kind === SiteKind.Buffer) return "=";
   return kind === SiteKind.New ? "n" : "";
 }
 
@@ -313,7 +328,7 @@ function insertionPattern(name: string): RegExp {
       [
         `;${n}\\(\\d+,${ident}\\);`,
         `\\n[ \\t]*${n}\\(\\d+, ${ident}\\);`,
-        `(?:/\\*${n}\\*/)?${n}(?:\\.o)?\\(\\d+,( ?)`,
+        `(?:/\\*${n}\\*/)?${n}(?:\\.[op])?\\(\\d+,( ?)`,
         `, ?"${n}([+=n]?)"\\)`,
       ].join("|"),
       "gu",

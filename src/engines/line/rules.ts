@@ -125,3 +125,60 @@ export function callFlags(receiver: string | null, name: string): number {
 export function functionFlags(name: string): number {
   return own.call(FUNCTIONS, name) ? FUNCTIONS[name] : 0;
 }
+
+/** Constructors that make a buffer (`new X(n)`): their allocation hooks take the line from the site. */
+const BUFFER_CONSTRUCTORS = new Set([
+  "ArrayBuffer",
+  "SharedArrayBuffer",
+  "Int8Array",
+  "Uint8Array",
+  "Uint8ClampedArray",
+  "Int16Array",
+  "Uint16Array",
+  "Int32Array",
+  "Uint32Array",
+  "Float16Array",
+  "Float32Array",
+  "Float64Array",
+  "BigInt64Array",
+  "BigUint64Array",
+]);
+
+/** Hooked functions that make a buffer, by receiver (`null`: any receiver). */
+const BUFFER_CALLS: Readonly<Record<string, readonly string[]>> = {
+  Buffer: ["alloc", "allocUnsafe", "allocUnsafeSlow", "from", "concat", "copyBytesFrom"],
+  Uint8Array: ["fromBase64", "fromHex"],
+};
+
+/**
+ * True when `new name(...)` makes a buffer that the allocation hooks trace
+ * (a typed array, an `ArrayBuffer`...): the rewriter marks its last
+ * argument so the hooks know the call's site.
+ *
+ * @example
+ * ```ts
+ * makesBufferNew("Uint8Array"); // true
+ * makesBufferNew("Map"); // false
+ * ```
+ */
+export function makesBufferNew(name: string): boolean {
+  return BUFFER_CONSTRUCTORS.has(name);
+}
+
+/**
+ * True when a call of `name` on `receiver` (an identifier's name, or
+ * `null`) is a hooked function that makes a buffer: `Buffer.from`,
+ * `Buffer.alloc`..., `Uint8Array.fromBase64`, and `encode` on any receiver
+ * (`TextEncoder#encode`; the hooks check the call is theirs).
+ *
+ * @example
+ * ```ts
+ * makesBufferCall("Buffer", "from"); // true
+ * makesBufferCall(null, "encode"); // true
+ * makesBufferCall(null, "from"); // false
+ * ```
+ */
+export function makesBufferCall(receiver: string | null, name: string): boolean {
+  if (name === "encode") return true;
+  return receiver !== null && own.call(BUFFER_CALLS, receiver) && BUFFER_CALLS[receiver].includes(name);
+}
