@@ -127,7 +127,7 @@ console.log(
 console.log(
   `${"mode".padEnd(38)} ${pad("elapsed", 10)} ${pad("ratio", 7)} ${pad("paired", 7)}  ${pad("thread", 10)} ${
     pad("ratio", 7)
-  } ${pad("paired", 7)}  live buffers in a snapshot`,
+  } ${pad("paired", 7)}  buffers in a snapshot (no gc)`,
 );
 const plain = times.get(MODES[0].name)!;
 const paired = (own: number[], base: number[]) => median(own.map((x, r) => x / base[r]));

@@ -16,6 +16,7 @@
  */
 import { Buffer } from "node:buffer";
 import { Worker as NodeWorker } from "node:worker_threads";
+import { runtime } from "../../runtime/index.ts";
 import type { StackBoundary } from "../../runtime/stack.ts";
 import { allocationStack, type HookContext } from "./context.ts";
 import {
@@ -25,9 +26,18 @@ import {
   isResizable,
   isTypedArray,
   typedArrayByteLength,
+  typedArrayByteOffset,
+  typedArraySize,
   viewBuffer,
 } from "./intrinsics.ts";
-import { type AfterApply, type AfterConstruct, hookConstructor, hookFunction, type Patches } from "./patch.ts";
+import {
+  type AfterApply,
+  type AfterConstruct,
+  hookConstructor,
+  hookFunction,
+  hookGetter,
+  type Patches,
+} from "./patch.ts";
 import { BUFFER_DOMAIN } from "./store.ts";
 
 const TYPED_ARRAYS = [
@@ -45,14 +55,10 @@ const TYPED_ARRAYS = [
   "BigUint64Array",
 ];
 
-const BUFFER_FACTORIES = [
-  "alloc",
-  "allocUnsafe",
-  "allocUnsafeSlow",
-  "from",
-  "concat",
-  "copyBytesFrom",
-];
+/** Buffer factories whose result may be a slice of a shared pool (Node, Deno). */
+const BUFFER_FACTORIES = ["allocUnsafe", "from", "concat", "copyBytesFrom"];
+/** Buffer factories whose result always owns a fresh buffer. */
+const FRESH_BUFFER_FACTORIES = ["alloc", "allocUnsafeSlow"];
 
 /**
  * Installs the domain-1 hooks (whatever this runtime has of them).
@@ -74,17 +80,25 @@ export function installBufferHooks(patches: Patches): void {
   }
   const typedArrayPrototype = Object.getPrototypeOf(Uint8Array.prototype);
   for (const name of ["toReversed", "toSorted", "with"]) {
-    hookFunction(patches, typedArrayPrototype, name, traceFreshView);
+    hookFunction(patches, typedArrayPrototype, name, traceFreshResult);
   }
   for (const name of ["fromBase64", "fromHex"]) {
-    hookFunction(patches, Uint8Array, name, traceFreshView);
+    hookFunction(patches, Uint8Array, name, traceFreshResult);
   }
   const encoder = (g.TextEncoder as { prototype?: object } | undefined)
     ?.prototype;
-  if (encoder) hookFunction(patches, encoder, "encode", traceFreshView);
+  if (encoder) hookFunction(patches, encoder, "encode", traceFreshResult);
+  // Bun's Buffers never share a pool: each owns its buffer.
+  const pooled = runtime().name !== "bun";
   for (const name of BUFFER_FACTORIES) {
-    hookFunction(patches, Buffer, name, traceFreshView);
+    hookFunction(patches, Buffer, name, pooled ? traceFreshView : traceFreshResult);
   }
+  for (const name of FRESH_BUFFER_FACTORIES) {
+    hookFunction(patches, Buffer, name, traceFreshResult);
+  }
+  // A fresh typed array is traced through the view until its buffer is shared.
+  hookGetter(patches, typedArrayPrototype, "buffer", adoptBuffer);
+  hookFunction(patches, typedArrayPrototype, "subarray", adoptShared);
   hookFunction(patches, ArrayBuffer.prototype, "resize", traceResize);
   if (g.SharedArrayBuffer) {
     const shared = (g.SharedArrayBuffer as { prototype: object }).prototype;
@@ -151,11 +165,54 @@ function traceWhole(ctx: HookContext, buffer: unknown, below: StackBoundary, sit
 
 const traceArrayBuffer: AfterConstruct = (ctx, _args, buffer, below, site) => traceWhole(ctx, buffer, below, site);
 
+/**
+ * Traces a fresh typed array's buffer through the view itself (kind
+ * `"view"`, see {@link TraceStore.add}): its size is the view's.
+ */
+function traceView(
+  ctx: HookContext,
+  view: object,
+  below: StackBoundary,
+  site: number,
+  size = typedArrayByteLength(view),
+): void {
+  if (size === 0) return;
+  const stack = allocationStack(ctx, below, site);
+  if (stack) ctx.store.add(view, BUFFER_DOMAIN, "view", size, stack);
+}
+
 const traceTypedArray: AfterConstruct = (ctx, args, view, below, site) => {
   // A view over a buffer that exists already allocates nothing.
   if (bufferKind(args[0]) !== null) return;
-  // A fresh typed array owns a fresh ArrayBuffer (its size is the view's).
-  traceBuffer(ctx, viewBuffer(view), false, typedArrayByteLength(view), below, site);
+  // A fresh typed array owns a fresh ArrayBuffer.
+  traceView(ctx, view, below, site);
+};
+
+/** Traces the typed array a call returned that always owns a fresh buffer (`encode`, `toSorted`...). */
+const traceFreshResult: AfterApply = (ctx, self, args, result, below, site) => {
+  const size = typedArraySize(result);
+  // `Buffer.from(arrayBuffer)` shares the caller's memory.
+  if (size < 0 || bufferKind(args[0]) !== null) return result;
+  // A program's own `encode` may return a view it did not make: fresh ones start at 0 and are not traced yet.
+  if (typedArrayByteOffset(result as object) !== 0 || ctx.store.has(result as object)) {
+    return traceFreshView(ctx, self, args, result, below, site);
+  }
+  traceView(ctx, result as object, below, site, size);
+  return result;
+};
+
+/** `view.buffer`: the program holds the buffer now; a trace kept by the view moves to it. */
+const adoptBuffer: AfterApply = (ctx, self, _args, result) => {
+  if (typeof self === "object" && self !== null && typeof result === "object" && result !== null) {
+    ctx.store.adopt(self, result);
+  }
+  return result;
+};
+
+/** `view.subarray()` shares the view's buffer: a trace kept by the view moves to the buffer. */
+const adoptShared: AfterApply = (ctx, self, _args, result) => {
+  if (ctx.store.tracedByView(self)) ctx.store.adopt(self as object, viewBuffer(self as object));
+  return result;
 };
 
 /** Traces the buffer under a typed array a call returned, unless it is traced or the caller's. */

@@ -114,7 +114,16 @@ export function allocationStack(
     return stack;
   }
   if (stack === undefined || Math.random() * RECAPTURE_EVERY < 1) {
-    stack = stackCapture().capture(ctx.nframe, below, "drop");
+    const captured = stackCapture().capture(ctx.nframe, below, "drop");
+    // Frame 0 is the site's own: the call's line as the rewriter found it (a runtime may put a
+    // multi-line call elsewhere), the same whatever the traceback limit.
+    stack = captured && captured.frames.length > 0
+      ? {
+        frames: [marks.frame(site), ...captured.frames.slice(1)],
+        totalNframe: captured.totalNframe,
+        key: `s${site}|${captured.key}`,
+      }
+      : captured;
     ctx.sites.set(site, stack);
   }
   return stack;

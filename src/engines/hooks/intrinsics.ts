@@ -24,6 +24,7 @@ const sabByteLength = getter<number>(
 );
 const taBuffer = getter<ArrayBufferLike>(TypedArrayPrototype, "buffer")!;
 const taByteLength = getter<number>(TypedArrayPrototype, "byteLength")!;
+const taByteOffset = getter<number>(TypedArrayPrototype, "byteOffset")!;
 const dvBuffer = getter<ArrayBufferLike>(DataView.prototype, "buffer")!;
 const memoryBuffer = getter<ArrayBufferLike>(
   globalThis.WebAssembly?.Memory?.prototype,
@@ -124,6 +125,26 @@ export function isTypedArray(value: unknown): boolean {
 }
 
 /**
+ * Byte length of `value` when it is a typed array (Buffers included, by
+ * the engine's own brand check), else -1: {@link isTypedArray} and
+ * {@link typedArrayByteLength} in one call.
+ *
+ * @example
+ * ```ts
+ * typedArraySize(new Uint16Array(3)); // 6
+ * typedArraySize(new DataView(new ArrayBuffer(1))); // -1
+ * ```
+ */
+export function typedArraySize(value: unknown): number {
+  if (!ArrayBuffer.isView(value)) return -1;
+  try {
+    return taByteLength.call(value);
+  } catch {
+    return -1;
+  }
+}
+
+/**
  * Byte length of a typed array, read without touching its buffer (V8 and
  * JavaScriptCore keep small typed arrays inside the heap until their
  * `buffer` is asked for).
@@ -135,6 +156,19 @@ export function isTypedArray(value: unknown): boolean {
  */
 export function typedArrayByteLength(view: object): number {
   return taByteLength.call(view);
+}
+
+/**
+ * Byte offset of a typed array in its buffer, read without touching the
+ * buffer.
+ *
+ * @example
+ * ```ts
+ * typedArrayByteOffset(new Uint8Array(new ArrayBuffer(8), 2)); // 2
+ * ```
+ */
+export function typedArrayByteOffset(view: object): number {
+  return taByteOffset.call(view);
 }
 
 /**

@@ -14,6 +14,7 @@
  *
  * @module
  */
+import { runtime } from "../../runtime/index.ts";
 import type { StackBoundary } from "../../runtime/stack.ts";
 import type { HookContext } from "./context.ts";
 import { state } from "./context.ts";
@@ -69,6 +70,15 @@ export type AfterApply = (
 ) => unknown;
 
 const proxies = new WeakMap<Callable, Callable>();
+/** Each wrapper (JavaScriptCore) and the function it stands for, for `Function.prototype.toString`. */
+const wrapped = new WeakMap<Callable, Callable>();
+
+let wrappers: boolean | null = null;
+
+/** True where hooks are wrapper functions rather than proxies (JavaScriptCore's proxies are slow). */
+function useWrappers(): boolean {
+  return wrappers ??= runtime().name === "bun";
+}
 
 /**
  * Properties replaced while hooked, restored in reverse order.
@@ -83,6 +93,7 @@ const proxies = new WeakMap<Callable, Callable>();
  */
 export class Patches {
   #undo: (() => void)[] = [];
+  #toStringHidden = false;
 
   /** Number of properties currently replaced. */
   get size(): number {
@@ -109,10 +120,41 @@ export class Patches {
     return true;
   }
 
+  /**
+   * Replaces the getter of the accessor property `key` of `holder` by `get`,
+   * keeping its setter and attributes; false (and nothing done) when it is
+   * not a configurable accessor.
+   */
+  replaceGetter(holder: object, key: PropertyKey, get: () => unknown): boolean {
+    const before = Object.getOwnPropertyDescriptor(holder, key);
+    if (!before || typeof before.get !== "function" || !before.configurable) return false;
+    Object.defineProperty(holder, key, { ...before, get });
+    this.#undo.push(() => {
+      const now = Object.getOwnPropertyDescriptor(holder, key);
+      if (now?.get === get) Object.defineProperty(holder, key, before);
+    });
+    return true;
+  }
+
+  /**
+   * Wraps `Function.prototype.toString` (once while hooked) so that a
+   * wrapper prints as the function it stands for.
+   */
+  hideWrappers(): void {
+    if (this.#toStringHidden) return;
+    const previous = Function.prototype.toString;
+    const toString = function toString(this: unknown): string {
+      return Reflect.apply(previous, wrapped.get(this as Callable) ?? this, []);
+    };
+    wrapped.set(toString, previous);
+    if (this.replace(Function.prototype, "toString", toString)) this.#toStringHidden = true;
+  }
+
   /** Puts every replaced property back. */
   restore(): void {
     const undo = this.#undo;
     this.#undo = [];
+    this.#toStringHidden = false;
     for (let i = undo.length - 1; i >= 0; i--) undo[i]();
   }
 }
@@ -138,9 +180,10 @@ export function hookConstructor(
   if (typeof original !== "function") return;
   let proxy = proxies.get(original as Callable);
   if (!proxy) {
-    proxy = constructProxy(original as Callable, after);
+    proxy = useWrappers() ? constructWrapper(original as Callable, after) : constructProxy(original as Callable, after);
     proxies.set(original as Callable, proxy);
   }
+  if (useWrappers()) patches.hideWrappers();
   if (!patches.replace(holder, key, proxy)) return;
   const prototype = (original as { prototype?: unknown }).prototype;
   if (
@@ -175,10 +218,40 @@ export function hookFunction(
   if (typeof original !== "function") return;
   let proxy = proxies.get(original as Callable);
   if (!proxy) {
-    proxy = applyProxy(original as Callable, after);
+    proxy = useWrappers() ? applyWrapper(original as Callable, after) : applyProxy(original as Callable, after);
     proxies.set(original as Callable, proxy);
   }
+  if (useWrappers()) patches.hideWrappers();
   patches.replace(holder, key, proxy);
+}
+
+/**
+ * Replaces the getter `holder[key]` (an accessor) by a hook whose result is
+ * `after(...)`'s while tracing (`args` empty). Does nothing when there is no
+ * such getter.
+ *
+ * @example
+ * ```ts
+ * const patches = new Patches();
+ * const typedArray = Object.getPrototypeOf(Uint8Array.prototype);
+ * hookGetter(patches, typedArray, "buffer", (_ctx, _self, _args, buffer) => buffer);
+ * ```
+ */
+export function hookGetter(
+  patches: Patches,
+  holder: object,
+  key: string,
+  after: AfterApply,
+): void {
+  const original = Object.getOwnPropertyDescriptor(holder, key)?.get as Callable | undefined;
+  if (typeof original !== "function") return;
+  let proxy = proxies.get(original);
+  if (!proxy) {
+    proxy = useWrappers() ? applyWrapper(original, after) : applyProxy(original, after);
+    proxies.set(original, proxy);
+  }
+  if (useWrappers()) patches.hideWrappers();
+  patches.replaceGetter(holder, key, proxy);
 }
 
 function constructProxy(original: Callable, after: AfterConstruct): Callable {
@@ -233,4 +306,76 @@ function applyProxy(original: Callable, after: AfterApply): Callable {
     },
   };
   return new Proxy(original, handler);
+}
+
+/**
+ * Gives `wrapper` what code reads of `original`: its parent (inherited
+ * statics), own statics (copied), `name`, `length` and `prototype`.
+ */
+function disguise(wrapper: Callable, original: Callable): Callable {
+  Object.setPrototypeOf(wrapper, Object.getPrototypeOf(original));
+  for (const key of Reflect.ownKeys(original)) {
+    if (key === "arguments" || key === "caller") continue;
+    const descriptor = Object.getOwnPropertyDescriptor(original, key)!;
+    if (key === "prototype") {
+      Object.defineProperty(wrapper, key, { value: descriptor.value, writable: descriptor.writable });
+    } else {
+      Object.defineProperty(wrapper, key, descriptor);
+    }
+  }
+  if (!Object.hasOwn(original, "prototype") && Object.hasOwn(wrapper, "prototype")) {
+    Object.defineProperty(wrapper, "prototype", { value: undefined });
+  }
+  wrapped.set(wrapper, original);
+  return wrapper;
+}
+
+/** {@link constructProxy} as a plain function (JavaScriptCore). */
+function constructWrapper(original: Callable, after: AfterConstruct): Callable {
+  const wrapper = function (this: unknown, ...args: unknown[]): unknown {
+    // Called without `new`: the original throws its own TypeError.
+    if (new.target === undefined) return Reflect.apply(original, this, args);
+    const constructor = new.target === wrapper ? original : new.target;
+    const site = marks.site < 0 ? -1 : takeMark(args);
+    const ctx = state.active;
+    if (ctx === null || state.busy > 0) return Reflect.construct(original, args, constructor);
+    state.busy++;
+    try {
+      const result = Reflect.construct(original, args, constructor);
+      try {
+        after(ctx, args, result, wrapper, site);
+      } catch {
+        ctx.failures++;
+      }
+      return result;
+    } finally {
+      state.busy--;
+    }
+  };
+  return disguise(wrapper, original);
+}
+
+/** {@link applyProxy} as a plain function (JavaScriptCore). */
+function applyWrapper(original: Callable, after: AfterApply): Callable {
+  // A method, so that it cannot be called with `new` (nor can the originals hooked this way).
+  const wrapper = {
+    wrapper(this: unknown, ...args: unknown[]): unknown {
+      const site = marks.site < 0 ? -1 : takeMark(args);
+      const ctx = state.active;
+      if (ctx === null || state.busy > 0) return Reflect.apply(original, this, args);
+      state.busy++;
+      try {
+        const result = Reflect.apply(original, this, args);
+        try {
+          return after(ctx, this, args, result, wrapper, site);
+        } catch {
+          ctx.failures++;
+          return result;
+        }
+      } finally {
+        state.busy--;
+      }
+    },
+  }.wrapper;
+  return disguise(wrapper, original);
 }

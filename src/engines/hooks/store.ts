@@ -43,7 +43,8 @@ export const WASM_DOMAIN = 2;
  * What a traced object is, which says how to read its size again:
  * `"buffer"` a resizable `ArrayBuffer`, `"fixed"` one whose size cannot
  * change (most of them: traced without a weak reference, see
- * {@link TraceStore.add}), `"shared"` a `SharedArrayBuffer`, `"memory"` a
+ * {@link TraceStore.add}), `"view"` the buffer of a fresh typed array,
+ * traced through the view until the program asks for the buffer, `"shared"` a `SharedArrayBuffer`, `"memory"` a
  * `WebAssembly.Memory`, `"key"` an object given to `track()`.
  *
  * @example
@@ -51,7 +52,7 @@ export const WASM_DOMAIN = 2;
  * const kind: TraceKind = "shared"; // a SharedArrayBuffer
  * ```
  */
-export type TraceKind = "buffer" | "fixed" | "shared" | "memory" | "key";
+export type TraceKind = "buffer" | "fixed" | "view" | "shared" | "memory" | "key";
 
 /** A traceback shared by every trace allocated at the same place. */
 interface InternedTraceback {
@@ -107,11 +108,14 @@ class ObjectTrace extends WeakRef<object> {
  * registry (or by a hooked call that detaches the buffer).
  */
 class FixedTrace {
-  /** Its group while the buffer is traced, `null` once freed. */
+  /** Its group while the buffer is traced, `null` once freed (or moved from a view to its buffer). */
   group: FixedGroup | null;
+  /** Keyed by a fresh typed array rather than its buffer (see {@link TraceStore.adopt}). */
+  readonly view: boolean;
 
-  constructor(group: FixedGroup) {
+  constructor(group: FixedGroup, view: boolean) {
     this.group = group;
+    this.view = view;
   }
 }
 
@@ -148,9 +152,12 @@ class Stamp extends ReturnsTarget {
   }
 
   static readonly fallback = new WeakMap<object, ObjectTrace | FixedTrace>();
+  /** True once an object went to {@link fallback} (it is not read before). */
+  static fallbackUsed = false;
 
   static get(target: object): ObjectTrace | FixedTrace | undefined {
-    return #trace in target ? (target as Stamp).#trace : Stamp.fallback.get(target);
+    if (#trace in target) return (target as Stamp).#trace;
+    return Stamp.fallbackUsed ? Stamp.fallback.get(target) : undefined;
   }
 
   static set(target: object, trace: ObjectTrace | FixedTrace | undefined): void {
@@ -165,6 +172,7 @@ class Stamp extends ReturnsTarget {
     try {
       new Stamp(target, trace);
     } catch {
+      Stamp.fallbackUsed = true;
       Stamp.fallback.set(target, trace);
     }
   }
@@ -240,7 +248,13 @@ export class TraceStore {
    * `size` bytes allocated where `stack` was captured. A `"fixed"` buffer
    * is traced without a weak reference: it is freed when collected (its
    * finalizer) or when a hooked call detaches it (`transfer()`, a transfer
-   * list), but not found by {@link sweep}.
+   * list), but not found by {@link sweep}. A `"view"` trace is keyed by a
+   * fresh typed array (`target`), which owns its buffer: V8 and
+   * JavaScriptCore keep a small one's bytes inside the view, and asking
+   * for its buffer would move them out (the costliest part of a trace). It
+   * lives as long as the view, until the program reads the view's buffer
+   * (or takes a `subarray`, which shares it): the hooks then
+   * {@link adopt} the buffer.
    */
   add(
     target: object,
@@ -252,7 +266,7 @@ export class TraceStore {
     const old = this.#objects.get(target);
     if (old) this.#remove(old);
     const tb = this.#intern(stack);
-    if (kind !== "fixed") {
+    if (kind !== "fixed" && kind !== "view") {
       const trace = new ObjectTrace(target, domain, size, tb, kind);
       this.#objects.set(target, trace);
       this.#insert(trace, target);
@@ -267,11 +281,34 @@ export class TraceStore {
     }
     group.count++;
     this.#fixed++;
-    const trace = new FixedTrace(group);
+    const trace = new FixedTrace(group, kind === "view");
     this.#objects.set(target, trace);
     this.#registry.register(target, trace);
     this.current += size;
     if (this.current > this.peak) this.peak = this.current;
+  }
+
+  /** True when `value` is a fresh typed array whose buffer is traced through it (kind `"view"`). */
+  tracedByView(value: unknown): boolean {
+    if (!isObject(value)) return false;
+    const trace = Stamp.get(value);
+    return trace instanceof FixedTrace && trace.view && trace.group?.session === this.#session;
+  }
+
+  /**
+   * Moves the trace of the fresh typed array `view` (kind `"view"`) to its
+   * `buffer`, which the program now holds: the trace then lives as long as
+   * the buffer. Does nothing for any other view.
+   */
+  adopt(view: object, buffer: object): void {
+    const trace = Stamp.get(view);
+    if (!(trace instanceof FixedTrace) || !trace.view) return;
+    const group = trace.group;
+    if (group === null || group.session !== this.#session) return;
+    trace.group = null; // its finalizer will find nothing to free
+    const moved = new FixedTrace(group, false);
+    this.#objects.set(buffer, moved);
+    this.#registry.register(buffer, moved);
   }
 
   /** Sets the size of a traced buffer or memory to `size`; false when `target` is not traced. */
@@ -381,7 +418,8 @@ export class TraceStore {
       }
     }
     if (!trace) return null;
-    if ((trace instanceof FixedTrace || trace.kind === "buffer") && isDetached(target)) {
+    const detachable = trace instanceof FixedTrace ? !trace.view : trace.kind === "buffer";
+    if (detachable && isDetached(target)) {
       this.#remove(trace);
       return null;
     }

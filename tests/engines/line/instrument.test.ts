@@ -259,3 +259,32 @@ if ("Bun" in globalThis) {
     }
   });
 }
+
+test("a call that makes a buffer marks its last argument with a Buffer site at the call's line", () => {
+  const source = [
+    "function f(n, s, enc, xs) {",
+    "  const a = new Uint8Array(n);",
+    '  const b = Buffer.from(s, "utf8");',
+    "  const c = enc.encode(s);",
+    "  const d = new Float64Array(",
+    "    n);",
+    "  const e = new Uint8Array(...xs);", // a spread: left to the stack
+    "  const g = new Map(n);", // not a buffer
+    "  return [a, b, c, d, e, g, Buffer.alloc(), enc?.encode(s)];", // no argument; an optional call
+    "}",
+  ].join("\n");
+  const buffers = sites(source).filter((s) => s.includes(" Buffer "));
+  assert.deepEqual(buffers, ["2:13 Buffer in f", "3:13 Buffer in f", "4:13 Buffer in f", "5:13 Buffer in f"]);
+  const { code } = rewrite(source);
+  assert.match(code, /new Uint8Array\(\$tm_test\.p\(\d+,n,"\$tm_test="\)\)/);
+  assert.match(code, /Buffer\.from\(s, \$tm_test\.p\(\d+,"utf8","\$tm_test="\)\)/);
+  assert.match(code, /enc\.encode\(\$tm_test\.p\(\d+,s,"\$tm_test="\)\)/);
+  assert.equal(stripInsertions(code, NAME), source);
+});
+
+test("a marked argument that is itself a site nests inside the mark", () => {
+  const source = "function f(i) {\n  return new Uint8Array([i, 1]);\n}";
+  const { code } = rewrite(source);
+  assert.match(code, /new Uint8Array\(\$tm_test\.p\(\d+,\$tm_test\(\d+,\[i, 1\],"\$tm_test"\),"\$tm_test="\)\)/);
+  assert.equal(stripInsertions(code, NAME), source);
+});
