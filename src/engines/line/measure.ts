@@ -4,9 +4,9 @@
  * `node:util` and own-key counts only.
  *
  * Containers that grow after they are made (arrays, Maps, Sets) are sized
- * again whenever traces are read, so a growing array is charged its current
- * size at the line that made it; other objects keep the size they had when
- * sampled.
+ * again when traces are read (arrays when their length changed, see
+ * `SampleStore`), so a growing array is charged its current size at the
+ * line that made it; other objects keep the size they had when sampled.
  *
  * Strings are primitives: no weak reference can follow one, so a string is
  * never a live trace of its own. A long string (at least

@@ -24,6 +24,9 @@ import type { RawTrace } from "../../model/snapshot.ts";
 import type { ObjectSizes } from "../../runtime/object-sizes.ts";
 import { remeasure, Shape } from "./measure.ts";
 
+/** An array's length, read without a property lookup on an object of unknown shape. */
+const lengthOf = (array: object): number => (array as unknown[]).length;
+
 /** One interned traceback. */
 interface Interned {
   readonly frames: readonly RawFrame[];
@@ -164,13 +167,14 @@ export class SampleStore {
     const tracebacks = this.#tracebacks;
     const sizes = this.#sizes;
     const later = new Map<number, unknown>();
+    const pending = this.#later.size > 0;
     let kept = 0;
     for (let i = 0; i < refs.length; i++) {
       const target = refs[i].deref();
       if (target === undefined) continue;
       const shape = (sizes[i] & 3) as Shape;
-      sizes[kept] = shape === Shape.Fixed ? sizes[i] : remeasure(target, shape, this.#model) * 4 + shape;
-      if (this.#later.has(i)) later.set(kept, this.#later.get(i));
+      sizes[kept] = this.#again(target, sizes[i]) ? remeasure(target, shape, this.#model) * 4 + shape : sizes[i];
+      if (pending && this.#later.has(i)) later.set(kept, this.#later.get(i));
       refs[kept] = refs[i];
       tracebacks[kept] = tracebacks[i];
       kept++;
@@ -186,18 +190,22 @@ export class SampleStore {
 
   /** The live traces, one per traceback (call {@link resolve} first). */
   collect(): RawTrace[] {
-    const bytes = new Map<number, number>();
-    const samples = new Map<number, number>();
-    for (let i = 0; i < this.#refs.length; i++) {
-      const tb = this.#tracebacks[i];
+    // Traceback ids are dense: sums by id in typed arrays, not maps.
+    const bytes = new Float64Array(this.#interned.length);
+    const samples = new Uint32Array(this.#interned.length);
+    const tracebacks = this.#tracebacks;
+    const sizes = this.#sizes;
+    for (let i = 0; i < tracebacks.length; i++) {
+      const tb = tracebacks[i];
       if (tb < 0) continue;
-      bytes.set(tb, (bytes.get(tb) ?? 0) + Math.floor(this.#sizes[i] / 4));
-      samples.set(tb, (samples.get(tb) ?? 0) + 1);
+      bytes[tb] += Math.floor(sizes[i] / 4);
+      samples[tb]++;
     }
     const out: RawTrace[] = [];
-    for (const [tb, size] of bytes) {
+    for (let tb = 0; tb < samples.length; tb++) {
+      if (samples[tb] === 0) continue;
       const { frames, total } = this.#interned[tb];
-      out.push([0, size * this.weight, frames, total, samples.get(tb)! * this.weight]);
+      out.push([0, bytes[tb] * this.weight, frames, total, samples[tb] * this.weight]);
     }
     return out;
   }
@@ -235,6 +243,19 @@ export class SampleStore {
       if (this.#refs[i].deref() === obj && this.#tracebacks[i] >= 0) return this.#interned[this.#tracebacks[i]];
     }
     return null;
+  }
+
+  /**
+   * Whether a sample's size may have changed since it was sized: a Map's or
+   * a Set's always; an array's when its slots no longer take what they took
+   * or it holds long strings (whose share is estimated from its elements).
+   * Holding many arrays then costs a read a length check each, not a look
+   * at their elements.
+   */
+  #again(target: object, size: number): boolean {
+    const shape = (size & 3) as Shape;
+    if (shape !== Shape.Array) return shape !== Shape.Fixed;
+    return Math.floor(size / 4) !== this.#model.array(lengthOf(target));
   }
 
   #current(): number {

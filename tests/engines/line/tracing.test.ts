@@ -42,7 +42,7 @@ await new Promise((resolve) => setTimeout(resolve, 0));
 
 const memory = await tracemalloc.getTracedMemory();
 const traceback = await tracemalloc.getObjectTraceback(kept[7]);
-const snapshot = await tracemalloc.takeSnapshot();
+const snapshot = await tracemalloc.takeSnapshot({ gc: true });
 const atOpen = snapshot.statistics("lineno").find((s) => s.traceback.at(-1)!.lineno === 9);
 console.log(JSON.stringify({
   engine: tracemalloc.status().engine,
