@@ -29,6 +29,7 @@ import {
   HEAP_ENGINE_NAMES,
   type HeapEngineInfo,
   type HeapEngineName,
+  READ_BUDGET,
   type ReadOptions,
   reusable,
   type TracedMemory,
@@ -90,9 +91,12 @@ export interface TracerStatus {
  */
 export interface SnapshotOptions {
   /**
-   * Run a full garbage collection first (and let finalizers run), so the
-   * snapshot holds live objects only; default: the `gcBeforeSnapshot`
-   * option of `start()` (false unless set).
+   * true: run a full garbage collection first (and let finalizers run), so
+   * the snapshot holds live objects only; false: never. Default: the
+   * `gcBeforeSnapshot` option of `start()`, and when that is not set, a
+   * collection whenever the collections snapshots ran took at most 3% of
+   * the program's time ({@link READ_BUDGET}): always for snapshots a person
+   * takes, every few seconds for a script taking them in a loop on a big heap.
    */
   readonly gc?: boolean;
 }
@@ -243,7 +247,7 @@ function createSession(limit: number, options: TracerOptions): Session {
  *
  * Options: `samplingInterval` (bytes, domain-0 sampler, default
  * {@link DEFAULT_SAMPLING_INTERVAL}), `domains` (`heap`, `buffers`, `wasm`:
- * false turns one off) and `gcBeforeSnapshot` (default false: see
+ * false turns one off) and `gcBeforeSnapshot` (true or false: whether snapshots collect first; unset: on a budget, see
  * {@link takeSnapshot}).
  *
  * @example
@@ -439,15 +443,17 @@ export function getTracemallocMemory(): Promise<number> {
 /**
  * A snapshot of the traces of live allocations. Rejects when not tracing.
  *
- * What it includes: every traced allocation the engines still hold, read
- * now, without a garbage collection first. The hooked domains (buffers,
- * wasm, user domains) forget an allocation when its object has been
- * collected, and the line engine a sample when its object has, so objects
- * that became garbage since the last collection may still be counted.
- * `{ gc: true }` (or `start()`'s `gcBeforeSnapshot`) runs a full collection
- * first and lets finalizers run, so the snapshot holds live objects only,
- * as CPython's do; on a big heap that stalls the program (about 1 ms per
- * MB). On Node and Deno, reading V8's sampling profile (`engine:
+ * What it includes: every traced allocation the engines still hold. The
+ * hooked domains (buffers, wasm, user domains) forget an allocation when
+ * its object has been collected, and the line engine a sample when its
+ * object has, so objects that became garbage since the last collection are
+ * counted unless one runs first. By default a snapshot runs a full
+ * collection first (and lets finalizers run: live objects only, as
+ * CPython's) while the collections snapshots ran stay within 3% of the
+ * program's time ({@link READ_BUDGET}): a collection stalls the program
+ * about 1 ms per MB of heap, so snapshots taken every second of a 200 MB
+ * heap collect only every few seconds. `{ gc: true }` always collects,
+ * `{ gc: false }` never (`start()`'s `gcBeforeSnapshot` sets the default). On Node and Deno, reading V8's sampling profile (`engine:
  * "sampler"`) always runs a full collection (the inspector asks for one).
  *
  * @example
@@ -470,7 +476,7 @@ export function takeSnapshot(options?: SnapshotOptions): Promise<Snapshot> {
     return serial(() => Promise.reject(new TypeError("takeSnapshot() options must be an object")));
   }
   return serial(async () => {
-    const gc = options?.gc ?? current.options.gcBeforeSnapshot === true;
+    const gc = options?.gc ?? current.options.gcBeforeSnapshot ?? collectionAffordable();
     // Reading V8's sampling profile runs a full gc by itself (the inspector
     // asks for one), so such an engine is read first instead of collecting twice.
     const sampler = current.heap?.traits.readForcesGc ? current.heap : null;
@@ -479,7 +485,11 @@ export function takeSnapshot(options?: SnapshotOptions): Promise<Snapshot> {
     // before the call would survive the gc and look leaked.
     if (gc) await nextTask();
     if (gc && !sampler) {
+      const started = performance.now();
       await runtime().gc();
+      const at = performance.now();
+      // The first one may include connecting to the inspector (Node, Deno without --expose-gc): not a collection's cost.
+      lastCollection = { at, took: lastCollection ? at - started : 0 };
       await nextTask();
     }
     const traces: RawTrace[] = [];
@@ -489,6 +499,14 @@ export function takeSnapshot(options?: SnapshotOptions): Promise<Snapshot> {
     }
     return new Snapshot(traces, current.limit);
   });
+}
+
+/** The last collection a snapshot ran: when it ended and how long it took (ms). */
+let lastCollection: { at: number; took: number } | null = null;
+
+/** Whether a snapshot may collect first and keep its collections within {@link READ_BUDGET} of the program's time. */
+function collectionAffordable(): boolean {
+  return lastCollection === null || performance.now() - lastCollection.at >= lastCollection.took / READ_BUDGET;
 }
 
 /**

@@ -24,7 +24,8 @@ const WRAPPER = `(function (code, resolve, reject) {
   } catch (error) {
     reject(error);
   }
-})`;
+})
+//# sourceURL=<eval>`; // named: Bun would name it after the file calling eval, one of the tracer's, whose frames are dropped
 
 /**
  * Evaluates `code` as a script in the program's global scope (no access to

@@ -101,7 +101,7 @@ test("repl --keep-going runs every line and exits non-zero at the end", () =>
     assert.equal(
       run.stderr,
       `${script}:1: bogus: unknown command (try help)\n` +
-        `${script}:3: snapshot: unknown option --label (snapshot takes no options)\n`,
+        `${script}:3: snapshot: unknown option --label (snapshot takes --gc)\n`,
     );
     assert.match(run.stdout, /^x +\d\d:\d\d:\d\d {2}\d+ traces/m);
     assert.equal(run.code, 1);

@@ -88,6 +88,7 @@ function library(specifier: string, file: string): string {
     `const snapshot = (await takeSnapshot()).filterTraces([new Filter(true, "*/${file}")]);`,
     "await stop();",
     "for (const stat of snapshot.statistics('lineno').slice(0, 3)) console.log(String(stat));",
+    "globalThis.kept = kept; // held past the snapshot, which may collect garbage first",
     "",
   ].join("\n");
 }
@@ -126,6 +127,8 @@ function must(cmd: string, args: string[], cwd: string): string {
  */
 function installedProject(): string {
   const hash = createHash("sha256");
+  // The project's own files count too: a changed test program makes a new project.
+  for (const [name, text] of Object.entries(PROJECT)) hash.update(name + "\0").update(text).update("\0");
   for (const name of PACKED.flatMap(files)) {
     hash.update(name + "\0").update(readFileSync(join(root, name))).update("\0");
   }

@@ -115,9 +115,11 @@ export function allocationStack(
   }
   if (stack === undefined || Math.random() * RECAPTURE_EVERY < 1) {
     const captured = stackCapture().capture(ctx.nframe, below, "drop");
+    // The tracer's own allocation: a matter of this call, not of the site.
+    if (captured === null) return null;
     // Frame 0 is the site's own: the call's line as the rewriter found it (a runtime may put a
     // multi-line call elsewhere), the same whatever the traceback limit.
-    stack = captured && captured.frames.length > 0
+    stack = captured.frames.length > 0
       ? {
         frames: [marks.frame(site), ...captured.frames.slice(1)],
         totalNframe: captured.totalNframe,

@@ -68,9 +68,10 @@ export const snapshotCommand: Command = {
     help: [
       "Takes a snapshot of the target's live traces and keeps it under LABEL (default s1, s2, ...).",
       "A snapshot with the same label is replaced. Tracing must be started.",
-      "No garbage collection runs first: objects that became garbage since the last collection may still",
-      "count. --gc runs a full collection first (live objects only, as CPython's snapshots; on a big heap",
-      "it stalls the program for about 1 ms per MB), as the gc command does.",
+      "A full garbage collection runs first (live objects only, as CPython's snapshots) while the",
+      "collections snapshots ran took at most 3% of the program's time; otherwise objects that became",
+      "garbage since the last collection may still count (a collection stalls the program about 1 ms per",
+      "MB of heap). --gc always runs one first, as the gc command does.",
     ],
     args: [{ name: "LABEL", optional: true, complete: "none" }],
     options: [{ name: "gc", help: "run a full garbage collection first: live objects only" }],
