@@ -39,21 +39,7 @@ import {
   type Patches,
 } from "./patch.ts";
 import { BUFFER_DOMAIN } from "./store.ts";
-
-const TYPED_ARRAYS = [
-  "Int8Array",
-  "Uint8Array",
-  "Uint8ClampedArray",
-  "Int16Array",
-  "Uint16Array",
-  "Int32Array",
-  "Uint32Array",
-  "Float16Array",
-  "Float32Array",
-  "Float64Array",
-  "BigInt64Array",
-  "BigUint64Array",
-];
+import { TYPED_ARRAYS } from "../typed-arrays.ts";
 
 /** Buffer factories whose result may be a slice of a shared pool (Node, Deno). */
 const BUFFER_FACTORIES = ["allocUnsafe", "from", "concat", "copyBytesFrom"];

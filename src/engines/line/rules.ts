@@ -6,6 +6,7 @@
  * @module
  */
 import { SiteFlag } from "./plan.ts";
+import { TYPED_ARRAYS } from "../typed-arrays.ts";
 
 const ARRAY = SiteFlag.ExpectArray;
 const STRING = SiteFlag.ExpectString;
@@ -127,22 +128,7 @@ export function functionFlags(name: string): number {
 }
 
 /** Constructors that make a buffer (`new X(n)`): their allocation hooks take the line from the site. */
-const BUFFER_CONSTRUCTORS = new Set([
-  "ArrayBuffer",
-  "SharedArrayBuffer",
-  "Int8Array",
-  "Uint8Array",
-  "Uint8ClampedArray",
-  "Int16Array",
-  "Uint16Array",
-  "Int32Array",
-  "Uint32Array",
-  "Float16Array",
-  "Float32Array",
-  "Float64Array",
-  "BigInt64Array",
-  "BigUint64Array",
-]);
+const BUFFER_CONSTRUCTORS = new Set(["ArrayBuffer", "SharedArrayBuffer", ...TYPED_ARRAYS]);
 
 /** Hooked functions that make a buffer, by receiver (`null`: any receiver). */
 const BUFFER_CALLS: Readonly<Record<string, readonly string[]>> = {
