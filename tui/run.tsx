@@ -139,7 +139,7 @@ export async function runTui(options: TuiOptions = {}): Promise<number> {
   const stderr = options.stderr ?? process.stderr;
   if (!stdin.isTTY || !stdout.isTTY) {
     stderr.write("tracemalloc tui: needs a terminal for input and output (use repl or run in scripts and pipes)\n");
-    return 2;
+    return 1;
   }
   const owned = !options.session;
   const session = options.session ?? openSession();

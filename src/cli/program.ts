@@ -119,6 +119,7 @@ export async function main(
     )
     .version(VERSION, "-V, --version", "print the version")
     .helpOption("-h, --help", "show help")
+    .helpCommand("help [command]", "show help for a command")
     .enablePositionalOptions()
     .showHelpAfterError("(add --help for usage)")
     .exitOverride()

@@ -96,6 +96,12 @@ for (const command of ["repl", "run", "stats", "compare", "tui"]) {
     assert.match(run.stdout, new RegExp(`^Usage: tracemalloc ${command} `));
     assert.equal(run.code, 0);
   });
+
+  test(`help ${command} describes the command as ${command} --help does`, async () => {
+    const run = await cli(["help", command]);
+    assert.equal(run.stdout, (await cli([command, "--help"])).stdout);
+    assert.equal(run.code, 0);
+  });
 }
 
 test("without a command and without a terminal, the usage is printed", async () => {

@@ -71,7 +71,7 @@ test("the TUI refuses to start without a terminal", async () => {
     stdout: new Output(),
     stderr,
   });
-  assert.equal(code, 2);
+  assert.equal(code, 1);
   assert.match(stderr.text, /needs a terminal/);
 });
 
