@@ -9,6 +9,7 @@ import type { ReactElement } from "react";
 import type { Message, Prompt, View } from "../state/ui.ts";
 import { firstGrapheme, takeEnd, takeStart, textWidth } from "../../src/text/width.ts";
 import { Line, type Part } from "./line.tsx";
+import { tint } from "../color.ts";
 
 /**
  * The keys each view offers, for the footer.
@@ -70,7 +71,7 @@ function PromptLine({ prompt, width }: { prompt: Prompt; width: number }): React
   const rest = Math.max(0, width - textWidth(title) - textWidth(before) - underWidth - textWidth(after));
   return (
     <Text wrap="truncate-end">
-      <Text color="cyan" bold>{title}</Text>
+      <Text color={tint("cyan")} bold>{title}</Text>
       <Text>{before}</Text>
       <Text inverse>{under}</Text>
       <Text>{after}</Text>

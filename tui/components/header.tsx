@@ -13,6 +13,7 @@ import { bytes, duration, shortPath } from "../format.ts";
 import { sparkline } from "../state/sparkline.ts";
 import { cutRight, takeStart, textWidth } from "../../src/text/width.ts";
 import { Line, type Part } from "./line.tsx";
+import { tint } from "../color.ts";
 
 /**
  * Props of {@link Header}.
@@ -108,9 +109,9 @@ function Memory(props: HeaderProps): ReactElement {
   return (
     <Text wrap="truncate-end">
       <Text>{takeStart(label, width)}</Text>
-      <Text color="cyan">{before}</Text>
-      <Text color="red" bold>{at}</Text>
-      <Text color="cyan">{after}</Text>
+      <Text color={tint("cyan")}>{before}</Text>
+      <Text color={tint("red")} bold>{at}</Text>
+      <Text color={tint("cyan")}>{after}</Text>
     </Text>
   );
 }

@@ -7,6 +7,7 @@
 import { Text } from "ink";
 import type { ReactElement } from "react";
 import { cutRight, textWidth } from "../../src/text/width.ts";
+import { tint } from "../color.ts";
 
 /**
  * A piece of a line and its style.
@@ -89,7 +90,7 @@ export function Line({ parts, width, fill = false, inverse = false }: LineProps)
   return (
     <Text wrap="truncate-end" inverse={inverse}>
       {shown.map((part, i) => (
-        <Text key={i} color={part.color} bold={part.bold} dimColor={part.dim} inverse={part.inverse}>
+        <Text key={i} color={tint(part.color)} bold={part.bold} dimColor={part.dim} inverse={part.inverse}>
           {part.text}
         </Text>
       ))}
