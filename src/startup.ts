@@ -23,19 +23,28 @@
  * ```
  * @module
  */
+import process from "node:process";
 import { runtime } from "./runtime/index.ts";
 import { startupSettings } from "./startup-env.ts";
 import { prepare, start } from "./tracer.ts";
 
-const settings = startupSettings((name) => runtime().env(name));
+/** Stops the program before its first line with one line saying why: a setting is the user's own mistake, not a crash. */
+function refuse(err: unknown): never {
+  process.stderr.write(`tracemalloc: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+}
+
+let settings: ReturnType<typeof startupSettings> = null;
+try {
+  settings = startupSettings((name) => runtime().env(name));
+} catch (err) {
+  refuse(err);
+}
 if (settings) {
   try {
     prepare(settings.options);
     await start(settings.nframe, settings.options);
   } catch (err) {
-    throw new Error(
-      `TRACEMALLOC: cannot start tracing: ${err instanceof Error ? err.message : String(err)}`,
-      { cause: err },
-    );
+    refuse(new Error(`TRACEMALLOC: cannot start tracing: ${err instanceof Error ? err.message : String(err)}`));
   }
 }
