@@ -20,6 +20,7 @@ test(
     assert.equal(lines[0], "Top 10 lines");
     // The JS heap's sampled estimates may rank above the buffers; find their line.
     const at = lines.findIndex((l) => l.endsWith(`: ${PROGRAM}:${KEPT_LINE}: 1024.0 KiB`));
+    assert.ok(at >= 0, run.stderr);
     assert.match(lines[at], /^#\d+: /);
     assert.equal(
       lines[at + 1],
