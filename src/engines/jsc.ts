@@ -29,14 +29,8 @@ import type { RawTrace } from "../model/snapshot.ts";
 import type { Traceback } from "../model/traceback.ts";
 import type { RuntimeAdapter } from "../runtime/adapter.ts";
 import { runtime } from "../runtime/index.ts";
-import {
-  type Engine,
-  type EngineTraits,
-  type ReadOptions,
-  reusable,
-  type TracedMemory,
-  type TracerOptions,
-} from "./engine.ts";
+import type { Engine, EngineTraits, ReadOptions, TracedMemory, TracerOptions } from "./engine.ts";
+import { LastRead } from "./last-read.ts";
 import type { HeapCensus } from "../runtime/adapter.ts";
 
 /**
@@ -71,7 +65,7 @@ export class JscHeapEngine implements Engine {
   #tracing = false;
   #peak = 0;
   #types = 0;
-  #last: { at: number; took: number; census: HeapCensus | null } | null = null;
+  readonly #last = new LastRead<HeapCensus | null>();
 
   /** @param rt the runtime adapter (the running runtime's by default) */
   constructor(rt: RuntimeAdapter = runtime()) {
@@ -89,7 +83,7 @@ export class JscHeapEngine implements Engine {
 
   stop(): Promise<void> {
     this.#tracing = false;
-    this.#last = null;
+    this.#last.forget();
     this.#peak = 0;
     this.#types = 0;
     return Promise.resolve();
@@ -97,13 +91,13 @@ export class JscHeapEngine implements Engine {
 
   clear(): Promise<void> {
     this.#peak = 0;
-    this.#last = null;
+    this.#last.forget();
     return Promise.resolve();
   }
 
   /** When the last census was taken (`performance.now()`), if one was. */
   get readAt(): number | undefined {
-    return this.#last?.at;
+    return this.#last.at;
   }
 
   async collect(options?: ReadOptions): Promise<RawTrace[]> {
@@ -143,11 +137,9 @@ export class JscHeapEngine implements Engine {
   /** A census, or the last one when `options` allows it. */
   async #census(options?: ReadOptions): Promise<HeapCensus | null> {
     const started = performance.now();
-    if (this.#last && reusable(options, this.#last.at, this.#last.took, started)) return this.#last.census;
-    const census = await this.#rt.heapCensus();
-    const at = performance.now();
-    this.#last = { at, took: at - started, census };
-    return census;
+    const reused = this.#last.reuse(options, started);
+    if (reused !== undefined) return reused;
+    return this.#last.keep(await this.#rt.heapCensus(), started);
   }
 
   /** The census keeps nothing between reads but one small entry per type. */

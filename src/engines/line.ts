@@ -14,14 +14,8 @@ import type { RawTrace } from "../model/snapshot.ts";
 import { Traceback } from "../model/traceback.ts";
 import type { RuntimeAdapter } from "../runtime/adapter.ts";
 import { type LaterStack, lazyStacks, properTailCalls, type StackBoundary } from "../runtime/stack.ts";
-import {
-  type Engine,
-  type EngineTraits,
-  type ReadOptions,
-  reusable,
-  type TracedMemory,
-  type TracerOptions,
-} from "./engine.ts";
+import type { Engine, EngineTraits, ReadOptions, TracedMemory, TracerOptions } from "./engine.ts";
+import { LastRead } from "./last-read.ts";
 import { stackCapture } from "./hooks/context.ts";
 import { site, siteOnce, startSampling, stopSampling } from "./line/global.ts";
 import type { LineInstallation } from "./line/install.ts";
@@ -97,7 +91,7 @@ export class LineEngine implements Engine {
    * more than the engine's share of the program's time (V8's `deref()` of
    * each held sample costs about 0.25 us: 100 ms for 400,000 samples).
    */
-  #last: Reading | null = null;
+  readonly #last = new LastRead<Reading>();
   #timer: ReturnType<typeof setInterval> | null = null;
 
   constructor(rt: RuntimeAdapter, line: LineInstallation) {
@@ -124,7 +118,7 @@ export class LineEngine implements Engine {
     this.#nframe = nframe;
     this.#every = options.sampleEvery ?? DEFAULT_SAMPLE_EVERY;
     this.#stores = this.#newStores();
-    this.#last = null;
+    this.#last.forget();
     startSampling(this.#every, this.#sample, this.#sampleOnce);
     if (this.#nframe > 1 && lazyStacks()) {
       this.#timer = setInterval(() => this.#resolve(), RESOLVE_EVERY_MS);
@@ -138,13 +132,13 @@ export class LineEngine implements Engine {
     if (this.#timer) clearInterval(this.#timer);
     this.#timer = null;
     this.#stores = null;
-    this.#last = null;
+    this.#last.forget();
     return Promise.resolve();
   }
 
   clear(): Promise<void> {
     if (this.#stores) this.#stores = this.#newStores();
-    this.#last = null;
+    this.#last.forget();
     return Promise.resolve();
   }
 
@@ -163,12 +157,12 @@ export class LineEngine implements Engine {
 
   /** When the figures last handed out were read (they may be reused on a budget, see {@link ReadOptions}). */
   get readAt(): number | undefined {
-    return this.#last?.at;
+    return this.#last.at;
   }
 
   resetPeak(): Promise<void> {
     for (const store of this.#read()) store.resetPeak();
-    this.#last = null;
+    this.#last.forget();
     return Promise.resolve();
   }
 
@@ -202,12 +196,10 @@ export class LineEngine implements Engine {
   /** The traces and memory now, or the last read's when `options` allow it. */
   #reading(options: ReadOptions | undefined): Reading {
     const started = performance.now();
-    if (this.#last && reusable(options, this.#last.at, this.#last.took, started)) return this.#last;
+    const reused = this.#last.reuse(options, started);
+    if (reused) return reused;
     const stores = this.#read();
-    const traces = stores.flatMap((store) => store.collect());
-    const at = performance.now();
-    this.#last = { at, took: at - started, traces, memory: memoryOf(stores) };
-    return this.#last;
+    return this.#last.keep({ traces: stores.flatMap((store) => store.collect()), memory: memoryOf(stores) }, started);
   }
 
   /** The stores, their stacks resolved and dead samples dropped, ready to be read. */
@@ -279,8 +271,6 @@ export class LineEngine implements Engine {
 
 /** One read of the samples. */
 interface Reading {
-  readonly at: number;
-  readonly took: number;
   readonly traces: RawTrace[];
   readonly memory: TracedMemory;
 }

@@ -59,14 +59,8 @@ import type { RawTrace } from "../model/snapshot.ts";
 import type { Traceback } from "../model/traceback.ts";
 import type { InspectorSession, RuntimeAdapter } from "../runtime/adapter.ts";
 import { runtime } from "../runtime/index.ts";
-import {
-  type Engine,
-  type EngineTraits,
-  type ReadOptions,
-  reusable,
-  type TracedMemory,
-  type TracerOptions,
-} from "./engine.ts";
+import type { Engine, EngineTraits, ReadOptions, TracedMemory, TracerOptions } from "./engine.ts";
+import { LastRead } from "./last-read.ts";
 import { isTracerFile } from "./own-frames.ts";
 
 /**
@@ -215,7 +209,7 @@ export class SamplerEngine implements Engine {
   #ownCache = new Map<string, boolean>();
   #lastSamples = 0;
   #lastNodes = 0;
-  #last: { at: number; took: number; traces: RawTrace[]; current: number } | null = null;
+  readonly #last = new LastRead<{ traces: RawTrace[]; current: number }>();
 
   /** @param rt the runtime adapter (the running runtime's by default) */
   constructor(rt: RuntimeAdapter = runtime()) {
@@ -258,7 +252,7 @@ export class SamplerEngine implements Engine {
     if (!session) return;
     this.#session = null;
     this.#peak = 0;
-    this.#last = null;
+    this.#last.forget();
     this.#lastSamples = this.#lastNodes = 0;
     this.#frameCache.clear();
     try {
@@ -276,7 +270,7 @@ export class SamplerEngine implements Engine {
     await session.post("HeapProfiler.stopSampling");
     await this.#startSampling();
     this.#peak = 0;
-    this.#last = null;
+    this.#last.forget();
     this.#lastSamples = this.#lastNodes = 0;
   }
 
@@ -297,7 +291,7 @@ export class SamplerEngine implements Engine {
 
   /** When the last profile was read (`performance.now()`), if one was. */
   get readAt(): number | undefined {
-    return this.#last?.at;
+    return this.#last.at;
   }
 
   async resetPeak(): Promise<void> {
@@ -332,7 +326,8 @@ export class SamplerEngine implements Engine {
     const session = this.#session;
     if (!session) return { traces: [], current: 0 };
     const started = performance.now();
-    if (this.#last && reusable(options, this.#last.at, this.#last.took, started)) return this.#last;
+    const reused = this.#last.reuse(options, started);
+    if (reused) return reused;
     const { profile } = await session.post<{ profile: SamplingProfile }>(
       "HeapProfiler.getSamplingProfile",
     );
@@ -368,9 +363,7 @@ export class SamplerEngine implements Engine {
     this.#lastSamples = profile.samples.length;
     this.#lastNodes = stacks.size;
     if (current > this.#peak) this.#peak = current;
-    const at = performance.now();
-    this.#last = { at, took: at - started, traces, current };
-    return this.#last;
+    return this.#last.keep({ traces, current }, started);
   }
 
   /** The stack of every node that is not the tracer's, by node id. */
