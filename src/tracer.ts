@@ -501,6 +501,38 @@ export function takeSnapshot(options?: SnapshotOptions): Promise<Snapshot> {
   });
 }
 
+/**
+ * A snapshot and the traced memory read at once, for a program that is
+ * ending and will run no more tasks (`process.exit()`, an uncaught
+ * exception, a signal): no garbage collection first, so objects that became
+ * garbage since the last one still count. Throws when not tracing, or when
+ * an engine can only be read through the event loop (V8's sampler, Bun's
+ * census).
+ *
+ * @example
+ * ```ts
+ * import process from "node:process";
+ * process.on("exit", () => {
+ *   const { snapshot, memory } = takeSnapshotNow();
+ *   console.error(snapshot.traces.length, memory.peak);
+ * });
+ * ```
+ */
+export function takeSnapshotNow(): { snapshot: Snapshot; memory: TracedMemory } {
+  const current = session;
+  if (!current) throw new Error("tracing must be started (call start()) to take a snapshot");
+  const traces: RawTrace[] = [];
+  const memory = { current: 0, peak: 0 };
+  for (const engine of current.engines) {
+    if (!engine.readNow) throw new Error(`the ${engine.traits.name} engine cannot be read while the program ends`);
+    const read = engine.readNow();
+    for (const trace of read.traces) traces.push(trace);
+    memory.current += read.memory.current;
+    memory.peak += Math.max(read.memory.peak, read.memory.current);
+  }
+  return { snapshot: new Snapshot(traces, current.limit), memory };
+}
+
 /** The last collection a snapshot ran: when it ended and how long it took (ms). */
 let lastCollection: { at: number; took: number } | null = null;
 

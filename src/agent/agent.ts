@@ -7,13 +7,13 @@
  */
 import { clearTimeout, setInterval, setTimeout } from "node:timers";
 import { rmdirSync, rmSync } from "node:fs";
-import { dirname } from "node:path";
+import { dirname, join } from "node:path";
 import process from "node:process";
-import { type AgentLaunch, PROTOCOL_VERSION } from "./protocol.ts";
+import { type AgentLaunch, EXIT_REPORT_FILE, PROTOCOL_VERSION } from "./protocol.ts";
+import { reportEnding } from "./exit-report.ts";
 import { listenForController } from "./server.ts";
 import type { AgentTracer } from "./tracer.ts";
 import { requestHandler } from "./handlers.ts";
-import { encodeResult } from "./results.ts";
 
 /**
  * The exit code of a program whose controller vanished: 128 + SIGHUP, as if
@@ -52,7 +52,13 @@ export async function runAgent(
   tracer: AgentTracer,
   exit: (code: number) => never,
 ): Promise<void> {
-  const watch = watchParent(launch.parentPid, () => controllerGone(launch.socket, exit));
+  let report: { stop(): void } | null = null;
+  // A report written after the session's directory is gone would leave a file behind: stop it first.
+  const gone = () => {
+    report?.stop();
+    controllerGone(launch.socket, exit);
+  };
+  const watch = watchParent(launch.parentPid, gone);
   let startError: string | undefined;
   try {
     tracer.prepare(launch.start?.options);
@@ -78,7 +84,7 @@ export async function runAgent(
   }, CONNECT_TIMEOUT_MS);
   const link = await listener.controller;
   clearTimeout(giveUp);
-  link.onClose(() => controllerGone(launch.socket, exit));
+  link.onClose(gone);
   if (startError) {
     // The controller refuses to go on untraced and will close the channel: the program must not start.
     return new Promise<never>(() => {});
@@ -86,27 +92,7 @@ export async function runAgent(
   link.release();
   watch.unref();
   if (launch.snapshotAtExit) {
-    let sent = false;
-    process.on("beforeExit", () => {
-      if (sent) return;
-      sent = true;
-      link.hold();
-      sendExitSnapshot(tracer, link).finally(() => link.release());
-    });
-  }
-}
-
-async function sendExitSnapshot(
-  tracer: AgentTracer,
-  link: { send(header: unknown, body?: Uint8Array): Promise<void> },
-): Promise<void> {
-  try {
-    if (!tracer.isTracing()) return await link.send({ event: "exitSnapshot", error: "tracing was not started" });
-    const { body: dump } = encodeResult("takeSnapshot", await tracer.takeSnapshot({ gc: true }));
-    // JS programs usually drop their data before they end: the peak tells what they held.
-    await link.send({ event: "exitSnapshot", memory: await tracer.getTracedMemory() }, dump);
-  } catch (e) {
-    await link.send({ event: "exitSnapshot", error: e instanceof Error ? e.message : String(e) });
+    report = reportEnding(tracer, link, join(dirname(launch.socket), EXIT_REPORT_FILE));
   }
 }
 

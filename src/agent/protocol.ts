@@ -17,6 +17,7 @@
  *
  * @module
  */
+import type { Ending } from "../runtime/endings.ts";
 import type { TracedMemory, TracerOptions } from "../engines/engine.ts";
 import type { Method as TracerMethod, RequestParams } from "./requests.ts";
 
@@ -82,9 +83,28 @@ export interface AgentLaunch {
   parentPid: number;
   /** Start tracing before the program's first line with these settings. */
   start?: { nframe: number; options?: TracerOptions };
-  /** Take a snapshot when the program's event loop runs empty and send it as an event. */
+  /**
+   * Report how the program ended: a snapshot at its end (sent as an event
+   * when its event loop runs empty; written to {@link EXIT_REPORT_FILE} when
+   * it ends through `process.exit()`, an uncaught exception or a signal, as
+   * no task can send it then), and the snapshot kept nearest its peak.
+   */
   snapshotAtExit?: boolean;
 }
+
+/**
+ * The file, next to the channel's socket, where the agent writes its exit
+ * report (the frames it would have sent) when the program ends with no task
+ * left to send them.
+ *
+ * @example
+ * ```ts
+ * import { dirname, join } from "node:path";
+ * declare const launch: AgentLaunch;
+ * const file = join(dirname(launch.socket), EXIT_REPORT_FILE);
+ * ```
+ */
+export const EXIT_REPORT_FILE = "exit-report";
 
 /**
  * The requests a controller sends, by method, with their parameters: the
@@ -135,15 +155,19 @@ export type Reply =
 
 /**
  * A message the agent sends unasked (frame id 0). `exitSnapshot` carries the
- * dump of the snapshot taken when the program's event loop ran empty (empty
- * body when none could be taken).
+ * dump of the snapshot taken as the program ended and how it ended (empty
+ * body and an `error` when none could be taken); `peakSnapshot` the dump of
+ * the snapshot kept nearest the traced-memory peak, with the traced memory
+ * then and when it was taken (ms after tracing began).
  *
  * @example
  * ```ts
- * const event: AgentEvent = { event: "exitSnapshot" };
+ * const event: AgentEvent = { event: "exitSnapshot", ending: { how: "signal", signal: "SIGINT" } };
  * ```
  */
-export type AgentEvent = { event: "exitSnapshot"; error?: string; memory?: TracedMemory };
+export type AgentEvent =
+  | { event: "exitSnapshot"; error?: string; memory?: TracedMemory; ending?: Ending }
+  | { event: "peakSnapshot"; memory: TracedMemory; at: number };
 
 /**
  * One frame: the request id, its JSON header and its body.

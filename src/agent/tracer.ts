@@ -35,6 +35,8 @@ export interface AgentTracer {
   resetPeak(): Promise<void>;
   getTracemallocMemory(): Promise<number>;
   takeSnapshot(options?: SnapshotOptions): Promise<Snapshot>;
+  /** A snapshot and the traced memory read at once, for a program that is ending (see `takeSnapshotNow`). */
+  takeSnapshotNow(): { snapshot: Snapshot; memory: TracedMemory };
   /** Traced memory, the tracer's memory and a snapshot from one read, on the engines' budget (see `readLive`). */
   readLive(options?: { readonly snapshot?: boolean }): Promise<LiveReading>;
   /** Forces a garbage collection; false when the runtime cannot. */
@@ -72,6 +74,7 @@ export function tracerForAgent(): AgentTracer {
     resetPeak: tracer.resetPeak,
     getTracemallocMemory: tracer.getTracemallocMemory,
     takeSnapshot: tracer.takeSnapshot,
+    takeSnapshotNow: tracer.takeSnapshotNow,
     readLive: tracer.readLive,
     gc: () => rt.gc(),
     runtime: () => `${rt.name} ${rt.version}`,

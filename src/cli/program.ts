@@ -166,6 +166,7 @@ export async function main(
     .addOption(engineOptions()[2])
     .option("--limit <n>", "lines shown at exit", positive, 10)
     .option("--dump <file>", "also write the snapshot taken at exit to file")
+    .option("--dump-peak <file>", "also write the snapshot kept nearest the traced-memory peak to file")
     .addOption(runtimeOption())
     .passThroughOptions()
     .action(async (script, args, options) => {

@@ -10,7 +10,7 @@ import process from "node:process";
 const SIGNALS = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 } as const;
 
 /**
- * Calls `handler` with the conventional exit status when the process gets
+ * Calls `handler` with the conventional exit status (and the signal's name) when the process gets
  * SIGINT, SIGTERM or SIGHUP, instead of dying at once; returns a function
  * that removes the handlers.
  *
@@ -22,10 +22,10 @@ const SIGNALS = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 } as const;
  * const off = onTermination(async (code) => { await session.close(); process.exit(code); });
  * ```
  */
-export function onTermination(handler: (code: number) => void): () => void {
+export function onTermination(handler: (code: number, signal: NodeJS.Signals) => void): () => void {
   const installed: [NodeJS.Signals, () => void][] = [];
   for (const [name, code] of Object.entries(SIGNALS)) {
-    const listener = () => handler(code);
+    const listener = () => handler(code, name as NodeJS.Signals);
     try {
       process.on(name as NodeJS.Signals, listener);
       installed.push([name as NodeJS.Signals, listener]);

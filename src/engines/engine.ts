@@ -187,6 +187,13 @@ export interface Engine {
    */
   read?(options?: ReadOptions): Promise<{ traces: RawTrace[]; memory: TracedMemory }>;
   /**
+   * Traces and traced memory read at once, without the event loop, for a
+   * program that is ending (`process.exit()`, an uncaught exception, a
+   * signal) and runs no more tasks; absent where a read needs the event
+   * loop (V8's sampler asks the inspector, Bun's census is awaited).
+   */
+  readNow?(): { traces: RawTrace[]; memory: TracedMemory };
+  /**
    * When the figures of the last `collect()` or `memory()` were read
    * (`performance.now()`), for an engine that may reuse a read; absent
    * when its figures are always current.

@@ -157,10 +157,15 @@ export class HookEngine implements Engine {
    * reference (see {@link TraceStore.add}).
    */
   collect(): Promise<RawTrace[]> {
+    return Promise.resolve(this.readNow().traces);
+  }
+
+  /** The live traces and their memory, from one sweep. */
+  readNow(): { traces: RawTrace[]; memory: TracedMemory } {
     const store = this.#ctx?.store;
-    if (!store) return Promise.resolve([]);
+    if (!store) return { traces: [], memory: { current: 0, peak: 0 } };
     store.sweep();
-    return Promise.resolve(store.collect());
+    return { traces: store.collect(), memory: { current: store.current, peak: store.peak } };
   }
 
   /** Current and peak traced bytes of the hooked and user domains, exact. */

@@ -155,6 +155,11 @@ export class LineEngine implements Engine {
     return Promise.resolve(this.#reading(options));
   }
 
+  /** The same sweep, synchronously: nothing in it waits for the event loop. */
+  readNow(): { traces: RawTrace[]; memory: TracedMemory } {
+    return this.#reading(undefined);
+  }
+
   /** When the figures last handed out were read (they may be reused on a budget, see {@link ReadOptions}). */
   get readAt(): number | undefined {
     return this.#last.at;

@@ -7,11 +7,12 @@
  * @module
  */
 import { type Channel, ChannelClosedError } from "../agent/client.ts";
-import type { AgentEvent, Request } from "../agent/protocol.ts";
+import { type AgentEvent, FrameReader, type Request } from "../agent/protocol.ts";
 import { type Method, type RequestParams, RequestSender, type Result } from "../agent/requests.ts";
 import { decodeResult, travelsAsBytes } from "../agent/results.ts";
 import type { TracedMemory } from "../engines/engine.ts";
 import type { Snapshot } from "../model/snapshot.ts";
+import type { Ending } from "../runtime/endings.ts";
 import { TargetExitedError } from "./exit.ts";
 import type { Target, TargetExit, TargetRefresh, TargetStatus } from "./target.ts";
 
@@ -32,6 +33,30 @@ export interface AgentProgram {
   readonly ended: Promise<TargetExit>;
   /** The traceback limit when the program is traced from its first line. */
   readonly tracingFrom?: number;
+}
+
+/**
+ * What the agent reported as its program ended (a program started for
+ * `run`): how it ended, the snapshot then, and the one kept nearest its peak.
+ *
+ * @example
+ * ```ts
+ * import type { ExitReport } from "./agent-target.ts";
+ * declare const report: ExitReport;
+ * if (report.snapshot) console.log(report.snapshot.statistics("lineno")[0]?.toString());
+ * ```
+ */
+export interface ExitReport {
+  /** How the program said it ended; null when it could say nothing (killed outright). */
+  readonly ending: Ending | null;
+  /** The snapshot at the end; null when none could be taken (`error` says why). */
+  readonly snapshot: Snapshot | null;
+  /** Traced memory (current and peak) at the end. */
+  readonly memory: TracedMemory | null;
+  /** Why there is no snapshot at the end. */
+  readonly error: string | null;
+  /** The snapshot kept nearest the traced-memory peak, when it held more than the end; `at` is ms after tracing began. */
+  readonly peak: { readonly snapshot: Snapshot; readonly memory: TracedMemory; readonly at: number } | null;
 }
 
 /**
@@ -56,8 +81,8 @@ export class AgentTarget extends RequestSender implements Target {
   #status: TargetStatus;
   #exit: TargetExit | null = null;
   #closing = false;
-  #exitSnapshot: Snapshot | null = null;
-  #exitMemory: TracedMemory | null = null;
+  #report: ExitReport | null = null;
+  #peak: ExitReport["peak"] = null;
 
   /**
    * A target over `channel` to the agent of `program`.
@@ -132,14 +157,21 @@ export class AgentTarget extends RequestSender implements Target {
     return Promise.resolve();
   }
 
-  /** The snapshot the agent sent as the program ended by itself, if any. */
-  protected snapshotAtExit(): Snapshot | null {
-    return this.#exitSnapshot;
+  /** What the agent reported as the program ended, if it could report. */
+  protected reportAtExit(): ExitReport | null {
+    return this.#report;
   }
 
-  /** Traced memory when that snapshot was taken, if any. */
-  protected memoryAtExit(): TracedMemory | null {
-    return this.#exitMemory;
+  /** Reads the report the agent wrote to a file (it ended with no task left to send it), unless one came. */
+  protected receiveWrittenReport(bytes: Uint8Array): void {
+    if (this.#report) return;
+    try {
+      for (const frame of new FrameReader().push(bytes)) {
+        if (frame.id === 0) this.#onEvent(frame.header as AgentEvent, frame.body);
+      }
+    } catch {
+      // A report cut short (the disk filled up, say) is no report.
+    }
   }
 
   /** From now on requests fail: the program has ended like this. */
@@ -175,12 +207,28 @@ export class AgentTarget extends RequestSender implements Target {
   }
 
   #onEvent(event: AgentEvent, body: Uint8Array): void {
-    if (event.event !== "exitSnapshot" || event.error || !body.byteLength) return;
-    this.#exitMemory = event.memory ?? null;
+    if (event.event === "peakSnapshot") {
+      const snapshot = this.#decode(body, "peak");
+      this.#peak = snapshot ? { snapshot, memory: event.memory, at: event.at } : null;
+      return;
+    }
+    if (event.event !== "exitSnapshot") return;
+    const snapshot = event.error ? null : this.#decode(body, "exit");
+    this.#report = {
+      ending: event.ending ?? null,
+      snapshot,
+      memory: event.memory ?? null,
+      error: event.error ?? (snapshot ? null : "the snapshot at exit could not be read"),
+      peak: this.#peak,
+    };
+  }
+
+  #decode(body: Uint8Array, which: string): Snapshot | null {
+    if (!body.byteLength) return null;
     try {
-      this.#exitSnapshot = decodeResult("takeSnapshot", { body }, `exit snapshot from pid ${this.#status.pid}`);
+      return decodeResult("takeSnapshot", { body }, `${which} snapshot from pid ${this.#status.pid}`);
     } catch {
-      this.#exitSnapshot = null;
+      return null;
     }
   }
 

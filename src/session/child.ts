@@ -7,18 +7,17 @@
  * @module
  */
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
-import type { TracedMemory, TracerOptions } from "../engines/engine.ts";
-import type { Snapshot } from "../model/snapshot.ts";
+import type { TracerOptions } from "../engines/engine.ts";
 import type { RuntimeName } from "../runtime/adapter.ts";
 import { currentRuntimeName, preloadCommand } from "../runtime/spawn.ts";
 import { Channel } from "../agent/client.ts";
-import { AGENT_ENV, type AgentLaunch } from "../agent/protocol.ts";
-import { AgentTarget } from "./agent-target.ts";
+import { AGENT_ENV, type AgentLaunch, EXIT_REPORT_FILE } from "../agent/protocol.ts";
+import { AgentTarget, type ExitReport } from "./agent-target.ts";
 import { describeExit, TargetExitedError } from "./exit.ts";
 import { type OutputListener, within } from "./program-output.ts";
 import { ProgramProcess } from "./program-process.ts";
@@ -91,9 +90,18 @@ export class ChildTarget extends AgentTarget {
   #reported: Promise<void>;
   #closing: Promise<void> | null = null;
 
-  private constructor(channel: Channel, program: ProgramProcess, command: string, tracingFrom?: number) {
+  readonly #reportFile: string;
+
+  private constructor(
+    channel: Channel,
+    program: ProgramProcess,
+    command: string,
+    reportFile: string,
+    tracingFrom?: number,
+  ) {
     super(channel, { command, ended: program.exited, tracingFrom });
     this.#process = program;
+    this.#reportFile = reportFile;
     this.#reported = this.#watch();
   }
 
@@ -130,7 +138,13 @@ export class ChildTarget extends AgentTarget {
       release: () => rmSync(directory, { recursive: true, force: true }),
     });
     const channel = await connect(program, agent, display);
-    const target = new ChildTarget(channel, program, display, options.start?.nframe);
+    const target = new ChildTarget(
+      channel,
+      program,
+      display,
+      join(directory, EXIT_REPORT_FILE),
+      options.start?.nframe,
+    );
     const startError = channel.hello.startError;
     if (startError) {
       await target.close();
@@ -151,19 +165,13 @@ export class ChildTarget extends AgentTarget {
   }
 
   /**
-   * With `snapshotAtExit`: resolves after the program has exited, with the
-   * snapshot taken when it ended by itself, or `null` when none could be
-   * taken (killed, crashed, ended by `process.exit()`, or not tracing).
+   * With `snapshotAtExit`: resolves after the program has exited, with what
+   * its agent reported as it ended (however it ended but killed outright:
+   * then `null`).
    */
-  async exitSnapshot(): Promise<Snapshot | null> {
+  async exitReport(): Promise<ExitReport | null> {
     await this.#reported;
-    return this.snapshotAtExit();
-  }
-
-  /** With `snapshotAtExit`: traced memory (current and peak) when the exit snapshot was taken, or `null`. */
-  async exitMemory(): Promise<TracedMemory | null> {
-    await this.#reported;
-    return this.memoryAtExit();
+    return this.reportAtExit();
   }
 
   /** Ends the program (SIGTERM, then SIGKILL) and frees its channel's directory. */
@@ -188,12 +196,23 @@ export class ChildTarget extends AgentTarget {
       this.programEnded(exit);
       // What the agent sent last (the exit snapshot) is read before the channel ends.
       await within(channelClosed);
+      this.#readWrittenReport();
       this.channel.close(new TargetExitedError(exit));
       await this.#process.output.drained;
       this.#exit = exit;
       for (const listener of this.#exitListeners.splice(0)) listener(exit);
       this.#process.release();
     });
+  }
+
+  #readWrittenReport(): void {
+    let bytes: Uint8Array;
+    try {
+      bytes = readFileSync(this.#reportFile);
+    } catch {
+      return; // None written: the program ended by itself (the report came on the channel) or was killed.
+    }
+    this.receiveWrittenReport(bytes);
   }
 }
 

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import type { Ending } from "../runtime/endings.ts";
 import type { TargetExit } from "./target.ts";
 
 /**
@@ -17,6 +18,41 @@ import type { TargetExit } from "./target.ts";
  */
 export function describeExit(exit: TargetExit): string {
   return exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`;
+}
+
+/** An abrupt end runs no more tasks, so no collection could run before its snapshot. */
+const THEN = "the report shows its state then, garbage not yet collected included.";
+
+/**
+ * How a traced program ended, in one line for `run`'s report: what the
+ * program said as it ended (`ending`, null when it could not say: killed
+ * outright) and the exit the system saw.
+ *
+ * @example
+ * ```ts
+ * import { describeEnding } from "./exit.ts";
+ * describeEnding({ how: "signal", signal: "SIGINT" }, { code: null, signal: "SIGINT" });
+ * // "The program was stopped by SIGINT; the report shows its state then, garbage not yet collected included."
+ * ```
+ */
+export function describeEnding(ending: Ending | null, exit: TargetExit): string {
+  const status = describeExit(exit);
+  switch (ending?.how) {
+    case "end":
+      return ending.after
+        ? `The program shut down after ${ending.after} and ${status}.`
+        : `The program ran to its end and ${status}.`;
+    case "exit":
+      return ending.after
+        ? `The program ${status} through process.exit() after ${ending.after}; ${THEN}`
+        : `The program ${status} through process.exit(); ${THEN}`;
+    case "exception":
+      return `The program stopped on an uncaught exception (${ending.error}); ${THEN}`;
+    case "signal":
+      return `The program was stopped by ${ending.signal}; ${THEN}`;
+    default:
+      return `The program ${status} without a word: nothing runs in a program killed outright, so there is no report.`;
+  }
 }
 
 /**

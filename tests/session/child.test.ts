@@ -181,7 +181,7 @@ for (const runtime of RUNTIMES) {
     await withFiles({ "end.ts": source }, async (dir) => {
       const script = join(dir, "end.ts");
       const target = await ChildTarget.launch({ script, runtime, start: { nframe: 1 }, snapshotAtExit: true });
-      const snapshot = await target.exitSnapshot();
+      const snapshot = (await target.exitReport())?.snapshot;
       await target.close();
       assert.ok(snapshot, "an exit snapshot");
       assert.equal(bufferLines(snapshot).get(`${script}:1`), 54_321);
