@@ -147,8 +147,9 @@ export class Snapshot {
     for (let o = 0; o < oldKeys.length; o++) {
       if (!oldSlot[oldKeys[o]]) continue;
       keys[total] = oldKeys[o];
-      sizeDiff[total] = -before.size[o];
-      countDiff[total] = -before.count[o];
+      // 0 - x, not -x: a group of zero size that disappears changes by +0 B, as CPython's integers print it.
+      sizeDiff[total] = 0 - before.size[o];
+      countDiff[total] = 0 - before.count[o];
       total++;
     }
     const used = keys.subarray(0, total);

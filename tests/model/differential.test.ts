@@ -95,6 +95,7 @@ const PATTERNS = [
 ];
 
 function randomSize(rand: Random): number {
+  if (rand.chance(0.08)) return 0;
   switch (rand.int(0, 5)) {
     case 0:
       return rand.int(0, 100);
@@ -127,6 +128,17 @@ function randomTraces(rand: Random, pool: RawFrame[][], count: number): RawTrace
   return traces;
 }
 
+/**
+ * Traces of size 0 (1-3 per traceback) for tracebacks only one of the two
+ * snapshots has: zero-size groups that appear or disappear, whose changes
+ * CPython prints `(+0 B)`.
+ */
+function zeroTraces(rand: Random, frames: RawFrame[][]): RawTrace[] {
+  return frames.flatMap((f) =>
+    Array.from({ length: rand.int(1, 3) }, () => [rand.pick([0, 0, 1]), 0, f, f.length] as RawTrace)
+  );
+}
+
 function randomFilter(rand: Random): FilterSpec {
   if (rand.chance(0.25)) return { kind: "domain", inclusive: rand.chance(0.5), domain: rand.pick([0, 1, 2, 7]) };
   const spec: FilterSpec = {
@@ -147,13 +159,19 @@ function randomCase(seed: number): Case {
   const pool = Array.from({ length: rand.int(1, 40) }, () => randomFrames(rand, files));
   const formatFrames = (): RawFrame[] =>
     Array.from({ length: rand.int(1, 5) }, () => [rand.pick([sourceFile, sourceFile, ...files]), rand.int(0, 9)]);
+  // Zero-size tracebacks of files of their own (so their groups hold nothing else) and of the case's files.
+  const zeroPool = (own: string) =>
+    Array.from({ length: rand.int(0, 3) }, (_, i) => i ? randomFrames(rand, files) : randomFrames(rand, [own]));
+  const born = zeroPool("zero/born.js"), gone = zeroPool("zero/gone.js");
+  // Now and then one side is empty: everything appears, or everything disappears.
+  const empty = rand.pick(["none", "none", "none", "none", "none", "none", "new", "old"]);
   return {
-    new: randomTraces(rand, pool, rand.int(0, 300)),
-    old: randomTraces(
+    new: empty === "new" ? [] : randomTraces(rand, pool, rand.int(0, 300)).concat(zeroTraces(rand, born)),
+    old: empty === "old" ? [] : randomTraces(
       rand,
       pool.slice(0, Math.ceil(pool.length / 2)).concat([randomFrames(rand, files)]),
       rand.int(0, 200),
-    ),
+    ).concat(zeroTraces(rand, gone)),
     limit: rand.int(1, 5),
     filters: Array.from({ length: rand.int(0, 4) }, () => randomFilter(rand)),
     formats: Array.from(
@@ -233,4 +251,17 @@ test("the random cases exercise every unit and a non-trivial filter result", () 
     assert.ok(lines.some((l) => l.includes(unit + ",")), `no statistic in${unit}`);
   }
   assert.ok(expected.some((r, i) => r.filtered.length > 0 && r.filtered.length < cases[i].new.length));
+});
+
+test("the random cases exercise zero sizes and zero counts, appearing and disappearing", () => {
+  const stats = expected.flatMap((r) => Object.values(r.statistics).flat() as [string, unknown][]).map((r) => r[0]);
+  const diffs = expected.flatMap((r) => Object.values(r.compare).flat() as [string, unknown][]).map((r) => r[0]);
+  const traces = expected.flatMap((r) => r.filtered as unknown[][]).map((t) => t[4] as string);
+  const seen = (lines: string[], pattern: RegExp) => assert.ok(lines.some((l) => pattern.test(l)), String(pattern));
+  seen(stats, /: size=0 B, count=\d+, average=0 B$/);
+  seen(diffs, /: size=0 B \(\+0 B\), count=0 \(-\d+\)$/); // a zero-size group disappears
+  seen(diffs, /: size=0 B \(\+0 B\), count=(\d+) \(\+\1\), average=0 B$/); // one appears
+  seen(diffs, /: size=\d+ B \(-\d+ B\), count=0 \(-\d+\)$/); // a group of some size disappears
+  seen(traces, /: 0 B$/);
+  assert.ok(cases.some((c) => !c.new.length) && cases.some((c) => !c.old.length), "a case with an empty side");
 });

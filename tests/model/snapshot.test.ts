@@ -59,6 +59,20 @@ test("compareTo reports new, grown and freed groups", () => {
   ]);
 });
 
+test("a zero-size group that appears or disappears changes by +0 B, as CPython prints it", () => {
+  const old = new Snapshot([[0, 0, [["gone.js", 1]], 1], [0, 0, [["gone.js", 1]], 1]], 1);
+  const now = new Snapshot([[0, 0, [["new.js", 2]], 1]], 1);
+  assert.deepEqual(now.compareTo(old, "lineno").map(String), [
+    "gone.js:1: size=0 B (+0 B), count=0 (-2)",
+    "new.js:2: size=0 B (+0 B), count=1 (+1), average=0 B",
+  ]);
+  // Nothing but zero-size groups on either side, and an empty snapshot on the other.
+  assert.deepEqual(new Snapshot([], 1).compareTo(old, "filename").map(String), [
+    "gone.js:0: size=0 B (+0 B), count=0 (-2)",
+  ]);
+  assert.ok(Object.is(new Snapshot([], 1).compareTo(old, "traceback")[0].sizeDiff, 0));
+});
+
 test("a fifth raw element counts the allocations a sampled trace stands for", () => {
   const snapshot = new Snapshot([[0, 4096, [["a.js", 1]], 1, 64], [0, 100, [["a.js", 1]], 1]], 1);
   assert.equal(snapshot.statistics("lineno")[0].count, 65);
