@@ -21,6 +21,10 @@ import { readSnapshotFile, writeFileAtomic } from "./file.ts";
  * A trace in CPython's raw form: `[domain, size, frames, totalNframe]`, frames
  * most recent first. A fifth element, when present, is the number of
  * allocations the trace stands for (sampling engines); it defaults to 1.
+ *
+ * A trace without frames gets the one frame `<unknown>:0`, as in CPython; a
+ * known totalNframe below the number of frames kept (that frame included)
+ * is raised to it, since no traceback kept more frames than it had.
  */
 export type RawTrace = readonly [
   domain: number,
@@ -252,10 +256,13 @@ function internRawTraces(table: TraceTable, raw: readonly RawTrace[]): TraceColu
     if (!Array.isArray(trace) || trace.length < 4) {
       throw new TypeError(`trace ${i} must be [domain, size, frames, totalNframe], not ${describe(trace)}`);
     }
-    const domain = trace[0], size = trace[1], frames = trace[2], total = trace[3] ?? NONE;
+    const domain = trace[0], size = trace[1], frames = trace[2];
     if (!Number.isInteger(domain) || typeof size !== "number" || !Array.isArray(frames)) {
       throw new TypeError(`trace ${i} must be [domain, size, frames, totalNframe]: bad domain, size or frames`);
     }
+    let total = trace[3] ?? NONE;
+    // Frameless traces keep one frame, <unknown>:0.
+    if (total >= 0 && total < Math.max(frames.length, 1)) total = Math.max(frames.length, 1);
     let tb = tracebackOf.get(frames);
     if (tb === undefined || table.tracebackTotal[tb] !== total) {
       const stack = tb === undefined ? internFrames(table, frames) : table.tracebackStack[tb];

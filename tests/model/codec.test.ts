@@ -100,7 +100,7 @@ test("a dump round-trips rich frames: file, line, column and function name", () 
 
 test("a dump round-trips an absent totalNframe as null and a known one as its number", () => {
   const loaded = roundTrip(
-    new Snapshot([[0, 1, [["a.ts", 1]], null], [0, 1, [["a.ts", 1]], 0], [
+    new Snapshot([[0, 1, [["a.ts", 1]], null], [0, 1, [["a.ts", 1]], 1], [
       0,
       1,
       [["a.ts", 1]],
@@ -109,7 +109,7 @@ test("a dump round-trips an absent totalNframe as null and a known one as its nu
   );
   assert.deepEqual([...loaded.traces].map((t) => t.traceback.totalNframe), [
     null,
-    0,
+    1,
     7,
   ]);
 });
@@ -238,7 +238,8 @@ test("file names with lone surrogates round-trip", () => {
 
 test("the traceback limit round-trips", () => {
   assert.equal(roundTrip(new Snapshot(small, 25)).tracebackLimit, 25);
-  assert.equal(roundTrip(new Snapshot(small, 0)).tracebackLimit, 0);
+  assert.equal(roundTrip(new Snapshot(small, 65535)).tracebackLimit, 65535);
+  assert.equal(roundTrip(new Snapshot([], 0)).tracebackLimit, 0);
 });
 
 test("an empty snapshot round-trips", () => {
@@ -330,6 +331,40 @@ test("encoding refuses a fractional line number with a RangeError naming the fra
       return true;
     },
   );
+});
+
+test("encoding refuses a traceback limit above 65535 and tracebacks longer than the limit, naming them", () => {
+  assert.throws(
+    () => encodeSnapshot(new Snapshot(small, 70000)),
+    (e: Error) => e instanceof RangeError && e.message === "cannot dump: traceback limit 70000 is above 65535",
+  );
+  assert.throws(
+    () => encodeSnapshot(new Snapshot([[0, 1, [["a.ts", 1], ["b.ts", 2]], 2]], 1)),
+    (e: Error) =>
+      e instanceof RangeError &&
+      e.message === "cannot dump: the traceback at a.ts:1 has 2 frames, more than the traceback limit 1",
+  );
+});
+
+test("encoding refuses a totalNframe below the frames kept, naming the traceback", () => {
+  const snapshot = new Snapshot([[0, 1, [["a.ts", 1], ["b.ts", 2]], 2]], 2);
+  snapshot.table.tracebackTotal[0] = 1; // only parts made by hand can hold it (see the next test)
+  assert.throws(
+    () => encodeSnapshot(snapshot),
+    (e: Error) =>
+      e instanceof RangeError &&
+      e.message === "cannot dump: the traceback at a.ts:1 has totalNframe 1, fewer than its 2 frames",
+  );
+});
+
+test("a raw totalNframe below the frames kept is raised to them, so the snapshot dumps", () => {
+  const original = new Snapshot([
+    [0, 1, [["a.ts", 1], ["b.ts", 2]], 1],
+    [0, 2, [], 0], // <unknown>:0, one frame, as CPython's empty traceback (total_nframe 1)
+    [0, 3, [["c.ts", 3]], 0],
+  ], 2);
+  assert.deepEqual([...original.traces].map((t) => t.traceback.totalNframe), [2, 1, 1]);
+  assert.deepEqual(rawOf(roundTrip(original)), rawOf(original));
 });
 
 test("snapshot.dump writes a file that Snapshot.load reads back", async () => {
@@ -529,6 +564,94 @@ test("a count larger than the file is refused before anything is allocated", () 
     refused(withHeader(payload)),
     /string count \d+ exceeds the file's size/,
   );
+});
+
+/** The varint bytes of `v`, a whole number up to 2^53. */
+function varint(v: number): number[] {
+  const out: number[] = [];
+  for (; v >= 0x80; v = Math.floor(v / 0x80)) out.push(v % 0x80 | 0x80);
+  out.push(v);
+  return out;
+}
+
+const zigzag = (v: number) => v < 0 ? -2 * v - 1 : 2 * v;
+
+/**
+ * A dump made by hand of one 5-byte trace in file "a" with the traceback
+ * `frames` (pairs of line and column+1, most recent first), `total` its
+ * totalNframe (null: absent), under traceback limit `limit`. The checksum is
+ * right, so only the values can be wrong.
+ */
+function oneTrace(
+  { limit = 5, frames = [[1, 0]], total = null }: { limit?: number; frames?: number[][]; total?: number | null },
+): Uint8Array {
+  return withHeader([
+    ...varint(limit),
+    0, // flags: no count column
+    ...[1, 0, 1, 1, 0x61], // strings ["a"], UTF-8
+    ...varint(frames.length),
+    ...frames.flatMap(([line, column]) => [0, ...varint(zigzag(line)), ...varint(zigzag(column)), 0]),
+    ...[1, ...varint(frames.length), ...frames.map((_, i) => i)], // one stack of all the frames
+    ...[1, 0, ...varint(total === null ? 0 : total + 1)], // one traceback
+    ...[1, 1, 0, 1, 1, 0, 0, 5], // one trace: domain 0, traceback 0, size 5
+  ]);
+}
+
+test("a hand-made dump of one trace loads as written (the template of the next tests)", () => {
+  const loaded = new Snapshot(decodeSnapshot(oneTrace({ limit: 2, frames: [[3, 8], [-4, 0]], total: 9 }), "ok"));
+  assert.deepEqual(rawOf(loaded), [[0, 5, [["a", 3, 7, null], ["a", -4, null, null]], 9, 1]]);
+  assert.equal(loaded.tracebackLimit, 2);
+});
+
+test("a dump with values dump would refuse is refused on load, naming the field", () => {
+  const cases: [Parameters<typeof oneTrace>[0], string][] = [
+    [{ limit: 70000 }, "traceback limit 70000 is above 65535"],
+    [{ limit: 2 ** 53 }, "traceback limit 9007199254740992 is above 65535"],
+    [{ limit: 2, frames: [[1, 0], [2, 0], [3, 0]] }, "stack 0 has 3 frames, more than the traceback limit 2"],
+    [{ limit: 0 }, "stack 0 has 1 frame, more than the traceback limit 0"],
+    [{ frames: [[1, 0], [2, 0]], total: 1 }, "traceback 0 has totalNframe 1, fewer than its 2 frames"],
+    [{ total: 0 }, "traceback 0 has totalNframe 0, fewer than its 1 frame"],
+    [{ frames: [[2 ** 52, 0]] }, "frame 0 has line number 4503599627370496, not below 2^52 in magnitude"],
+    [{ frames: [[-(2 ** 52), 0]] }, "frame 0 has line number -4503599627370496, not below 2^52 in magnitude"],
+    [{ frames: [[1, 2 ** 52]] }, "frame 0 has column 4503599627370495, not below 2^52 in magnitude"],
+    [{ frames: [[1, -(2 ** 52)]] }, "frame 0 has column -4503599627370497, not below 2^52 in magnitude"],
+  ];
+  for (const [fields, problem] of cases) {
+    assert.equal(refused(oneTrace(fields)), `dump.tmjs: ${problem} (damaged file)`);
+  }
+});
+
+test("whatever loads dumps again, at every bound of limit, frames, totalNframe, line and column", () => {
+  const limits = [0, 1, 2, 3, 65535, 65536, 2 ** 32, 2 ** 53];
+  const lengths = [1, 2, 3];
+  const totals = [null, 0, 1, 2, 3, 2 ** 53 - 1];
+  const positions = [0, 1, -1, 2 ** 52 - 1, -(2 ** 52 - 1), 2 ** 52, -(2 ** 52)];
+  let loaded = 0, refusedCount = 0;
+  for (const limit of limits) {
+    for (const length of lengths) {
+      for (const total of totals) {
+        for (const line of positions) {
+          for (const column of positions) {
+            // Frames must be distinct: the first takes `line` and `column`, the others lines of their own.
+            const frames = Array.from({ length }, (_, i) => i ? [7 + i, 0] : [line, column]);
+            let snapshot: Snapshot;
+            try {
+              snapshot = new Snapshot(decodeSnapshot(oneTrace({ limit, frames, total }), "bounds"));
+            } catch (error) {
+              assert.ok(error instanceof SnapshotFormatError, String(error));
+              refusedCount++;
+              continue;
+            }
+            loaded++;
+            const where = JSON.stringify({ limit, frames, total });
+            assert.doesNotThrow(() => encodeSnapshot(snapshot), where);
+            assert.deepEqual(rawOf(roundTrip(snapshot)), rawOf(snapshot), where);
+          }
+        }
+      }
+    }
+  }
+  assert.ok(loaded > 0 && refusedCount > 0, `${loaded} loaded, ${refusedCount} refused`);
 });
 
 test("a future format version is refused with the version message", () => {

@@ -3,8 +3,10 @@
  *
  * Reading trusts nothing: the header is checked before the checksum, the
  * checksum before any parsing, every count against the bytes left before
- * anything is allocated, every id against its table, and every table entry
- * for being distinct (the loaded table relies on it).
+ * anything is allocated, every id against its table, every table entry for
+ * being distinct (the loaded table relies on it), and every value against
+ * the bounds writing checks (see `format.ts`), so that whatever loads can be
+ * dumped again.
  *
  * Speed: a load runs once, mostly before the JIT has caught up, so every hot
  * loop sits alone in a small function (quick to optimize, nothing after the
@@ -15,7 +17,17 @@
 import type { SnapshotParts } from "../snapshot.ts";
 import { TraceTable } from "../table.ts";
 import { LITTLE_ENDIAN, Reader, readUints, TWO_32, unzigzag } from "./bytes.ts";
-import { FLAG_COUNT, MAX_UINT, MODE_F64, MODE_UINT, UTF16LE, UTF8 } from "./format.ts";
+import {
+  FLAG_COUNT,
+  framesText,
+  MAX_LINE,
+  MAX_TRACEBACK_LIMIT,
+  MAX_UINT,
+  MODE_F64,
+  MODE_UINT,
+  UTF16LE,
+  UTF8,
+} from "./format.ts";
 import { checkHeader } from "./header.ts";
 
 /**
@@ -36,6 +48,9 @@ import { checkHeader } from "./header.ts";
 export function decodeSnapshot(bytes: Uint8Array, name: string): SnapshotParts {
   const r = new Reader(checkHeader(bytes, name), name);
   const tracebackLimit = r.uint();
+  if (tracebackLimit > MAX_TRACEBACK_LIMIT) {
+    r.fail(`traceback limit ${tracebackLimit} is above ${MAX_TRACEBACK_LIMIT} (damaged file)`);
+  }
   const flags = r.byte();
   if (flags & ~FLAG_COUNT) r.fail(`unknown flags ${flags} (damaged file)`);
   // Entries go straight into the fresh table's arrays (see TraceTable on bulk
@@ -44,7 +59,7 @@ export function decodeSnapshot(bytes: Uint8Array, name: string): SnapshotParts {
   const table = new TraceTable();
   readStrings(r, table);
   readFrames(r, table);
-  readStacks(r, table);
+  readStacks(r, table, tracebackLimit);
   readTracebacks(r, table);
   const n = r.count("trace", 2);
   const domain = readDomains(r, n);
@@ -115,15 +130,21 @@ function readFrames(r: Reader, table: TraceTable): void {
   table.addFrames(rows.file, rows.line, rows.column, rows.fn);
 }
 
-/** Reads `n` frames, checking their ids and that each is new. */
+/** Zigzag codes from this on stand for magnitudes of {@link MAX_LINE} and more (`zigzag(-MAX_LINE)`). */
+const LINE_CODES = 2 * MAX_LINE - 1;
+
+/** Reads `n` frames, checking their ids, their line and column, and that each is new. */
 function readFrameRows(r: Reader, n: number, strings: number) {
   const files = new Int32Array(n), lines = new Float64Array(n), columns = new Float64Array(n), fns = new Int32Array(n);
   const { slots, mask, shift } = hashSlots(n);
   for (let i = 0; i < n; i++) {
     const file = r.uint();
     if (file >= strings) r.fail(`frame ${i} refers to string ${file} of ${strings} (damaged file)`);
-    const line = unzigzag(r.uint());
-    const column = unzigzag(r.uint()) - 1;
+    const lineCode = r.uint();
+    const columnCode = r.uint();
+    if (lineCode >= LINE_CODES || columnCode >= LINE_CODES) badPosition(r, i, lineCode, columnCode);
+    const line = unzigzag(lineCode);
+    const column = unzigzag(columnCode) - 1;
     const fn = r.uint() - 1;
     if (fn >= strings) r.fail(`frame ${i} refers to string ${fn} of ${strings} (damaged file)`);
     let h = Math.imul(file << 20 ^ fn << 10 ^ line ^ column << 5, GOLDEN) >>> shift;
@@ -142,14 +163,22 @@ function readFrameRows(r: Reader, n: number, strings: number) {
   return { file: files, line: lines, column: columns, fn: fns };
 }
 
-function readStacks(r: Reader, table: TraceTable): void {
+/** Fails naming the line or column number of frame `i` that no dump may hold (see {@link LINE_CODES}). */
+function badPosition(r: Reader, i: number, lineCode: number, columnCode: number): never {
+  const [what, value] = lineCode >= LINE_CODES
+    ? ["line number", unzigzag(lineCode)]
+    : ["column", unzigzag(columnCode) - 1];
+  return r.fail(`frame ${i} has ${what} ${value}, not below 2^52 in magnitude (damaged file)`);
+}
+
+function readStacks(r: Reader, table: TraceTable, limit: number): void {
   const n = r.count("stack", 1);
-  const { start, frames } = readStackRows(r, n, table.frameCount);
+  const { start, frames } = readStackRows(r, n, table.frameCount, limit);
   table.addStacks(start, frames);
 }
 
-/** Reads `n` stacks, checking their ids and that each is new. */
-function readStackRows(r: Reader, n: number, frameCount: number) {
+/** Reads `n` stacks, checking their ids, their length against the traceback limit, and that each is new. */
+function readStackRows(r: Reader, n: number, frameCount: number, limit: number) {
   const start = new Uint32Array(n + 1);
   // Grown when needed; at most one frame id per byte left.
   let frames = new Int32Array(Math.min(r.left, 4 * n));
@@ -158,6 +187,9 @@ function readStackRows(r: Reader, n: number, frameCount: number) {
   for (let i = 0; i < n; i++) {
     const length = r.uint();
     if (length === 0) r.fail(`stack ${i} has no frames (damaged file)`);
+    if (length > limit) {
+      r.fail(`stack ${i} has ${framesText(length)}, more than the traceback limit ${limit} (damaged file)`);
+    }
     if (length > r.left) r.fail(`stack ${i} is longer than the file (damaged file)`);
     if (at + length > frames.length) {
       const longer = new Int32Array(Math.max(2 * frames.length, at + length));
@@ -191,18 +223,25 @@ function sameRun(list: Int32Array, a0: number, a1: number, b0: number, b1: numbe
 }
 
 function readTracebacks(r: Reader, table: TraceTable): void {
-  const rows = readTracebackRows(r, r.count("traceback", 2), table.stackCount);
+  const rows = readTracebackRows(r, r.count("traceback", 2), table.stackCount, table.stackStart);
   table.addTracebacks(rows.stack, rows.total);
 }
 
-/** Reads `n` tracebacks, checking their ids and that each is new. */
-function readTracebackRows(r: Reader, n: number, stackCount: number) {
+/**
+ * Reads `n` tracebacks, checking their ids, that a known totalNframe counts
+ * at least the frames kept, and that each is new.
+ */
+function readTracebackRows(r: Reader, n: number, stackCount: number, stackStart: Uint32Array) {
   const stacks = new Int32Array(n), totals = new Float64Array(n);
   const { slots, mask, shift } = hashSlots(n);
   for (let i = 0; i < n; i++) {
     const stack = r.uint();
     if (stack >= stackCount) r.fail(`traceback ${i} refers to stack ${stack} of ${stackCount} (damaged file)`);
     const total = r.uint() - 1;
+    if (total >= 0 && total < stackStart[stack + 1] - stackStart[stack]) {
+      const frames = stackStart[stack + 1] - stackStart[stack];
+      r.fail(`traceback ${i} has totalNframe ${total}, fewer than its ${framesText(frames)} (damaged file)`);
+    }
     let h = Math.imul(stack << 8 ^ total, GOLDEN) >>> shift;
     for (let j = slots[h] - 1; j >= 0; j = slots[h] - 1) {
       if (stacks[j] === stack && totals[j] === total) r.fail(`traceback ${i} repeats traceback ${j} (damaged file)`);

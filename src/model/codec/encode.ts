@@ -10,7 +10,18 @@
 import type { SnapshotParts } from "../snapshot.ts";
 import { NONE, type TraceTable } from "../table.ts";
 import { LITTLE_ENDIAN, putLongUint, putUint, putUint28, TWO_28, Writer, zigzag } from "./bytes.ts";
-import { FLAG_COUNT, HEADER_BYTES, MAX_LINE, MAX_UINT, MODE_F64, MODE_UINT, UTF16LE, UTF8 } from "./format.ts";
+import {
+  FLAG_COUNT,
+  framesText,
+  HEADER_BYTES,
+  MAX_LINE,
+  MAX_TRACEBACK_LIMIT,
+  MAX_UINT,
+  MODE_F64,
+  MODE_UINT,
+  UTF16LE,
+  UTF8,
+} from "./format.ts";
 import { writeHeader } from "./header.ts";
 import { selectSubset, type Subset } from "./subset.ts";
 
@@ -18,8 +29,10 @@ import { selectSubset, type Subset } from "./subset.ts";
  * The bytes of a dump of a snapshot's parts. The result may be a view into a
  * larger buffer.
  *
- * Throws a `RangeError` for parts no dump can hold: a traceback id outside
- * the table, a fractional line number, a negative traceback limit.
+ * Throws a `RangeError` for parts no dump can hold (see `format.ts`): a
+ * traceback id outside the table, a fractional line number, a traceback
+ * limit that is negative or above 65535, a traceback longer than the limit or
+ * with a totalNframe below its length. Reading refuses the same.
  *
  * @example
  * ```ts
@@ -34,6 +47,9 @@ export function encodeSnapshot(parts: SnapshotParts): Uint8Array {
   const { table, columns, tracebackLimit } = parts;
   if (!Number.isSafeInteger(tracebackLimit) || tracebackLimit < 0) {
     throw new RangeError(`cannot dump: tracebackLimit must be a non-negative integer, not ${tracebackLimit}`);
+  }
+  if (tracebackLimit > MAX_TRACEBACK_LIMIT) {
+    throw new RangeError(`cannot dump: traceback limit ${tracebackLimit} is above ${MAX_TRACEBACK_LIMIT}`);
   }
   const n = columns.length;
   const used = selectSubset(table, columns);
@@ -51,7 +67,7 @@ export function encodeSnapshot(parts: SnapshotParts): Uint8Array {
   w.pos = putFrames(w.buf, w.pos, table, used);
   w.uint(used.stacks.length);
   w.reserve(8 * (used.stacks.length + used.stackFrameCount));
-  w.pos = putStacks(w.buf, w.pos, table, used);
+  w.pos = putStacks(w.buf, w.pos, table, used, tracebackLimit);
   w.uint(used.tracebacks.length);
   w.reserve(16 * used.tracebacks.length);
   w.pos = putTracebacks(w.buf, w.pos, table, used);
@@ -122,29 +138,50 @@ function badFrame(table: TraceTable, f: number): never {
   );
 }
 
-function putStacks(buf: Uint8Array, p: number, table: TraceTable, used: Subset): number {
+function putStacks(buf: Uint8Array, p: number, table: TraceTable, used: Subset, limit: number): number {
   const { stackStart, stackFrames } = table;
   const { stacks, frameId } = used;
   for (let i = 0; i < stacks.length; i++) {
     const s = stacks[i];
     const end = stackStart[s + 1];
     if (end === stackStart[s]) throw new RangeError(`cannot dump: stack ${s} has no frames`);
+    if (end - stackStart[s] > limit) {
+      throw new RangeError(
+        `cannot dump: the traceback at ${mostRecent(table, s)} has ${framesText(end - stackStart[s])}, ` +
+          `more than the traceback limit ${limit}`,
+      );
+    }
     p = putUint(buf, p, end - stackStart[s]);
     for (let k = stackStart[s]; k < end; k++) p = putUint(buf, p, frameId[stackFrames[k]]);
   }
   return p;
 }
 
+/** `file:line` of the most recent frame of stack `s`, to name a traceback in messages. */
+function mostRecent(table: TraceTable, s: number): string {
+  const f = table.stackFrames[table.stackStart[s]];
+  return `${table.strings[table.frameFile[f]]}:${table.frameLine[f]}`;
+}
+
 function putTracebacks(buf: Uint8Array, p: number, table: TraceTable, used: Subset): number {
-  const { tracebackStack, tracebackTotal } = table;
+  const { tracebackStack, tracebackTotal, stackStart } = table;
   const { tracebacks, stackId } = used;
   for (let i = 0; i < tracebacks.length; i++) {
     const tb = tracebacks[i];
+    const s = tracebackStack[tb];
+    // totalNframe + 1, 0 when absent.
     const total = tracebackTotal[tb] + 1;
     if (!(total >= 0 && total <= MAX_UINT && total % 1 === 0)) {
       throw new RangeError(`cannot dump: totalNframe must be a non-negative integer or absent, not ${total - 1}`);
     }
-    p = putUint(buf, p, stackId[tracebackStack[tb]]);
+    const frames = stackStart[s + 1] - stackStart[s];
+    if (total !== 0 && total <= frames) {
+      throw new RangeError(
+        `cannot dump: the traceback at ${mostRecent(table, s)} has totalNframe ${total - 1}, ` +
+          `fewer than its ${framesText(frames)}`,
+      );
+    }
+    p = putUint(buf, p, stackId[s]);
     p = putUint(buf, p, total);
   }
   return p;

@@ -29,9 +29,14 @@
  * fall back to raw float64 for the whole column, so fractional, negative
  * (-0 too) or non-finite values survive exactly. Strings are UTF-8 unless one
  * of them holds a lone surrogate, which UTF-8 cannot carry; then the table is
- * UTF-16LE. Line and column numbers must be integers of magnitude below 2^52,
- * and every stack has a frame (the model gives a frameless trace
- * `<unknown>:0`).
+ * UTF-16LE.
+ *
+ * What a dump holds is a consistent snapshot, and reading checks it as
+ * writing does: the traceback limit is at most {@link MAX_TRACEBACK_LIMIT};
+ * every stack has a frame (the model gives a frameless trace `<unknown>:0`)
+ * and no more frames than the limit; a known totalNframe is at least its
+ * stack's length; line and column+1 are integers of magnitude below
+ * {@link MAX_LINE}.
  *
  * @module
  */
@@ -65,6 +70,20 @@ export const UTF16LE = 1;
 export const MAX_UINT = 2 ** 53;
 /** Bound on line and column numbers, so that their zigzag form stays within {@link MAX_UINT}. */
 export const MAX_LINE = 2 ** 52;
+/** The largest traceback limit: CPython's and the tracer's (`MAX_NFRAME`). */
+export const MAX_TRACEBACK_LIMIT = 65535;
+
+/**
+ * `n` frames in words, for messages.
+ *
+ * @example
+ * ```ts
+ * [framesText(1), framesText(3)]; // ["1 frame", "3 frames"]
+ * ```
+ */
+export function framesText(n: number): string {
+  return `${n} frame${n === 1 ? "" : "s"}`;
+}
 
 /**
  * A file that is not a readable snapshot dump: foreign, truncated, damaged or
