@@ -675,6 +675,43 @@ test("a CPython tracemalloc pickle is refused with a message naming the file", a
   });
 });
 
+test("a compressed file or an archive is refused saying how to get at the dump inside", async () => {
+  const dump = encodeSnapshot(new Snapshot(small, 2));
+  const gzip = (await import("node:zlib")).gzipSync(dump);
+  await withTempDir(async (dir) => {
+    const path = join(dir, "app.dump.gz");
+    await writeFile(path, gzip);
+    await assert.rejects(Snapshot.load(path), (e: Error) => {
+      assert.ok(e instanceof SnapshotFormatError);
+      assert.equal(e.message, `${path}: not a snapshot dump (it is gzip-compressed: gunzip it first)`);
+      return true;
+    });
+  });
+  const starts: [number[], string][] = [
+    [[0x28, 0xb5, 0x2f, 0xfd, 0x24], "it is zstd-compressed: unzstd it first"],
+    [[0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00, 0x00], "it is xz-compressed: unxz it first"],
+    [[...new TextEncoder().encode("BZh91AY&SY"), 0x8e, 0x01], "it is bzip2-compressed: bunzip2 it first"],
+    [[0x50, 0x4b, 0x03, 0x04, 0x14, 0x00], "it is a zip archive: unzip it first"],
+  ];
+  for (const [bytes, what] of starts) {
+    assert.equal(refused(new Uint8Array(bytes)), `dump.tmjs: not a snapshot dump (${what})`);
+  }
+  // Only the whole signature counts: a lone 0x1f is no gzip file, "BZh" text no bzip2 file.
+  assert.equal(refused(new Uint8Array([0x1f, 0x00])), "dump.tmjs: not a snapshot dump (unknown file signature)");
+  assert.equal(
+    refused(new TextEncoder().encode("BZh is not bzip2\n")),
+    "dump.tmjs: not a snapshot dump (it looks like a text file)",
+  );
+});
+
+test("a V8 heap snapshot is refused saying what it is", () => {
+  const heap = new TextEncoder().encode('{"snapshot":{"meta":{"node_fields":["type","name"]}},"nodes":[]}');
+  assert.equal(
+    refused(heap, "app.heapsnapshot"),
+    "app.heapsnapshot: not a snapshot dump (it looks like a V8 heap snapshot, which Chrome DevTools' Memory panel opens)",
+  );
+});
+
 test("a text file is refused with a message naming the file", async () => {
   await withTempDir(async (dir) => {
     const path = join(dir, "notes.txt");

@@ -72,14 +72,38 @@ export function checkHeader(bytes: Uint8Array, name: string): Uint8Array {
   return payload;
 }
 
+/**
+ * Signatures of compressed files and archives, which a dump is often put
+ * into: magic bytes (`-1` matches any byte), then what to say. A compressed
+ * dump is not read as is (that would need a bound on what it expands to, and
+ * `dump` never writes one); the message says how to get at the dump inside.
+ */
+const PACKED: readonly [magic: readonly number[], problem: string][] = [
+  [[0x1f, 0x8b], "it is gzip-compressed: gunzip it first"],
+  [[0x28, 0xb5, 0x2f, 0xfd], "it is zstd-compressed: unzstd it first"],
+  [[0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00], "it is xz-compressed: unxz it first"],
+  // "BZh", the block size, then the first block's magic "1AY&SY".
+  [[0x42, 0x5a, 0x68, -1, 0x31, 0x41, 0x59, 0x26, 0x53, 0x59], "it is bzip2-compressed: bunzip2 it first"],
+  [[0x50, 0x4b, 0x03, 0x04], "it is a zip archive: unzip it first"],
+];
+
+/** The start of a V8 heap snapshot (`.heapsnapshot`, as `v8.writeHeapSnapshot()` and DevTools write it). */
+const HEAP_SNAPSHOT = /^\s*\{\s*"snapshot"\s*:/;
+
 /** What a file that is not a dump seems to be, for the error message. */
 function describeForeign(bytes: Uint8Array): string {
   // CPython's Snapshot.dump() writes a pickle: the PROTO opcode 0x80, then the protocol number.
   if (bytes[0] === 0x80 && bytes.length > 1 && bytes[1] >= 2 && bytes[1] <= 5) {
     return "it looks like a Python pickle, such as CPython tracemalloc's Snapshot.dump() writes";
   }
+  for (const [magic, problem] of PACKED) {
+    if (bytes.length >= magic.length && magic.every((b, i) => b < 0 || bytes[i] === b)) return problem;
+  }
   for (const b of bytes.subarray(0, 512)) {
     if (b < 0x09 || (b > 0x0d && b < 0x20) || b === 0x7f) return "unknown file signature";
+  }
+  if (HEAP_SNAPSHOT.test(new TextDecoder().decode(bytes.subarray(0, 64)))) {
+    return "it looks like a V8 heap snapshot, which Chrome DevTools' Memory panel opens";
   }
   return "it looks like a text file";
 }
