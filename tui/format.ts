@@ -1,13 +1,15 @@
 /**
  * Text for table cells and the header: sizes, counts, durations, paths
- * made short and cells cut to a width (in terminal columns, see
- * `src/text/width.ts`). Pure; no terminal involved.
+ * made short (and their control characters escaped) and cells cut to a
+ * width (in terminal columns, see `src/text/width.ts`). Pure; no terminal
+ * involved.
  *
  * @module
  */
 import { relative, sep } from "node:path";
 import process from "node:process";
 import { formatCount, formatSize } from "../src/model/format.ts";
+import { escapeControl } from "../src/text/escape.ts";
 import { cutLeft, cutRight, padEnd, padStart } from "../src/text/width.ts";
 
 /**
@@ -56,17 +58,19 @@ export function duration(ms: number): string {
 
 /**
  * A file name as the screen shows it: relative to `cwd` when it lies under
- * it, else as given (URLs and pseudo-names such as `<unknown>` included).
+ * it, else as given (URLs and pseudo-names such as `<unknown>` included),
+ * with its control characters escaped (a name from a dump made elsewhere
+ * cannot drive the terminal), so its width is what the screen shows.
  *
  * @example
  * ```ts
  * shortPath("/work/app/src/a.ts", "/work/app"); // "src/a.ts"
  * shortPath("/lib/x.js", "/work/app"); // "/lib/x.js"
+ * shortPath("/lib/evil\x1b[2J.js", "/work/app"); // "/lib/evil\\x1b[2J.js"
  * ```
  */
 export function shortPath(file: string, cwd: string = process.cwd()): string {
-  if (!file.startsWith(cwd + sep)) return file;
-  return relative(cwd, file);
+  return escapeControl(file.startsWith(cwd + sep) ? relative(cwd, file) : file);
 }
 
 // Cells are cut where the terminal's columns are, not where UTF-16 code units are.

@@ -3,10 +3,20 @@
  * messages, a child program's output prefixed with its pid, its exit, and
  * progress of long operations on a terminal.
  *
+ * Text for a person has its control characters escaped (`\x1b`, see
+ * `src/text/escape.ts`): file names from a dump and words of a bad command
+ * never reach the terminal raw. JSON lines are written exact. The child's
+ * own output is passed through as it wrote it (only prefixed), as `run`
+ * passes it.
+ *
  * @module
  */
 import { describeExit } from "../session/child.ts";
 import type { Outcome, SessionEvent } from "../session/session.ts";
+import { escapeControl } from "../text/escape.ts";
+
+/** Text for the terminal: control characters escaped, the text's own line breaks kept. */
+const forTerminal = (text: string) => escapeControl(text, { keepNewlines: true });
 
 /** The slice of a writable stream the printer uses. */
 export interface Sink {
@@ -68,7 +78,7 @@ export class Printer {
         }) + "\n",
       );
     } else if (outcome.result.lines.length) {
-      this.#sinks.stdout.write(outcome.result.lines.join("\n") + "\n");
+      this.#sinks.stdout.write(forTerminal(outcome.result.lines.join("\n")) + "\n");
     }
   }
 
@@ -82,7 +92,7 @@ export class Printer {
         JSON.stringify({ command, ok: false, error: message }) + "\n",
       );
     }
-    this.#sinks.stderr.write(`${where}${message}\n`);
+    this.#sinks.stderr.write(forTerminal(`${where}${message}`) + "\n");
   }
 
   /** Shows a session event as it happens. */
@@ -103,7 +113,7 @@ export class Printer {
               signal: event.exit.signal,
             }) + "\n",
           );
-        } else this.#sinks.stderr.write(`[${event.pid}] ${text}\n`);
+        } else this.#sinks.stderr.write(`[${event.pid}] ${forTerminal(text)}\n`);
       });
     }
   }
@@ -156,7 +166,7 @@ export class Printer {
       const elapsed = Date.now() - started;
       if (elapsed < this.#progressDelay) return;
       stderr.write(
-        `\r\x1b[K${SPINNER[frame++ % SPINNER.length]} ${text}... ${(elapsed / 1000).toFixed(1)} s`,
+        `\r\x1b[K${SPINNER[frame++ % SPINNER.length]} ${escapeControl(text)}... ${(elapsed / 1000).toFixed(1)} s`,
       );
       shown = true;
     }, 100);

@@ -7,6 +7,7 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from "@commander-js/extra-typings";
 import { HEAP_ENGINE_NAMES, type HeapEngineName } from "../engines/engine.ts";
 import { quote } from "../session/tokenize.ts";
+import { escapeControl } from "../text/escape.ts";
 import type { CliIO } from "./io.ts";
 import { type FilterOptions, offlineCompare, offlineStats } from "./offline.ts";
 import { defaultHistoryFile, type ReplSource, runRepl } from "./repl.ts";
@@ -126,6 +127,8 @@ export async function main(
     .configureOutput({
       writeOut: (text) => io.stdout.write(text),
       writeErr: (text) => io.stderr.write(text),
+      // Errors echo what was typed: its control characters are escaped.
+      outputError: (text, write) => write(escapeControl(text, { keepNewlines: true })),
     })
     .action(async () => {
       if (!io.stdin.isTTY || !io.stdout.isTTY) {

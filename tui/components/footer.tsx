@@ -8,7 +8,7 @@ import { Text } from "ink";
 import type { ReactElement } from "react";
 import type { Message, Prompt, View } from "../state/ui.ts";
 import { firstGrapheme, takeEnd, takeStart, textWidth } from "../../src/text/width.ts";
-import { Line, type Part } from "./line.tsx";
+import { Line, type Part, screenText } from "./line.tsx";
 import { tint } from "../color.ts";
 
 /**
@@ -59,10 +59,15 @@ function PromptLine({ prompt, width }: { prompt: Prompt; width: number }): React
   const { value } = prompt;
   // The character under the caret (a space past the end), what fits before it (the caret stays in view when the
   // text is longer than the line), then what fits after it.
-  const under = firstGrapheme(value.slice(prompt.caret)) || " ";
+  // A pasted control character shows escaped, as everywhere on the screen.
+  const rawUnder = firstGrapheme(value.slice(prompt.caret));
+  const under = screenText(rawUnder) || " ";
   const underWidth = Math.max(1, textWidth(under));
-  const before = takeEnd(value.slice(0, prompt.caret), room - underWidth);
-  const after = takeStart(value.slice(prompt.caret + under.length), room - underWidth - textWidth(before));
+  const before = takeEnd(screenText(value.slice(0, prompt.caret)), room - underWidth);
+  const after = takeStart(
+    screenText(value.slice(prompt.caret + rawUnder.length)),
+    room - underWidth - textWidth(before),
+  );
   const hint = prompt.note
     ? `   ${prompt.note}`
     : value
@@ -75,7 +80,7 @@ function PromptLine({ prompt, width }: { prompt: Prompt; width: number }): React
       <Text>{before}</Text>
       <Text inverse>{under}</Text>
       <Text>{after}</Text>
-      <Text dimColor>{takeStart(hint, rest)}</Text>
+      <Text dimColor>{takeStart(screenText(hint), rest)}</Text>
     </Text>
   );
 }

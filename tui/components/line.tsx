@@ -1,11 +1,13 @@
 /**
  * One screen line made of styled parts, cut to the screen's width so it
- * never wraps and shifts the lines below it.
+ * never wraps and shifts the lines below it, with control characters
+ * escaped.
  *
  * @module
  */
 import { Text } from "ink";
 import type { ReactElement } from "react";
+import { escapeControl } from "../../src/text/escape.ts";
 import { cutRight, textWidth } from "../../src/text/width.ts";
 import { tint } from "../color.ts";
 
@@ -50,13 +52,30 @@ export interface LineProps {
 }
 
 /**
+ * A part's text as the screen shows it: control characters escaped (file
+ * names, source lines and the program's output never drive the terminal,
+ * nor shift the screen's lines), a tab as one space (a terminal would jump
+ * to its next tab stop, which no width measure knows).
+ *
+ * @example
+ * ```ts
+ * screenText("a\tb\x1b[2J"); // "a b\\x1b[2J"
+ * ```
+ */
+export function screenText(text: string): string {
+  return escapeControl(text).replaceAll("\t", " ");
+}
+
+/**
  * The parts that fit in `width` terminal columns, the last one cut with `…`
- * (between whole characters: a wide one that does not fit is left out).
+ * (between whole characters: a wide one that does not fit is left out),
+ * their text as {@link screenText} shows it.
  *
  * @example
  * ```ts
  * fit([{ text: "abc" }, { text: "def" }], 5); // [{ text: "abc" }, { text: "d…" }]
  * fit([{ text: "アプリ" }], 5); // [{ text: "アプ…" }]
+ * fit([{ text: "\x1b[2J" }], 80); // [{ text: "\\x1b[2J" }]
  * ```
  */
 export function fit(parts: readonly Part[], width: number): Part[] {
@@ -64,12 +83,13 @@ export function fit(parts: readonly Part[], width: number): Part[] {
   let room = width;
   for (const part of parts) {
     if (room <= 0) break;
-    const columns = textWidth(part.text);
+    const text = screenText(part.text);
+    const columns = textWidth(text);
     if (columns <= room) {
-      out.push(part);
+      out.push(text === part.text ? part : { ...part, text });
       room -= columns;
     } else {
-      out.push({ ...part, text: cutRight(part.text, room) });
+      out.push({ ...part, text: cutRight(text, room) });
       room = 0;
     }
   }

@@ -10,6 +10,7 @@ import type { ReactElement } from "react";
 import type { Traceback } from "../../src/model/traceback.ts";
 import { bytes, count, cutLeft, cutRight, left, right, shortPath } from "../format.ts";
 import type { SortKey, TableData } from "../state/table.ts";
+import { escapeControl } from "../../src/text/escape.ts";
 import { textWidth } from "../../src/text/width.ts";
 import { Line, type Part } from "./line.tsx";
 
@@ -89,7 +90,8 @@ function columns(data: TableData): Column[] {
 
 /**
  * Where a row's memory was allocated, as the location column shows it:
- * `file:line` (relative to the current directory) and the function's name.
+ * `file:line` (relative to the current directory) and the function's name,
+ * control characters escaped (so the columns are measured as shown).
  *
  * @example
  * ```ts
@@ -104,7 +106,7 @@ export function locationOf(traceback: Traceback, keyType: string): Part[] {
   const file = shortPath(frame.filename);
   if (keyType === "filename") return [{ text: file }];
   const parts: Part[] = [{ text: `${file}:${frame.lineno}` }];
-  if (frame.functionName) parts.push({ text: ` ${frame.functionName}`, color: "cyan" });
+  if (frame.functionName) parts.push({ text: ` ${escapeControl(frame.functionName)}`, color: "cyan" });
   if (keyType === "traceback") {
     parts.push({ text: ` (${traceback.length} frame${traceback.length === 1 ? "" : "s"})`, dim: true });
   }

@@ -1,7 +1,9 @@
 /**
  * Listing commands: stats, compare and top. Every listing applies the
  * active filters and becomes the session's last listing, which `traceback`
- * reads.
+ * reads. Their lines show file names, function names and source lines with
+ * control characters escaped (whoever prints them: the REPL, `run`'s report,
+ * the TUI); their data (`--json`) keeps them exact.
  *
  * @module
  */
@@ -11,6 +13,7 @@ import type { KeyType } from "../../model/group.ts";
 import type { Statistic, StatisticDiff } from "../../model/statistic.ts";
 import type { Command, CommandResult, JsonValue } from "../command.ts";
 import { CommandError } from "../errors.ts";
+import { escapeControl } from "../../text/escape.ts";
 import { entryJson, sourceLine } from "../present.ts";
 import type { Session } from "../session.ts";
 import type { OptionSpec, ParsedArgs } from "../spec.ts";
@@ -76,7 +79,7 @@ function listing(
   session.setListing({ command, label, keyType, cumulative, entries });
   const shown = entries.slice(0, limit);
   return Promise.resolve({
-    lines: [`[ ${title} ]`, ...shown.map(String)],
+    lines: [`[ ${title} ]`, ...shown.map((entry) => escapeControl(String(entry)))],
     data: {
       ...labels,
       by: keyType,
@@ -201,9 +204,9 @@ export const topCommand: Command = {
       const frame = stat.traceback.at(0)!;
       const source = sourceLine(frame);
       lines.push(
-        `#${i + 1}: ${frame.filename}:${frame.lineno}: ${kib(stat.size)}`,
+        escapeControl(`#${i + 1}: ${frame.filename}:${frame.lineno}: ${kib(stat.size)}`),
       );
-      if (source) lines.push(`    ${source}`);
+      if (source) lines.push(`    ${escapeControl(source)}`);
       entries.push({ rank: i + 1, ...entryJson(stat), source });
     });
     const other = stats.slice(limit);
