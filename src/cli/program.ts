@@ -6,6 +6,7 @@
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from "@commander-js/extra-typings";
 import { HEAP_ENGINE_NAMES, type HeapEngineName } from "../engines/engine.ts";
+import { cutEcho } from "../session/errors.ts";
 import { quote } from "../session/tokenize.ts";
 import { escapeControl } from "../text/escape.ts";
 import type { CliIO } from "./io.ts";
@@ -220,6 +221,12 @@ export async function main(
       status = await tui(io, { script, args, ...options });
     });
 
+  // A word that is no command reaches the root's action (the TUI): call it an unknown command, not an excess argument.
+  program.allowExcessArguments().hook("preAction", (_, action) => {
+    if (action === program && program.args.length) {
+      program.error(`error: unknown command '${cutEcho(program.args[0])}'`, { code: "commander.unknownCommand" });
+    }
+  });
   try {
     await program.parseAsync([...argv], { from: "user" });
   } catch (error) {

@@ -1,0 +1,40 @@
+/**
+ * Inputs without a clean answer get one: a huge bad command is echoed cut.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { CommandError } from "../../src/session/errors.ts";
+import type { Session } from "../../src/session/session.ts";
+import { offlineSession } from "./helpers.ts";
+
+/** The message `line` fails with. */
+async function failure(session: Session, line: string): Promise<string> {
+  try {
+    await session.execute(line);
+  } catch (error) {
+    assert.ok(error instanceof CommandError, String(error));
+    return error.message;
+  }
+  assert.fail(`${line.slice(0, 60)} did not fail`);
+}
+
+test("a huge bad command is echoed cut to 80 characters and …", async () => {
+  const session = offlineSession();
+  const huge = "x".repeat(100_000);
+  const unknown = await failure(session, huge);
+  assert.equal(unknown, `${"x".repeat(80)}…: unknown command (try help)`);
+  const option = await failure(session, `stats --${huge}`);
+  assert.ok(option.length < 300, `${option.length} characters`);
+  assert.ok(option.startsWith(`stats: unknown option --${"x".repeat(100)}`), option.slice(0, 100));
+  assert.match(option, /x… \(stats takes --by, --cumulative, --limit\)$/);
+  const label = await failure(session, `stats "${"a ".repeat(50_000)}"`);
+  assert.equal(label, `stats: no snapshot labelled "${"a ".repeat(40)}…"`);
+  const quoted = await failure(session, `'${huge}`);
+  assert.ok(quoted.length < 300, `${quoted.length} characters`);
+});
+
+test("error messages of normal size are not cut", async () => {
+  const session = offlineSession();
+  const path = `/${"long-directory-name/".repeat(8)}after.dump`;
+  assert.equal(await failure(session, `load ${path}`), `load: ${path}: cannot read: no such file`);
+});
