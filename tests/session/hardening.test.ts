@@ -1,5 +1,6 @@
 /**
- * Inputs without a clean answer get one: a huge bad command is echoed cut.
+ * Inputs without a clean answer get one: a wait too long for a timer, a
+ * huge bad command.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -17,6 +18,19 @@ async function failure(session: Session, line: string): Promise<string> {
   }
   assert.fail(`${line.slice(0, 60)} did not fail`);
 }
+
+test("wait refuses from 2^31 ms on, naming the maximum, instead of returning at once", async () => {
+  const session = offlineSession();
+  const started = Date.now();
+  for (const ms of [2 ** 31, 99_999_999_999, 2 ** 53 - 1]) {
+    assert.equal(
+      await failure(session, `wait ${ms}`),
+      `wait: MS must be at most 2147483647 (about 24.8 days), not ${ms}`,
+    );
+  }
+  assert.ok(Date.now() - started < 1000);
+  assert.deepEqual((await session.execute("wait 1"))?.result.data, { waited: 1 });
+});
 
 test("a huge bad command is echoed cut to 80 characters and …", async () => {
   const session = offlineSession();

@@ -110,6 +110,9 @@ export const evalCommand: Command = {
   },
 };
 
+/** The longest wait: timers of every runtime fire at once from 2^31 ms on (with a warning). */
+const MAX_WAIT_MS = 2 ** 31 - 1;
+
 /**
  * `wait MS`: lets the target run for a while.
  *
@@ -125,13 +128,17 @@ export const waitCommand: Command = {
     name: "wait",
     summary: "Wait MS milliseconds",
     help: [
-      "Waits MS milliseconds, letting the target run (in scripts: between snapshots).",
+      "Waits MS milliseconds, letting the target run (in scripts: between snapshots). MS is at most",
+      "2147483647 (about 24.8 days).",
     ],
     args: [{ name: "MS", kind: "natural", complete: "none" }],
     options: [],
   },
   async run(session, args) {
     const ms = args.number("MS")!;
+    if (ms > MAX_WAIT_MS) {
+      throw new CommandError("wait", `MS must be at most ${MAX_WAIT_MS} (about 24.8 days), not ${ms}`);
+    }
     await session.activity(
       `waiting ${ms} ms`,
       new Promise((resolve) => setTimeout(resolve, ms)),
