@@ -1,9 +1,10 @@
 /**
  * The command line answers bad input in one line: an unknown command is
- * called one.
+ * called one, an out-of-range domain is refused.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { withDumps } from "../session/helpers.ts";
 import { cli } from "./helpers.ts";
 
 test("an unknown command is called one, not an excess argument", async () => {
@@ -21,3 +22,13 @@ test("an unknown command is echoed escaped and cut", async () => {
   );
   assert.equal(run.code, 1);
 });
+
+test("an out-of-range domain filter is refused with the range", () =>
+  withDumps(async ({ after }) => {
+    const run = await cli(["stats", after, "--include-domain", "99999999999"]);
+    assert.equal(
+      run.stderr,
+      "stats: domain must be an integer in range [-2147483648; 2147483647] (domains are 32-bit), not 99999999999\n",
+    );
+    assert.equal(run.code, 1);
+  }));

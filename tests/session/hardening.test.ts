@@ -1,6 +1,6 @@
 /**
  * Inputs without a clean answer get one: a wait too long for a timer, a
- * huge bad command.
+ * domain no trace can be in, a huge bad command.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -30,6 +30,32 @@ test("wait refuses from 2^31 ms on, naming the maximum, instead of returning at 
   }
   assert.ok(Date.now() - started < 1000);
   assert.deepEqual((await session.execute("wait 1"))?.result.data, { waited: 1 });
+});
+
+test("a domain filter outside the 32-bit domains is refused, and the ends of the range are kept", async () => {
+  const session = offlineSession();
+  const range = "[-2147483648; 2147483647] (domains are 32-bit)";
+  assert.equal(
+    await failure(session, "filter domain include 99999999999"),
+    `filter: domain must be an integer in range ${range}, not 99999999999`,
+  );
+  assert.equal(
+    await failure(session, "filter domain exclude -2147483649"),
+    `filter: domain must be an integer in range ${range}, not -2147483649`,
+  );
+  assert.equal(
+    await failure(session, "filter include '*' --domain 2147483648"),
+    `filter: option --domain must be an integer in range ${range}, not 2147483648`,
+  );
+  assert.equal(session.filters.length, 0, "nothing was added");
+  await session.execute("filter domain include 2147483647");
+  await session.execute("filter domain exclude -2147483648");
+  await session.execute("filter include '*' --domain -7");
+  assert.deepEqual(session.filters.map(String), [
+    "include domain 2147483647",
+    "exclude domain -2147483648",
+    'include "*" domain -7',
+  ]);
 });
 
 test("a huge bad command is echoed cut to 80 characters and …", async () => {

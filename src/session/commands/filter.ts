@@ -48,6 +48,24 @@ function listed(session: Session, note?: string): CommandResult {
   };
 }
 
+/** Domains are 32-bit signed integers: the snapshot's domain column holds nothing else. */
+const MIN_DOMAIN = -(2 ** 31);
+const MAX_DOMAIN = 2 ** 31 - 1;
+
+/**
+ * `domain` when a trace can be in it; a filter of any other domain would
+ * match nothing (an include would hide every trace), so it is refused.
+ */
+function checkDomain(what: string, domain: number): number {
+  if (domain < MIN_DOMAIN || domain > MAX_DOMAIN) {
+    throw new CommandError(
+      "filter",
+      `${what} must be an integer in range [${MIN_DOMAIN}; ${MAX_DOMAIN}] (domains are 32-bit), not ${domain}`,
+    );
+  }
+  return domain;
+}
+
 function noGlobOptions(args: ParsedArgs, action: string): void {
   for (const name of ["lineno", "all-frames", "domain"]) {
     if (args.options.has(name)) {
@@ -135,12 +153,13 @@ export const filterCommand: Command = {
         " GLOB [--lineno N] [--all-frames] [--domain N]",
         1,
       );
+      const domainOption = args.numberOption("domain");
       const filter = new Filter(
         action === "include",
         glob,
         args.numberOption("lineno") ?? null,
         args.flag("all-frames"),
-        args.numberOption("domain") ?? null,
+        domainOption === undefined ? null : checkDomain("option --domain", domainOption),
       );
       session.setFilters([...session.filters, filter]);
       return Promise.resolve(listed(session, `added: ${filter}`));
@@ -154,7 +173,7 @@ export const filterCommand: Command = {
         { choices: ["include", "exclude"] },
         how,
       );
-      const domain = checkValue("filter", "domain", "integer", n) as number;
+      const domain = checkDomain("domain", checkValue("filter", "domain", "integer", n) as number);
       const filter = new DomainFilter(how === "include", domain);
       session.setFilters([...session.filters, filter]);
       return Promise.resolve(listed(session, `added: ${filter}`));
