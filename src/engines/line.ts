@@ -10,6 +10,7 @@
  * @module
  */
 import { types } from "node:util";
+import { DEFAULT_SAMPLE_EVERY } from "../defaults.ts";
 import type { RawTrace } from "../model/snapshot.ts";
 import { Traceback } from "../model/traceback.ts";
 import type { RuntimeAdapter } from "../runtime/adapter.ts";
@@ -23,17 +24,7 @@ import { measureObject, stringSize } from "./line/measure.ts";
 import { SiteFlag } from "./line/plan.ts";
 import { type AllocatedSite, SampleStore } from "./line/samples.ts";
 
-/**
- * The default mean number of allocations between two samples.
- *
- * @example
- * ```ts
- * import { start } from "../tracer.ts";
- *
- * await start(5, { sampleEvery: DEFAULT_SAMPLE_EVERY / 4 }); // four times as many samples
- * ```
- */
-export const DEFAULT_SAMPLE_EVERY = 1024;
+export { DEFAULT_SAMPLE_EVERY } from "../defaults.ts";
 
 /**
  * Samples whose stacks wait to be resolved at most: a stack captured but

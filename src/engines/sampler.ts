@@ -54,6 +54,7 @@
  *
  * @module
  */
+import { DEFAULT_SAMPLING_INTERVAL } from "../defaults.ts";
 import type { RawFrame } from "../model/frame.ts";
 import type { RawTrace } from "../model/snapshot.ts";
 import type { Traceback } from "../model/traceback.ts";
@@ -63,19 +64,7 @@ import type { Engine, EngineTraits, ReadOptions, TracedMemory, TracerOptions } f
 import { LastRead } from "./last-read.ts";
 import { isTracerFile } from "./own-frames.ts";
 
-/**
- * Default domain-0 sampling interval in bytes, chosen with
- * `scripts/bench-tracing.ts` so that tracing an allocation-heavy workload
- * costs at most 1.05x its untraced time on Node and Deno.
- *
- * @example
- * ```ts
- * import { start } from "../tracer.ts";
- *
- * await start(1, { samplingInterval: DEFAULT_SAMPLING_INTERVAL / 8 }); // finer, slower
- * ```
- */
-export const DEFAULT_SAMPLING_INTERVAL = 1024 * 1024;
+export { DEFAULT_SAMPLING_INTERVAL } from "../defaults.ts";
 
 /**
  * Frames V8 keeps per sampled stack: the inspector starts the sampler with a
