@@ -131,3 +131,27 @@ export class CommandError extends Error {
 export function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
+
+/**
+ * Why a program's entry file cannot be started, found before any runtime
+ * starts (`checkScript` in `launch.ts`): its message is the problem alone
+ * (`it is a directory`), for the caller to name the file
+ * (`run: cannot start app/: it is a directory`).
+ *
+ * @example
+ * ```ts
+ * import { checkScript } from "./launch.ts";
+ * try {
+ *   checkScript("scripts/");
+ * } catch (error) {
+ *   if (error instanceof ScriptError) console.error(`cannot start scripts/: ${error.message}`);
+ * }
+ * ```
+ */
+export class ScriptError extends Error {
+  /** @param problem what is wrong with the file, in words */
+  constructor(problem: string) {
+    super(problem);
+    this.name = "ScriptError";
+  }
+}

@@ -5,10 +5,16 @@
  *
  * @module
  */
+import { accessSync, constants, statSync } from "node:fs";
+import { resolve } from "node:path";
+import process from "node:process";
 import type { TracerOptions } from "../engines/engine.ts";
 import type { RuntimeName } from "../runtime/adapter.ts";
 import type { Target } from "./target.ts";
 import { ChildTarget } from "./child.ts";
+import { ScriptError } from "./errors.ts";
+
+export { ScriptError } from "./errors.ts";
 
 /**
  * Tracing settings: `start NFRAME --every N ...`.
@@ -108,7 +114,45 @@ export interface ProgramLaunch {
 export type Launcher = (launch: ProgramLaunch) => Promise<Target>;
 
 /**
- * Starts `launch.script` as a child process with the tracer's agent preloaded.
+ * Checks that `script` (resolved against `cwd`) is a file this process can
+ * read, so that a directory or a missing or unreadable file is refused with
+ * one line rather than by the runtime with its stack trace.
+ *
+ * @throws {ScriptError} `no such file`, `it is a directory` or `cannot read it: permission denied`
+ * @example
+ * ```ts
+ * checkScript("scripts/demo.ts"); // fine
+ * checkScript("scripts"); // throws ScriptError: it is a directory
+ * ```
+ */
+export function checkScript(script: string, cwd: string = process.cwd()): void {
+  const path = resolve(cwd, script);
+  const problem = (error: unknown) => {
+    const code = (error as { code?: string }).code;
+    return code === "ENOENT" || code === "ENOTDIR"
+      ? "no such file"
+      : code === "EACCES" || code === "EPERM"
+      ? "cannot read it: permission denied"
+      : `cannot read it: ${(error as Error).message}`;
+  };
+  let isDirectory: boolean;
+  try {
+    isDirectory = statSync(path).isDirectory();
+  } catch (error) {
+    throw new ScriptError(problem(error));
+  }
+  if (isDirectory) throw new ScriptError("it is a directory");
+  try {
+    accessSync(path, constants.R_OK);
+  } catch (error) {
+    throw new ScriptError(problem(error));
+  }
+}
+
+/**
+ * Starts `launch.script` as a child process with the tracer's agent
+ * preloaded, once {@link checkScript} found it a readable file (it rejects
+ * with a {@link ScriptError} otherwise, and nothing is started).
  *
  * @example
  * ```ts
@@ -117,6 +161,7 @@ export type Launcher = (launch: ProgramLaunch) => Promise<Target>;
  * await target.close();
  * ```
  */
-export function launchChild(launch: ProgramLaunch): Promise<ChildTarget> {
-  return ChildTarget.launch(launch);
+export async function launchChild(launch: ProgramLaunch): Promise<ChildTarget> {
+  checkScript(launch.script, launch.cwd);
+  return await ChildTarget.launch(launch);
 }

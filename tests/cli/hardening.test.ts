@@ -1,6 +1,7 @@
 /**
  * The command line answers bad input in one line: an unknown command is
- * called one, an out-of-range domain is refused.
+ * called one, `run` of a directory is refused before a runtime starts, an
+ * out-of-range domain is refused.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -22,6 +23,14 @@ test("an unknown command is echoed escaped and cut", async () => {
   );
   assert.equal(run.code, 1);
 });
+
+test("run of a directory says so in one line and exits 1, without starting the program", () =>
+  withDumps(async ({ dir }) => {
+    const run = await cli(["run", dir + "/"]);
+    assert.equal(run.stderr, `run: cannot start ${dir}/: it is a directory\n`);
+    assert.equal(run.stdout, "");
+    assert.equal(run.code, 1);
+  }));
 
 test("an out-of-range domain filter is refused with the range", () =>
   withDumps(async ({ after }) => {

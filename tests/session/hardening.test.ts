@@ -1,12 +1,17 @@
 /**
  * Inputs without a clean answer get one: a wait too long for a timer, a
- * domain no trace can be in, a huge bad command.
+ * domain no trace can be in, a huge bad command, a directory given to run.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { mkdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
 import { CommandError } from "../../src/session/errors.ts";
-import type { Session } from "../../src/session/session.ts";
-import { offlineSession } from "./helpers.ts";
+import { checkScript, launchChild, ScriptError } from "../../src/session/launch.ts";
+import { OfflineTarget } from "../../src/session/offline.ts";
+import { Session } from "../../src/session/session.ts";
+import { quote } from "../../src/session/tokenize.ts";
+import { offlineSession, tempDir } from "./helpers.ts";
 
 /** The message `line` fails with. */
 async function failure(session: Session, line: string): Promise<string> {
@@ -77,4 +82,37 @@ test("error messages of normal size are not cut", async () => {
   const session = offlineSession();
   const path = `/${"long-directory-name/".repeat(8)}after.dump`;
   assert.equal(await failure(session, `load ${path}`), `load: ${path}: cannot read: no such file`);
+});
+
+test("run of a directory is refused before any runtime starts, naming it", async () => {
+  const { dir, cleanup } = await tempDir();
+  try {
+    const session = new Session({ target: new OfflineTarget(), launch: launchChild });
+    const started = Date.now();
+    assert.equal(await failure(session, `run ${quote(dir)}`), `run: cannot start ${dir}: it is a directory`);
+    assert.equal(await failure(session, `run ${quote(dir + "/")}`), `run: cannot start ${dir}/: it is a directory`);
+    assert.equal(
+      await failure(session, `run ${quote(join(dir, "none.ts"))}`),
+      `run: cannot start ${join(dir, "none.ts")}: no such file`,
+    );
+    assert.ok(Date.now() - started < 2000, "no runtime was started");
+    assert.equal(session.hasChild, false);
+  } finally {
+    await cleanup();
+  }
+});
+
+test("checkScript refuses directories, missing and unreadable files, and takes readable ones", async () => {
+  const { dir, cleanup } = await tempDir();
+  try {
+    await mkdir(join(dir, "sub"));
+    await writeFile(join(dir, "app.ts"), "export {};\n");
+    assert.throws(() => checkScript("sub", dir), new ScriptError("it is a directory"));
+    assert.throws(() => checkScript("missing.ts", dir), new ScriptError("no such file"));
+    assert.throws(() => checkScript("app.ts/x.ts", dir), new ScriptError("no such file"));
+    checkScript("app.ts", dir);
+    checkScript(join(dir, "app.ts"));
+  } finally {
+    await cleanup();
+  }
 });

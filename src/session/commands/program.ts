@@ -5,7 +5,7 @@
  */
 import type { RuntimeName } from "../../runtime/adapter.ts";
 import type { Command } from "../command.ts";
-import { CommandError } from "../errors.ts";
+import { CommandError, ScriptError } from "../errors.ts";
 
 const RUNTIMES = ["node", "deno", "bun"] as const;
 
@@ -59,7 +59,10 @@ export const runCommand: Command = {
         runtime: args.textOption("runtime") as RuntimeName | undefined,
         start: settings ?? undefined,
       }),
-    );
+    ).catch((error) => {
+      // A directory or a missing file: named as `mod.ts run` names it.
+      throw error instanceof ScriptError ? new CommandError("run", `cannot start ${script}: ${error.message}`) : error;
+    });
     await session.switchTarget(target);
     const status = await target.status();
     const traced = status.tracing
