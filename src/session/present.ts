@@ -9,6 +9,7 @@ import type { Frame } from "../model/frame.ts";
 import { formatSize } from "../model/format.ts";
 import { Statistic, type StatisticDiff } from "../model/statistic.ts";
 import { Traceback } from "../model/traceback.ts";
+import { cutRight, textWidth } from "../text/width.ts";
 import type { JsonValue } from "./command.ts";
 
 /**
@@ -55,9 +56,40 @@ export function entryJson(
 }
 
 /**
+ * The widest source line a listing shows whole, in terminal columns. A line
+ * of a minified bundle can be tens of kilobytes: longer ones are cut (see
+ * {@link listedSource}). CPython never cuts; lines up to this width are
+ * shown byte for byte as its `Traceback.format()` shows them.
+ *
+ * @example
+ * ```ts
+ * listedSource("x".repeat(SOURCE_LINE_LIMIT)).length; // 200: shown whole
+ * ```
+ */
+export const SOURCE_LINE_LIMIT = 200;
+
+/**
+ * A source line as listings show it: as it is up to `limit` columns, else
+ * cut to `limit` columns (the cut marked `…`, between whole characters, as
+ * the TUI cuts) and followed by a note that says so.
+ *
+ * @example
+ * ```ts
+ * listedSource("const rows = [];"); // "const rows = [];"
+ * listedSource("a".repeat(20_000), 10); // "aaaaaaaaa… [line cut at 10 columns]"
+ * ```
+ */
+export function listedSource(source: string, limit = SOURCE_LINE_LIMIT): string {
+  // A code unit takes at most two columns: short lines need no measuring.
+  if (source.length * 2 <= limit || textWidth(source) <= limit) return source;
+  return `${cutRight(source, limit)} [line cut at ${limit} columns]`;
+}
+
+/**
  * A traceback as CPython's `Traceback.format()` — `  File "name", line N`
  * then the stripped source line — with `, in NAME` added when the engine
- * knows the function, as Python's own tracebacks do.
+ * knows the function, as Python's own tracebacks do. Source lines wider
+ * than {@link SOURCE_LINE_LIMIT} columns are cut ({@link listedSource}).
  *
  * @example
  * ```ts
@@ -77,7 +109,7 @@ export function formatTraceback(
     const [head, ...source] = new Traceback([frame]).format();
     lines.push(
       frame.functionName ? `${head}, in ${frame.functionName}` : head,
-      ...source,
+      ...source.map((line) => `    ${listedSource(line.slice(4))}`),
     );
   }
   return lines;

@@ -1,14 +1,18 @@
 /**
  * Inputs without a clean answer get one: a wait too long for a timer, a
- * domain no trace can be in, a huge bad command, a directory given to run.
+ * domain no trace can be in, a huge bad command, a directory given to run;
+ * and listings cut source lines too long to read (a minified bundle's).
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { Snapshot } from "../../src/model/snapshot.ts";
+import { Traceback } from "../../src/model/traceback.ts";
 import { CommandError } from "../../src/session/errors.ts";
 import { checkScript, launchChild, ScriptError } from "../../src/session/launch.ts";
 import { OfflineTarget } from "../../src/session/offline.ts";
+import { formatTraceback, listedSource, SOURCE_LINE_LIMIT } from "../../src/session/present.ts";
 import { Session } from "../../src/session/session.ts";
 import { quote } from "../../src/session/tokenize.ts";
 import { offlineSession, tempDir } from "./helpers.ts";
@@ -115,4 +119,40 @@ test("checkScript refuses directories, missing and unreadable files, and takes r
   } finally {
     await cleanup();
   }
+});
+
+test("listings cut source lines wider than 200 columns and say so; lines up to 200 are whole", async () => {
+  const { dir, cleanup } = await tempDir();
+  try {
+    const bundle = join(dir, "bundle.min.js");
+    const minified = "var a=" + "[1,2,3].map(function(x){return x*2}),".repeat(600) + "b=1;";
+    const exact = "x".repeat(SOURCE_LINE_LIMIT);
+    await writeFile(bundle, `${minified}\n${exact}\n`);
+    const dump = join(dir, "exit.dump");
+    await new Snapshot([[0, 9000, [[bundle, 1, 7, "f"]], 1], [0, 10, [[bundle, 2, 1]], 1]], 1).dump(dump);
+    const session = offlineSession();
+    await session.execute(`load ${quote(dump)} a`);
+    const top = (await session.execute("top a"))!;
+    const cutLine = `    ${minified.slice(0, SOURCE_LINE_LIMIT - 1)}… [line cut at 200 columns]`;
+    assert.deepEqual(top.result.lines.slice(1, 5), [
+      `#1: ${bundle}:1: 8.8 KiB`,
+      cutLine,
+      `#2: ${bundle}:2: 0.0 KiB`,
+      `    ${exact}`,
+    ]);
+    const data = top.result.data as { entries: { source: string }[] };
+    assert.equal(data.entries[0].source, minified, "--json keeps the whole line");
+    const traceback = (await session.execute("traceback a 1"))!;
+    assert.ok(traceback.result.lines.includes(cutLine), traceback.result.lines.join("\n"));
+  } finally {
+    await cleanup();
+  }
+});
+
+test("listedSource cuts between whole characters, in columns; formatTraceback keeps short lines as CPython", () => {
+  assert.equal(listedSource("const rows = [];"), "const rows = [];");
+  assert.equal(listedSource("データ".repeat(40), 9), "データデ… [line cut at 9 columns]");
+  assert.equal(listedSource("a".repeat(20_000), 10), "aaaaaaaaa… [line cut at 10 columns]");
+  const tb = Traceback.fromRaw([["<unknown>", 0]]);
+  assert.deepEqual(formatTraceback(tb), tb.format());
 });

@@ -3,7 +3,8 @@
  * active filters and becomes the session's last listing, which `traceback`
  * reads. Their lines show file names, function names and source lines with
  * control characters escaped (whoever prints them: the REPL, `run`'s report,
- * the TUI); their data (`--json`) keeps them exact.
+ * the TUI) and source lines wider than 200 columns cut; their data (`--json`)
+ * keeps them exact.
  *
  * @module
  */
@@ -14,7 +15,7 @@ import type { Statistic, StatisticDiff } from "../../model/statistic.ts";
 import type { Command, CommandResult, JsonValue } from "../command.ts";
 import { CommandError } from "../errors.ts";
 import { escapeControl } from "../../text/escape.ts";
-import { entryJson, sourceLine } from "../present.ts";
+import { entryJson, listedSource, sourceLine } from "../present.ts";
 import type { Session } from "../session.ts";
 import type { OptionSpec, ParsedArgs } from "../spec.ts";
 
@@ -206,7 +207,7 @@ export const topCommand: Command = {
       lines.push(
         escapeControl(`#${i + 1}: ${frame.filename}:${frame.lineno}: ${kib(stat.size)}`),
       );
-      if (source) lines.push(`    ${escapeControl(source)}`);
+      if (source) lines.push(`    ${escapeControl(listedSource(source))}`);
       entries.push({ rank: i + 1, ...entryJson(stat), source });
     });
     const other = stats.slice(limit);
