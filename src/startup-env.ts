@@ -31,7 +31,12 @@ export interface StartupSettings {
  * `census`), `TRACEMALLOC_SAMPLE_EVERY` (allocations),
  * `TRACEMALLOC_SAMPLING_INTERVAL` (bytes) and `TRACEMALLOC_EXCLUDE` (globs
  * separated by the path delimiter, `:` on POSIX). Throws an error naming the
- * variable when a value is not valid.
+ * variable when a value is not valid. What is not set keeps the defaults
+ * `run`, the REPL and the TUI use (`src/defaults.ts`: the line engine
+ * samples one JS allocation in `DEFAULT_SAMPLE_EVERY`, V8's sampler one
+ * every `DEFAULT_SAMPLING_INTERVAL` bytes); `TRACEMALLOC` itself is the
+ * number of frames, as `PYTHONTRACEMALLOC` is (`TRACEMALLOC=5` gives the
+ * default `DEFAULT_TRACEBACK_LIMIT`).
  *
  * @example
  * ```ts

@@ -10,7 +10,9 @@
  * ```
  * @module
  */
-export { DEFAULT_NFRAME, INK_OPTIONS, PROGRAM_INTERVAL, runTui, type TuiOptions } from "./run.tsx";
+export { INK_OPTIONS, runTui, type TuiOptions } from "./run.tsx";
+/** The settings the TUI traces a program with unless told otherwise: the same as `run`'s and the REPL's. */
+export { DEFAULT_SAMPLE_EVERY, DEFAULT_SAMPLING_INTERVAL, DEFAULT_TRACEBACK_LIMIT } from "../src/defaults.ts";
 export { App, type AppProps } from "./app.tsx";
 export { Controller } from "./session/controller.ts";
 export { LiveFeed } from "./session/feed.ts";

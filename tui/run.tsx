@@ -8,6 +8,7 @@
 import { render } from "ink";
 import process from "node:process";
 import type { Readable, Writable } from "node:stream";
+import { DEFAULT_TRACEBACK_LIMIT } from "../src/defaults.ts";
 import type { HeapEngineName } from "../src/engines/engine.ts";
 import type { RuntimeName } from "../src/runtime/adapter.ts";
 import { startCommandLine, traceSettings } from "../src/session/launch.ts";
@@ -40,13 +41,13 @@ export interface TuiOptions {
   readonly args?: readonly string[];
   /** Runtime of the program (default: this one). */
   readonly runtime?: RuntimeName;
-  /** Frames kept per traceback (default 5, so drill-in tells a story). */
+  /** Frames kept per traceback (default {@link DEFAULT_TRACEBACK_LIMIT}, as `run`). */
   readonly nframe?: number;
   /** Domain-0 engine (default: the line engine). */
   readonly engine?: HeapEngineName;
-  /** Line engine: one allocation in N sampled (default {@link PROGRAM_EVERY}). */
+  /** Line engine: one allocation in N sampled (default `DEFAULT_SAMPLE_EVERY`, 1024, as `run`). */
   readonly every?: number;
-  /** V8 sampler: sampling interval in bytes (default {@link PROGRAM_INTERVAL}). */
+  /** V8 sampler: sampling interval in bytes (default `DEFAULT_SAMPLING_INTERVAL`, 1 MiB, as `run`). */
   readonly interval?: number;
   /** Line engine: globs of module paths left unrewritten. */
   readonly exclude?: readonly string[];
@@ -59,40 +60,6 @@ export interface TuiOptions {
   /** Where messages go once the screen is gone; default: `process.stderr`. */
   readonly stderr?: Writable;
 }
-
-/**
- * Frames kept per traceback unless told otherwise.
- *
- * @example
- * ```ts
- * await runTui({ script: "app.ts", nframe: DEFAULT_NFRAME * 2 }); // longer tracebacks to drill into
- * ```
- */
-export const DEFAULT_NFRAME = 5;
-
-/**
- * Sampling interval of the JS heap of a program the TUI starts (as the REPL
- * does): fine enough that a small service's allocations show within
- * seconds, cheap enough to leave it running at near full speed.
- *
- * @example
- * ```ts
- * await runTui({ script: "app.ts", interval: PROGRAM_INTERVAL / 4 }); // samples 4 times as often
- * ```
- */
-export const PROGRAM_INTERVAL = 64 * 1024;
-
-/**
- * Allocations per line-engine sample in a program the TUI starts: a small
- * service's allocations show within seconds, at a cost the TUI's refreshes
- * dwarf.
- *
- * @example
- * ```ts
- * await runTui({ script: "app.ts", every: PROGRAM_EVERY * 4 }); // samples a quarter as often
- * ```
- */
-export const PROGRAM_EVERY = 16;
 
 const SHOW_CURSOR = "\x1b[?25h";
 
@@ -143,13 +110,13 @@ export async function runTui(options: TuiOptions = {}): Promise<number> {
   }
   const owned = !options.session;
   const session = options.session ?? openSession();
-  const nframe = options.nframe ?? DEFAULT_NFRAME;
   const program = options.session && options.script === undefined ? null : options.script ?? DEMO_SCRIPT;
+  // The defaults of `run` and the REPL (src/defaults.ts): each engine's own when not given.
   const settings = traceSettings({
-    nframe,
+    nframe: options.nframe ?? DEFAULT_TRACEBACK_LIMIT,
     engine: options.engine,
-    every: options.every ?? PROGRAM_EVERY,
-    interval: options.interval ?? PROGRAM_INTERVAL,
+    every: options.every,
+    interval: options.interval,
     exclude: options.exclude,
   });
   const startLine = startCommandLine(settings);

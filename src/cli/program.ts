@@ -5,6 +5,7 @@
  * @module
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from "@commander-js/extra-typings";
+import { DEFAULT_SAMPLE_EVERY, DEFAULT_SAMPLING_INTERVAL, DEFAULT_TRACEBACK_LIMIT } from "../defaults.ts";
 import { HEAP_ENGINE_NAMES, type HeapEngineName } from "../engines/engine.ts";
 import { cutEcho } from "../session/errors.ts";
 import { quote } from "../session/tokenize.ts";
@@ -19,13 +20,6 @@ import pkg from "../../package.json" with { type: "json" };
 /** This package's version, for `--version`. */
 export const VERSION: string = pkg.version;
 
-/**
- * How a program the REPL starts itself (the demo, `tui SCRIPT`) is traced:
- * enough frames for `traceback` to tell a story, and a JS heap sampled
- * finely enough to show a small service's allocations within seconds.
- */
-const PROGRAM_SETTINGS = { nframe: 5, options: { sampleEvery: 16, samplingInterval: 64 * 1024 } } as const;
-
 function integer(min: number, what: string) {
   return (text: string): number => {
     const value = /^[+-]?\d+$/.test(text.trim()) ? Number(text) : NaN;
@@ -38,12 +32,23 @@ function integer(min: number, what: string) {
 
 const positive = integer(1, "a positive integer");
 
-/** How `run` and `tui` trace domain 0. */
+/**
+ * How `run` and `tui` trace: `--nframe`, `--engine`, `--every`, `--interval`
+ * and `--exclude`, each unset meaning the default of `src/defaults.ts`.
+ */
 const engineOptions = () =>
   [
+    new Option("--nframe <n>", "frames kept per traceback").argParser(positive).default(DEFAULT_TRACEBACK_LIMIT),
     new Option("--engine <name>", "JS heap engine: line (exact lines, default) or sampler (V8's, function-level)")
       .choices(HEAP_ENGINE_NAMES),
-    new Option("--every <n>", "line engine: sample one JS allocation in n on average").argParser(positive),
+    new Option(
+      "--every <n>",
+      `line engine: sample one JS allocation in n on average (default: ${DEFAULT_SAMPLE_EVERY})`,
+    ).argParser(positive),
+    new Option(
+      "--interval <bytes>",
+      `V8 sampler: sampling interval in bytes (default: ${DEFAULT_SAMPLING_INTERVAL})`,
+    ).argParser(positive),
     new Option("--exclude <glob>", "line engine: leave modules whose path matches glob unrewritten (repeatable)")
       .argParser(collect(String)),
   ] as const;
@@ -157,17 +162,18 @@ export async function main(
       status = await repl(io, options);
     });
 
+  const runTracing = engineOptions();
   program.command("run")
     .description(
       "Trace a program from its first line and print the top statistics when it exits",
     )
     .argument("<script>", "the program to run")
     .argument("[args...]", "its arguments")
-    .option("--nframe <n>", "frames kept per traceback", positive, 1)
-    .addOption(engineOptions()[0])
-    .addOption(engineOptions()[1])
-    .option("--interval <bytes>", "V8 sampler: sampling interval in bytes", positive)
-    .addOption(engineOptions()[2])
+    .addOption(runTracing[0])
+    .addOption(runTracing[1])
+    .addOption(runTracing[2])
+    .addOption(runTracing[3])
+    .addOption(runTracing[4])
     .option("--limit <n>", "lines shown at exit", positive, 10)
     .option("--dump <file>", "also write the snapshot taken at exit to file")
     .option("--dump-peak <file>", "also write the snapshot kept nearest the traced-memory peak to file")
@@ -201,6 +207,7 @@ export async function main(
     );
   });
 
+  const tuiTracing = engineOptions();
   program.command("tui")
     .description(
       "The live terminal UI: watch allocations, take snapshots, compare, filter and drill into tracebacks",
@@ -210,11 +217,11 @@ export async function main(
       "a program to run and trace (default: the built-in demo)",
     )
     .argument("[args...]", "its arguments")
-    .option("--nframe <n>", "frames kept per traceback", positive, 5)
-    .addOption(engineOptions()[0])
-    .addOption(engineOptions()[1])
-    .option("--interval <bytes>", "V8 sampler: sampling interval in bytes (default: 65536)", positive)
-    .addOption(engineOptions()[2])
+    .addOption(tuiTracing[0])
+    .addOption(tuiTracing[1])
+    .addOption(tuiTracing[2])
+    .addOption(tuiTracing[3])
+    .addOption(tuiTracing[4])
     .addOption(runtimeOption())
     .passThroughOptions()
     .action(async (script, args, options) => {
@@ -278,7 +285,6 @@ async function repl(io: CliIO, choices: ReplChoices): Promise<number> {
     }
     : { kind: "stream", input: io.stdin, name: "<stdin>" };
   const program = choices.demo ? [DEMO_SCRIPT] : choices.program;
-  if (program) session.setSettings(PROGRAM_SETTINGS);
   let off = () => {};
   const code = await runRepl({
     session,

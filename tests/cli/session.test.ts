@@ -135,7 +135,7 @@ test("repl --demo traces the demo service, whose cache compare shows growing", (
     const run = await cli(["repl", "--demo", "--script", script]);
     assert.match(
       run.stdout,
-      /^started .*demo\.ts \(pid \d+, .*\): traced from its first line, traceback limit 5$/m,
+      /^started .*demo\.ts \(pid \d+, .*\): traced from its first line, traceback limit 5, line engine \(exact lines\), one allocation in 1024 sampled$/m,
     );
     assert.match(
       run.stdout,

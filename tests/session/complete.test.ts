@@ -33,6 +33,10 @@ test("a label argument completes to snapshot labels", async () => {
   }
 });
 
+test("run completes its --no-trace option", () => {
+  assert.deepEqual(complete(offlineSession(), "run --no").candidates, ["--no-trace"]);
+});
+
 test("an option's value is skipped when counting arguments", () => {
   const session = offlineSession();
   assert.deepEqual(complete(session, "traceback --limit 3 ").candidates, []);

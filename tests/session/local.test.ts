@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
+import { DEFAULT_TRACEBACK_LIMIT } from "../../src/defaults.ts";
 import { CommandError } from "../../src/session/errors.ts";
 import { LocalTarget } from "../../src/session/local.ts";
 import type { ProgramLaunch } from "../../src/session/launch.ts";
@@ -200,11 +201,20 @@ test("reset-peak brings the peak down to the current size", () =>
 
 test("clear forgets the traces and tracing goes on", () =>
   withSession(async (session) => {
-    await session.execute("start");
+    await session.execute("start 1");
     assert.deepEqual(await lines(session, "clear"), ["traces cleared"]);
     assert.equal(
       (await lines(session, "status"))[2],
       "tracing:       on, traceback limit 1 frame",
+    );
+  }));
+
+test("start without NFRAME keeps the default traceback limit", () =>
+  withSession(async (session) => {
+    await session.execute("start");
+    assert.equal(
+      (await lines(session, "status"))[2],
+      `tracing:       on, traceback limit ${DEFAULT_TRACEBACK_LIMIT} frames`,
     );
   }));
 
@@ -344,12 +354,43 @@ test("after run, commands go to the program", async () => {
   }, fakeProgram([]));
 });
 
-test("run without start leaves the program untraced until start", async () => {
+test("run without start traces the program from its first line with the defaults", async () => {
   const launches: ProgramLaunch[] = [];
   await withSession(async (session) => {
     const out = await lines(session, "run app.ts");
+    assert.deepEqual(launches[0].start, { nframe: DEFAULT_TRACEBACK_LIMIT, options: {} });
+    assert.deepEqual(out, [
+      `started node app.ts (pid 4242, node 24): traced from its first line, traceback limit ${DEFAULT_TRACEBACK_LIMIT}`,
+    ]);
+  }, fakeProgram(launches));
+});
+
+test("run --no-trace leaves the program untraced until start", async () => {
+  const launches: ProgramLaunch[] = [];
+  await withSession(async (session) => {
+    const out = await lines(session, "run --no-trace app.ts --port 1");
     assert.equal(launches[0].start, undefined);
-    assert.match(out[0], /not traced yet \(type start\)$/);
+    assert.deepEqual(launches[0].args, ["--port", "1"]);
+    assert.deepEqual(out, ["started node app.ts (pid 4242, node 24): not traced (--no-trace): type start to trace it"]);
+  }, fakeProgram(launches));
+});
+
+test("run --no-trace leaves the program untraced even after start", async () => {
+  const launches: ProgramLaunch[] = [];
+  await withSession(async (session) => {
+    await session.execute("start 7");
+    await session.execute("run --no-trace app.ts");
+    assert.equal(launches[0].start, undefined);
+  }, fakeProgram(launches));
+});
+
+test("run after stop traces the program with the defaults again", async () => {
+  const launches: ProgramLaunch[] = [];
+  await withSession(async (session) => {
+    await session.execute("start 7");
+    await session.execute("stop");
+    await session.execute("run app.ts");
+    assert.deepEqual(launches[0].start, { nframe: DEFAULT_TRACEBACK_LIMIT, options: {} });
   }, fakeProgram(launches));
 });
 

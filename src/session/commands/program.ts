@@ -3,20 +3,25 @@
  *
  * @module
  */
+import { DEFAULT_SAMPLE_EVERY, DEFAULT_TRACEBACK_LIMIT } from "../../defaults.ts";
 import type { RuntimeName } from "../../runtime/adapter.ts";
 import type { Command } from "../command.ts";
 import { CommandError, ScriptError } from "../errors.ts";
+import { describeEngine } from "../present.ts";
 
 const RUNTIMES = ["node", "deno", "bun"] as const;
 
 /**
- * `run [--runtime NAME] SCRIPT [ARGS...]`: starts a program as the target.
+ * `run [--runtime NAME] [--no-trace] SCRIPT [ARGS...]`: starts a program as
+ * the target, traced from its first line with the settings of an earlier
+ * `start`, else the defaults (`src/defaults.ts`); untraced with `--no-trace`.
  *
  * @example
  * ```ts
  * import type { Session } from "../session.ts";
  * declare const session: Session;
  * await session.execute("run --runtime deno app.ts --port 8080");
+ * await session.execute("run --no-trace app.ts"); // untraced until start
  * ```
  */
 export const runCommand: Command = {
@@ -25,8 +30,10 @@ export const runCommand: Command = {
     summary: "Run SCRIPT as a child process and make it the target",
     help: [
       "Starts SCRIPT with ARGS as a child process, under this runtime or --runtime, with the tracer's agent",
-      "preloaded, and makes it the target of every later command. Settings of an earlier start apply:",
-      "the program is traced from its first line. Its output is shown prefixed with its pid.",
+      "preloaded, and makes it the target of every later command. It is traced from its first line with the",
+      `settings of an earlier start, else as by start alone (${DEFAULT_TRACEBACK_LIMIT} frames per traceback, the line engine`,
+      `sampling one JS allocation in ${DEFAULT_SAMPLE_EVERY}); --no-trace leaves it untraced until start.`,
+      "Its output is shown prefixed with its pid.",
       "Snapshots are sent to this session and analysed here. A program started earlier is ended.",
       "Options go before SCRIPT; words after it are the program's.",
     ],
@@ -41,6 +48,9 @@ export const runCommand: Command = {
       value: "NAME",
       kind: { choices: RUNTIMES },
       help: "node, deno or bun (default: this one)",
+    }, {
+      name: "no-trace",
+      help: "leave the program untraced (type start to trace it)",
     }],
     passThrough: true,
   },
@@ -50,14 +60,16 @@ export const runCommand: Command = {
       throw new CommandError("run", "this session cannot start programs");
     }
     const script = args.text("SCRIPT")!;
-    const settings = session.settings;
+    const untraced = args.flag("no-trace");
+    // As `mod.ts run` and `tui` trace by default: the rates left to each engine (src/defaults.ts).
+    const settings = untraced ? undefined : session.settings ?? { nframe: DEFAULT_TRACEBACK_LIMIT, options: {} };
     const target = await session.activity(
       `starting ${script}`,
       launch({
         script,
         args: args.rest("ARGS"),
         runtime: args.textOption("runtime") as RuntimeName | undefined,
-        start: settings ?? undefined,
+        start: settings,
       }),
     ).catch((error) => {
       // A directory or a missing file: named as `mod.ts run` names it.
@@ -66,8 +78,9 @@ export const runCommand: Command = {
     await session.switchTarget(target);
     const status = await target.status();
     const traced = status.tracing
-      ? `traced from its first line, traceback limit ${status.tracebackLimit}`
-      : "not traced yet (type start)";
+      ? `traced from its first line, traceback limit ${status.tracebackLimit}` +
+        (status.engine ? `, ${describeEngine(status.engine)}` : "")
+      : `not traced${untraced ? " (--no-trace)" : ""}: type start to trace it`;
     return {
       lines: [
         `started ${status.command} (pid ${status.pid}, ${status.runtime}): ${traced}`,
@@ -78,6 +91,7 @@ export const runCommand: Command = {
         runtime: status.runtime,
         tracing: status.tracing,
         tracebackLimit: status.tracebackLimit,
+        engine: status.engine?.name ?? null,
       },
     };
   },

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { DEFAULT_SAMPLE_EVERY, DEFAULT_SAMPLING_INTERVAL, DEFAULT_TRACEBACK_LIMIT } from "../../defaults.ts";
 import { HEAP_ENGINE_NAMES, type HeapEngineName, type TracerOptions } from "../../engines/engine.ts";
 import { formatSize } from "../../model/format.ts";
 import type { Command, CommandResult, JsonValue } from "../command.ts";
@@ -29,11 +30,12 @@ export const startCommand: Command = {
     name: "start",
     summary: "Start tracing, keeping NFRAME frames per traceback",
     help: [
-      "Starts tracing the target, keeping up to NFRAME frames (default 1) per traceback.",
+      `Starts tracing the target, keeping up to NFRAME frames (default ${DEFAULT_TRACEBACK_LIMIT}) per traceback.`,
       "Domain 0 (JS heap objects) comes from the line engine in a program started by run (its modules are",
       "rewritten as they load: exact lines); --every sets how many allocations one sample stands for",
-      "(default 1024): smaller is finer and slower. --engine sampler picks V8's sampling heap profiler instead",
-      "(function-level; Node and Deno), whose --interval is the average bytes between two samples.",
+      `(default ${DEFAULT_SAMPLE_EVERY}): smaller is finer and slower. --engine sampler picks V8's sampling heap profiler`,
+      "instead (function-level; Node and Deno), whose --interval is the average bytes between two samples",
+      `(default ${DEFAULT_SAMPLING_INTERVAL}).`,
       "--exclude GLOB (given before run) leaves the modules whose path matches GLOB unrewritten.",
       "Given before run, the settings also apply to the program run starts: it is traced from its first line.",
     ],
@@ -60,7 +62,7 @@ export const startCommand: Command = {
     }],
   },
   async run(session, args) {
-    const nframe = args.number("NFRAME") ?? 1;
+    const nframe = args.number("NFRAME") ?? DEFAULT_TRACEBACK_LIMIT;
     const interval = args.numberOption("interval");
     const every = args.numberOption("every");
     const engine = args.textOption("engine") as HeapEngineName | undefined;
