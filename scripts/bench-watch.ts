@@ -8,7 +8,10 @@
  *   under a snapshot every second (as a scripted REPL takes them);
  * - the refresh rate the feed keeps meanwhile;
  * - `snapshot` latency (the REPL command, round trip) at 100 MB and 500 MB
- *   heaps, without and with `--gc`.
+ *   heaps, without and with `--gc`;
+ * - what `run`'s peak keeper costs: the program started as `run` starts it
+ *   (its end reported, the snapshot nearest its peak kept) against the same
+ *   program without, alternating launches (off, on, off, on).
  *
  * Phases alternate (unwatched, feed, unwatched, snapshots, unwatched) in one
  * program, so drift of a shared machine hits them alike; ratios are against
@@ -25,6 +28,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
 import { performance } from "node:perf_hooks";
+import { DEFAULT_SAMPLE_EVERY, DEFAULT_TRACEBACK_LIMIT } from "../src/defaults.ts";
+import { ChildTarget } from "../src/session/child.ts";
 import { openSession } from "../src/session/open.ts";
 import type { Session } from "../src/session/session.ts";
 import { LiveFeed } from "../tui/session/feed.ts";
@@ -72,38 +77,30 @@ interface Tick {
   readonly ops: number;
 }
 
-/** A traced program under a session, with its progress lines collected. */
-class Watched {
+/** The program's progress, from its standard output. */
+class Progress {
   readonly ticks: Tick[] = [];
   ready = false;
   #buffer = "";
 
-  constructor(readonly session: Session) {
-    session.on((event) => {
-      if (event.type !== "output" || event.stream !== "stdout") return;
-      const lines = (this.#buffer + event.text).split("\n");
-      this.#buffer = lines.pop() ?? "";
-      for (const line of lines) {
-        if (line.startsWith("READY")) this.ready = true;
-        const m = /^T (\d+) (\d+)/.exec(line);
-        if (m) this.ticks.push({ at: Number(m[1]), ops: Number(m[2]) });
-      }
-    });
+  /** Takes one chunk of standard output. */
+  read(text: string): void {
+    const lines = (this.#buffer + text).split("\n");
+    this.#buffer = lines.pop() ?? "";
+    for (const line of lines) {
+      if (line.startsWith("READY")) this.ready = true;
+      const m = /^T (\d+) (\d+)/.exec(line);
+      if (m) this.ticks.push({ at: Number(m[1]), ops: Number(m[2]) });
+    }
   }
 
-  static async start(script: string, heapMb: number): Promise<Watched> {
-    process.env.BENCH_HEAP_MB = String(heapMb);
-    const session = openSession();
-    const watched = new Watched(session);
-    // As the TUI starts a program: traced from its first line, 5 frames, one JS allocation in 16 sampled.
-    await session.execute("start 5 --every 16");
-    await session.execute(`run --runtime ${RUNTIME} ${script}`);
+  /** Resolves once the program has built its heap. */
+  async built(): Promise<void> {
     const deadline = Date.now() + 180_000;
-    while (!watched.ready) {
+    while (!this.ready) {
       if (Date.now() > deadline) throw new Error("the program never built its heap");
       await pause(100);
     }
-    return watched;
   }
 
   /** Operations per second between `from` and `to` (epoch ms), from the program's own ticks. */
@@ -113,6 +110,27 @@ class Watched {
     const first = inside[0];
     const last = inside[inside.length - 1];
     return (last.ops - first.ops) / ((last.at - first.at) / 1000);
+  }
+}
+
+/** A traced program under a session, with its progress lines collected. */
+class Watched extends Progress {
+  constructor(readonly session: Session) {
+    super();
+    session.on((event) => {
+      if (event.type === "output" && event.stream === "stdout") this.read(event.text);
+    });
+  }
+
+  static async start(script: string, heapMb: number): Promise<Watched> {
+    process.env.BENCH_HEAP_MB = String(heapMb);
+    const session = openSession();
+    const watched = new Watched(session);
+    // As the TUI starts a program: traced from its first line with the defaults (src/defaults.ts).
+    await session.execute(`start ${DEFAULT_TRACEBACK_LIMIT} --every ${DEFAULT_SAMPLE_EVERY}`);
+    await session.execute(`run --runtime ${RUNTIME} ${script}`);
+    await watched.built();
+    return watched;
   }
 
   async close(): Promise<void> {
@@ -207,7 +225,7 @@ async function throughput(script: string): Promise<void> {
     const snapRatio = r(snaps) / ((r(idle2) + r(idle3)) / 2);
     const liveSeconds = (live[1] - live[0] + SETTLE_MS) / 1000;
     console.log(
-      `${RUNTIME}: ${HEAP_MB} MB heap of small objects, default engine (line, 1/16), ops/s unwatched ` +
+      `${RUNTIME}: ${HEAP_MB} MB heap of small objects, default engine (line, 1/${DEFAULT_SAMPLE_EVERY}), ops/s unwatched ` +
         `${[idle1, idle2, idle3].map((w) => r(w).toFixed(0)).join(" / ")}`,
     );
     console.log(
@@ -253,12 +271,49 @@ async function latency(script: string): Promise<void> {
   for (const row of rows) console.log(row);
 }
 
+/** Ops/s of one launch as `run` starts programs, with or without its end reported and its peak kept. */
+async function runLaunch(script: string, reported: boolean): Promise<number> {
+  process.env.BENCH_HEAP_MB = String(HEAP_MB);
+  const target = await ChildTarget.launch({
+    script,
+    runtime: RUNTIME,
+    start: { nframe: DEFAULT_TRACEBACK_LIMIT, options: { sampleEvery: DEFAULT_SAMPLE_EVERY } },
+    snapshotAtExit: reported,
+  });
+  try {
+    const progress = new Progress();
+    target.onOutput((stream, text) => stream === "stdout" && progress.read(text));
+    await progress.built();
+    const [from, to] = await phase(idle);
+    return progress.rate(from, to);
+  } finally {
+    await target.close();
+  }
+}
+
+async function peakKeeper(script: string): Promise<void> {
+  const off: number[] = [];
+  const on: number[] = [];
+  for (let i = 0; i < 2; i++) {
+    off.push(await runLaunch(script, false));
+    on.push(await runLaunch(script, true));
+  }
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  console.log(`| runtime | heap | ops/s without / with run's end report and peak keeper | ratio |`);
+  console.log(
+    `| ${RUNTIME} | ${HEAP_MB} MB | ${off.map((x) => x.toFixed(0)).join(", ")} / ${
+      on.map((x) => x.toFixed(0)).join(", ")
+    } | ${(mean(on) / mean(off)).toFixed(3)} |`,
+  );
+}
+
 const dir = await mkdtemp(join(tmpdir(), "tracemalloc-bench-watch-"));
 try {
   const script = join(dir, "big-heap.ts");
   await writeFile(script, PROGRAM);
   await throughput(script);
   if (LATENCY_MB.length && LATENCY_MB[0] > 0) await latency(script);
+  await peakKeeper(script);
 } finally {
   await rm(dir, { recursive: true, force: true });
 }
