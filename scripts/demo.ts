@@ -21,7 +21,7 @@ import process from "node:process";
 const RATE = 20;
 
 /** The leak: responses by request id, never evicted. */
-const responseCache = new Map<number, { body: string; digest: Uint8Array }>();
+const responseCache = new Map<number, { body: string; digest: Uint8Array; rows: { text: string }[] }>();
 
 /** Buffers held for the life of the service. */
 const bufferPool: Uint8Array[] = [];
@@ -54,7 +54,7 @@ function renderPage(
 function cacheResponse(id: number, body: string): void {
   const digest = new Uint8Array(2048);
   digest[0] = body.length & 0xff;
-  responseCache.set(id, { body, digest });
+  responseCache.set(id, { body, digest, rows: body.split("</li>").map((text) => ({ text })) });
 }
 
 function handleRequest(id: number): void {
