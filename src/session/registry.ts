@@ -57,14 +57,19 @@ export class CommandRegistry {
 
   /** ` (did you mean stats?)` when names are close to `typo` (all the closest ones), else `""`. */
   suggest(typo: string): string {
-    const scored = [...this.#byName.keys()].map((name) => ({
-      name,
-      d: distance(typo, name),
-    }));
+    // The distance is at least the difference in length: names that far off are not compared (a huge typo costs nothing).
+    const near = [...this.#byName.keys()].filter((name) => Math.abs(name.length - typo.length) <= reach(name));
+    const scored = near.map((name) => ({ name, d: distance(typo, name) }));
+    if (!scored.length) return "";
     const best = Math.min(...scored.map((s) => s.d));
-    const close = scored.filter((s) => s.d === best && s.d <= Math.max(1, Math.floor(s.name.length / 3)));
+    const close = scored.filter((s) => s.d === best && s.d <= reach(s.name));
     return close.length ? ` (did you mean ${close.map((s) => s.name).join(" or ")}?)` : "";
   }
+}
+
+/** How many edits from a name a typo may be and still be suggested. */
+function reach(name: string): number {
+  return Math.max(1, Math.floor(name.length / 3));
 }
 
 /** Edit distance with transpositions (`stast` is one edit from `stats`), small strings only. */
