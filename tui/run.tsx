@@ -11,11 +11,12 @@ import type { Readable, Writable } from "node:stream";
 import { DEFAULT_TRACEBACK_LIMIT } from "../src/defaults.ts";
 import type { HeapEngineName } from "../src/engines/engine.ts";
 import type { RuntimeName } from "../src/runtime/adapter.ts";
-import { startCommandLine, traceSettings } from "../src/session/launch.ts";
+import { checkScript, startCommandLine, traceSettings } from "../src/session/launch.ts";
 import { messageOf } from "../src/session/errors.ts";
 import { DEMO_SCRIPT, openSession } from "../src/session/open.ts";
 import type { Session } from "../src/session/session.ts";
 import { quote } from "../src/session/tokenize.ts";
+import { escapeControl } from "../src/text/escape.ts";
 import { App } from "./app.tsx";
 import { Controller } from "./session/controller.ts";
 import { LiveFeed } from "./session/feed.ts";
@@ -93,7 +94,8 @@ const SIGNALS = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 } as const;
 /**
  * Runs the TUI until the user quits; resolves to the exit status: 0 after
  * `q` or Ctrl-C, 128 + N after signal N, 1 after a failure (its message is
- * printed once the terminal is restored), 2 when not on a terminal.
+ * printed once the terminal is restored), 1 when not on a terminal or when
+ * the script cannot be started.
  *
  * @example
  * ```ts
@@ -104,6 +106,15 @@ export async function runTui(options: TuiOptions = {}): Promise<number> {
   const stdin = options.stdin ?? process.stdin;
   const stdout = options.stdout ?? process.stdout;
   const stderr = options.stderr ?? process.stderr;
+  if (options.script !== undefined) {
+    // Refused here, before the screen opens, as `run` refuses it: the TUI would only show the error and wait.
+    try {
+      checkScript(options.script);
+    } catch (error) {
+      stderr.write(`tracemalloc tui: cannot start ${escapeControl(options.script)}: ${messageOf(error)}\n`);
+      return 1;
+    }
+  }
   if (!stdin.isTTY || !stdout.isTTY) {
     stderr.write("tracemalloc tui: needs a terminal for input and output (use repl or run in scripts and pipes)\n");
     return 1;

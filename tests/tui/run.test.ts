@@ -75,6 +75,15 @@ test("the TUI refuses to start without a terminal", async () => {
   assert.match(stderr.text, /needs a terminal/);
 });
 
+test("the TUI refuses a script that is a directory before it opens the screen", async () => {
+  const stderr = new Output();
+  const stdout = new Output();
+  const code = await runTui({ script: "tests", stdin: new Input(), stdout, stderr });
+  assert.equal(code, 1);
+  assert.equal(stderr.text, "tracemalloc tui: cannot start tests: it is a directory\n");
+  assert.equal(stdout.text, "");
+});
+
 test("q leaves the alternate screen, shows the cursor and ends with status 0", async () => {
   const { stdin, stdout, code } = await started();
   assert.ok(stdout.text.includes(ENTER_ALTERNATE));
