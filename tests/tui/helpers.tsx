@@ -232,7 +232,13 @@ export async function renderApp(
   if (options.wait ?? true) {
     const pid = `│ pid ${target.options.pid ?? 4242} │`;
     const ready = /LIVE · by .* · \d+ rows?|not tracing: press t|no traces yet/;
-    await waitFor((f) => f.includes(pid) && ready.test(f) && !f.includes("updating…"), "the live view");
+    try {
+      await waitFor((f) => f.includes(pid) && ready.test(f) && !f.includes("updating…"), "the live view");
+    } catch (e) {
+      // The caller never gets the app to close: a live feed left running would keep the test process alive.
+      await rendered.close();
+      throw e;
+    }
   }
   return rendered;
 }
