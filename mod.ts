@@ -19,8 +19,10 @@ export type { KeyType } from "./src/model/group.ts";
 export { DomainFilter, Filter } from "./src/model/filter.ts";
 export { SnapshotFormatError } from "./src/model/codec.ts";
 export {
+  type Allocated,
   clearTraces,
   DEFAULT_SAMPLING_INTERVAL,
+  getAllocated,
   getObjectTraceback,
   getTracebackLimit,
   getTracedMemory,

@@ -24,6 +24,7 @@ import type { TracerOptions } from "../src/engines/engine.ts";
 import { type RawTrace, Snapshot } from "../src/model/snapshot.ts";
 import { Session } from "../src/session/session.ts";
 import type { Target, TargetExit, TargetStatus } from "../src/session/target.ts";
+import type { Allocated } from "../src/tracer.ts";
 import { Controller } from "../tui/session/controller.ts";
 import { LiveFeed } from "../tui/session/feed.ts";
 
@@ -226,6 +227,9 @@ class DumpTarget implements Target {
   }
   eval(): Promise<string> {
     return Promise.resolve("");
+  }
+  allocated(): Promise<Allocated> {
+    return Promise.reject(new Error("a dump file counts no allocations"));
   }
   onOutput(): void {}
   onExit(_listener: (exit: TargetExit) => void): void {}

@@ -21,7 +21,7 @@
  */
 import { HookEngine } from "./engines/hooks.ts";
 import { JscHeapEngine } from "./engines/jsc.ts";
-import { LineEngine } from "./engines/line.ts";
+import { type AllocatedTraces, LineEngine } from "./engines/line.ts";
 import { installLineEngine, lineInstallation } from "./engines/line/install.ts";
 import { SamplerEngine } from "./engines/sampler.ts";
 import {
@@ -531,6 +531,98 @@ export function takeSnapshotNow(): { snapshot: Snapshot; memory: TracedMemory } 
     memory.peak += Math.max(read.memory.peak, read.memory.current);
   }
   return { snapshot: new Snapshot(traces, current.limit), memory };
+}
+
+/**
+ * What {@link getAllocated} answers: every allocation counted since tracing
+ * started or the traces were last cleared, freed or not.
+ *
+ * @example
+ * ```ts
+ * const { snapshot, seconds, count, size }: Allocated = await getAllocated();
+ * console.log(`${count / seconds} allocations/s, ${size / seconds} B/s`);
+ * for (const stat of snapshot.statistics("lineno").slice(0, 3)) console.log(String(stat));
+ * ```
+ */
+export interface Allocated {
+  /**
+   * The allocations as traces, freed ones included: one trace per
+   * allocating site of domain 0, its traceback the site's own frame (the
+   * line and function), its size the estimated bytes and its count the
+   * estimated allocations. Group, filter and compare it as any snapshot.
+   */
+  readonly snapshot: Snapshot;
+  /** When the span began (`start()` or the last `clearTraces()`), ms since the epoch. */
+  readonly since: number;
+  /** The span's length, in seconds, up to this reading. */
+  readonly seconds: number;
+  /** Allocations one sample stands for (the estimates are sample counts times this). */
+  readonly sampleEvery: number;
+  /** Estimated allocations in all. */
+  readonly count: number;
+  /** Estimated bytes in all. */
+  readonly size: number;
+}
+
+/** An engine that counts allocations freed or not (the line engine). */
+interface AllocationCounter {
+  allocated(): AllocatedTraces;
+}
+
+function countsAllocations(engine: Engine | null): engine is Engine & AllocationCounter {
+  return typeof (engine as Partial<AllocationCounter> | null)?.allocated === "function";
+}
+
+/**
+ * Allocations per line since tracing started or the traces were last
+ * cleared, **freed or not**: what churns, where a snapshot shows what is
+ * live (memray's temporary allocations). Divide by `seconds` for rates.
+ * Estimated from the line engine's samples as the live figures are (one in
+ * `sampleEvery` allocations sampled, each standing for `sampleEvery`),
+ * strings included; domain 0 only (JS heap objects; buffers are not
+ * counted here). Rejects when not tracing, and when domain 0 is not the
+ * line engine's: V8's sampler forgets a sample once its object is
+ * collected and Bun's census counts live objects by type, so neither can
+ * count what was freed (trace a program started by `run` or `tui`, or with
+ * the startup preload).
+ *
+ * @example
+ * ```ts
+ * const allocated = await getAllocated();
+ * console.log(`freed included, over ${allocated.seconds.toFixed(1)} s:`);
+ * for (const stat of allocated.snapshot.statistics("lineno").slice(0, 5)) {
+ *   console.log(`${stat.traceback}: ${(stat.count / allocated.seconds).toFixed(0)} allocations/s`);
+ * }
+ * ```
+ */
+export function getAllocated(): Promise<Allocated> {
+  const current = session;
+  return serial(() => {
+    if (!current) return Promise.reject(new Error("tracing must be started (call start()) to count allocations"));
+    const heap = current.heap;
+    if (!countsAllocations(heap)) return Promise.reject(new Error(cannotCount(heap)));
+    const { traces, since, sampleEvery } = heap.allocated();
+    let count = 0;
+    let size = 0;
+    for (const trace of traces) {
+      size += trace[1];
+      count += trace[4] ?? 1;
+    }
+    const seconds = Math.max(0, Date.now() - since) / 1000;
+    return Promise.resolve({ snapshot: new Snapshot(traces, 1), since, seconds, sampleEvery, count, size });
+  });
+}
+
+/** Why `heap` cannot count allocations freed or not, in words. */
+function cannotCount(heap: Engine | null): string {
+  const how = "the line engine counts them, in a program started by run or tui or with the startup preload";
+  if (!heap) return `allocations freed or not cannot be counted: domain 0 (JS heap) is not traced here; ${how}`;
+  const engine = heap.traits.name === "sampler"
+    ? "V8's sampler, which forgets a sample once its object is collected"
+    : heap.traits.name === "census"
+    ? "Bun's census, which counts live objects by type"
+    : `the ${heap.traits.name} engine`;
+  return `allocations freed or not cannot be counted: domain 0 here is ${engine}; ${how}`;
 }
 
 /** The last collection a snapshot ran: when it ended and how long it took (ms). */

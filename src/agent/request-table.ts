@@ -8,7 +8,7 @@
 import process from "node:process";
 import type { AgentTracer } from "./tracer.ts";
 import type { LiveRefresh, Method, ProgramStatus, RequestParams, Result } from "./requests.ts";
-import type { LiveReading } from "../tracer.ts";
+import { getAllocated, type LiveReading } from "../tracer.ts";
 import { evaluate, showResult } from "./evaluate.ts";
 
 /**
@@ -42,6 +42,7 @@ export const REQUESTS: { readonly [M in Method]: Answerer<M> } = {
   refresh,
   gc: (tracer) => tracer.gc(),
   eval: async (_tracer, { code }) => showResult(await evaluate(code)),
+  allocated: () => getAllocated(),
 };
 
 /**

@@ -9,6 +9,7 @@
  */
 import type { HeapEngineInfo, TracedMemory, TracerOptions } from "../engines/engine.ts";
 import type { Snapshot } from "../model/snapshot.ts";
+import type { Allocated } from "../tracer.ts";
 
 /**
  * What a traced program says about its tracer; a session's target adds the
@@ -104,6 +105,8 @@ export interface TracerRequests {
   gc(): Promise<boolean>;
   /** Evaluates JavaScript in the program; resolves to the result as text. */
   eval(code: string): Promise<string>;
+  /** Allocations per line since tracing started or was cleared, freed or not (the line engine's; see `getAllocated`). */
+  allocated(): Promise<Allocated>;
 }
 
 /**
@@ -137,6 +140,7 @@ export interface RequestParams {
   refresh: undefined;
   gc: undefined;
   eval: { code: string };
+  allocated: undefined;
 }
 
 /**
@@ -204,5 +208,9 @@ export abstract class RequestSender implements TracerRequests {
 
   eval(code: string): Promise<string> {
     return this.ask("eval", { code });
+  }
+
+  allocated(): Promise<Allocated> {
+    return this.ask("allocated", undefined);
   }
 }

@@ -9,6 +9,7 @@
  */
 import { decodeSnapshot, encodeSnapshot } from "../model/codec.ts";
 import { Snapshot } from "../model/snapshot.ts";
+import type { Allocated } from "../tracer.ts";
 import type { LiveRefresh, Method, ProgramStatus, Result } from "./requests.ts";
 
 /**
@@ -59,6 +60,14 @@ const BINARY: { readonly [M in Method]?: BytesCodec<M> } = {
     decode: ({ result, body }, source) => ({
       status: (result as { status: ProgramStatus }).status,
       snapshot: body.byteLength ? new Snapshot(decodeSnapshot(body, source)) : null,
+    }),
+  },
+  // Allocations freed or not: the figures as JSON, the traces per site as dump bytes.
+  allocated: {
+    encode: ({ snapshot, ...figures }: Allocated) => ({ result: figures, body: encodeSnapshot(snapshot) }),
+    decode: ({ result, body }, source) => ({
+      ...(result as Omit<Allocated, "snapshot">),
+      snapshot: new Snapshot(decodeSnapshot(body, source)),
     }),
   },
 };

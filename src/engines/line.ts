@@ -22,7 +22,7 @@ import { site, siteOnce, startSampling, stopSampling } from "./line/global.ts";
 import type { LineInstallation } from "./line/install.ts";
 import { measureObject, stringSize } from "./line/measure.ts";
 import { SiteFlag } from "./line/plan.ts";
-import { type AllocatedSite, SampleStore } from "./line/samples.ts";
+import { SampleStore } from "./line/samples.ts";
 
 export { DEFAULT_SAMPLE_EVERY } from "../defaults.ts";
 
@@ -84,6 +84,8 @@ export class LineEngine implements Engine {
    */
   readonly #last = new LastRead<Reading>();
   #timer: ReturnType<typeof setInterval> | null = null;
+  /** When the stores were made (start or clear), ms since the epoch. */
+  #since = Date.now();
 
   constructor(rt: RuntimeAdapter, line: LineInstallation) {
     this.#rt = rt;
@@ -175,12 +177,22 @@ export class LineEngine implements Engine {
     return null;
   }
 
-  /** Every site's allocations since start or clear, freed or not (strings included). */
-  allocated(): AllocatedSite[] {
-    return this.#all().flatMap((store) => store.allocated());
+  /**
+   * Every site's allocations since start or clear, freed or not (strings
+   * included): one raw trace per site, its own frame only, with estimated
+   * bytes and allocations; and when that span began.
+   */
+  allocated(): AllocatedTraces {
+    const sites = this.#line.rewriter.sites;
+    const traces: RawTrace[] = [];
+    for (const store of this.#all()) {
+      for (const { site, count, size } of store.allocated()) traces.push([0, size, [sites.frame(site)], null, count]);
+    }
+    return { traces, since: this.#since, sampleEvery: this.#every };
   }
 
   #newStores(): Stores {
+    this.#since = Date.now();
     const sizes = this.#rt.objectSizes;
     return { sampled: new SampleStore(this.#every, sizes), exact: new SampleStore(1, sizes) };
   }
@@ -263,6 +275,26 @@ export class LineEngine implements Engine {
     const own = this.#line.rewriter.sites.frame(id);
     return store.intern(`${id}|${stack.key}${tail ? "t" : ""}`, [own, ...callers], total);
   }
+}
+
+/**
+ * What the line engine counted since tracing started or was cleared, freed
+ * or not (see {@link LineEngine.allocated}).
+ *
+ * @example
+ * ```ts
+ * declare const engine: LineEngine;
+ * const { traces, since } = engine.allocated(); // [[0, bytes, [frame], null, allocations], ...]
+ * console.log(`${traces.length} sites over ${(Date.now() - since) / 1000} s`);
+ * ```
+ */
+export interface AllocatedTraces {
+  /** One trace per site: domain 0, estimated bytes, the site's frame (callers unknown: null), estimated allocations. */
+  readonly traces: RawTrace[];
+  /** When the span began (start or clear), ms since the epoch. */
+  readonly since: number;
+  /** Allocations one sample stands for. */
+  readonly sampleEvery: number;
 }
 
 /** One read of the samples. */

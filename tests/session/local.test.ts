@@ -315,6 +315,7 @@ function fakeProgram(
       takeSnapshot: () => Promise.reject(new Error("not here")),
       gc: () => Promise.resolve(true),
       eval: (code) => Promise.resolve(`child: ${code}`),
+      allocated: () => Promise.reject(new Error("not here")),
       onOutput: () => {},
       onExit: () => {},
       close: () => Promise.resolve(),

@@ -12,6 +12,7 @@ import type { TracedMemory, TracerOptions } from "../../src/engines/engine.ts";
 import { type RawTrace, Snapshot } from "../../src/model/snapshot.ts";
 import { Session } from "../../src/session/session.ts";
 import type { Target, TargetExit, TargetStatus } from "../../src/session/target.ts";
+import type { Allocated } from "../../src/tracer.ts";
 import { App } from "../../tui/app.tsx";
 import type { Size } from "../../tui/hooks/use-terminal-size.ts";
 import { Controller } from "../../tui/session/controller.ts";
@@ -27,6 +28,10 @@ export interface FakeOptions {
   readonly tracing?: boolean;
   readonly limits?: readonly string[];
   readonly memory?: TracedMemory;
+  /** What `allocated` answers (one trace per site, freed included); without it, it is refused. */
+  readonly allocated?: readonly RawTrace[] | (() => readonly RawTrace[]);
+  /** The span `allocated` covers, in seconds (default 10). */
+  readonly seconds?: number;
 }
 
 /** A target that serves the traces it is given and records what it was asked. */
@@ -100,6 +105,24 @@ export class FakeTarget implements Target {
 
   eval(code: string): Promise<string> {
     return Promise.resolve(`evaluated ${code}`);
+  }
+
+  /** Allocations as `options.allocated` gives them, over `options.seconds` (default 10 s); refused without them. */
+  allocated(): Promise<Allocated> {
+    this.calls.push("allocated");
+    const { allocated, seconds = 10 } = this.options;
+    if (!allocated) {
+      return Promise.reject(new Error("allocations freed or not cannot be counted: domain 0 here is V8's sampler"));
+    }
+    const traces = typeof allocated === "function" ? allocated() : allocated;
+    const snapshot = new Snapshot(traces, 1);
+    let size = 0;
+    let count = 0;
+    for (const trace of traces) {
+      size += trace[1];
+      count += trace[4] ?? 1;
+    }
+    return Promise.resolve({ snapshot, since: Date.now() - seconds * 1000, seconds, sampleEvery: 1, size, count });
   }
 
   onOutput(listener: (stream: "stdout" | "stderr", text: string) => void): void {

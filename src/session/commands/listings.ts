@@ -16,6 +16,7 @@ import type { Command, CommandResult, JsonValue } from "../command.ts";
 import { CommandError } from "../errors.ts";
 import { escapeControl } from "../../text/escape.ts";
 import { entryJson, listedSource, sourceLine } from "../present.ts";
+import { allocatedListing } from "./allocated.ts";
 import type { Session } from "../session.ts";
 import type { OptionSpec, ParsedArgs } from "../spec.ts";
 
@@ -111,12 +112,24 @@ export const statsCommand: Command = {
       "Prints '[ Top N ]' then one line per group of traces of snapshot LABEL (default: the latest),",
       "biggest first, as Python's str(Statistic). Active filters apply.",
       "Entries are numbered from 1 for traceback LABEL N.",
+      "--allocated asks the program instead: allocations and bytes per line per second since tracing",
+      "started or was cleared, freed ones included (what churns: the garbage collector's work). The line",
+      "engine counts them (a program started by run or tui); V8's sampler and Bun's census cannot.",
     ],
     args: [{ name: "LABEL", optional: true, complete: "label" }],
-    options: LISTING_OPTIONS,
+    options: [
+      ...LISTING_OPTIONS,
+      { name: "allocated", help: "allocations per line per second, freed included, from the program (no LABEL)" },
+    ],
   },
   run(session, args) {
     const group = grouping("stats", args);
+    if (args.flag("allocated")) {
+      if (args.text("LABEL") !== undefined) {
+        throw new CommandError("stats", "--allocated reads the program, not a snapshot: give no LABEL");
+      }
+      return allocatedListing(session, group);
+    }
     const entry = session.snapshotEntry("stats", args.text("LABEL"));
     const stats = session.filtered(entry).statistics(group.keyType, group.cumulative);
     return listing(session, "stats", group, stats, `Top ${group.limit}`, { label: entry.label });
