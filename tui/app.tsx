@@ -16,6 +16,7 @@ import { Line } from "./components/line.tsx";
 import { OutputPane } from "./components/output-pane.tsx";
 import { emptyText, titleOf } from "./components/title.ts";
 import { ViewBody } from "./components/view-body.tsx";
+import { useAllocated } from "./hooks/use-allocated.ts";
 import { useClock } from "./hooks/use-clock.ts";
 import { useKeys } from "./hooks/use-keys.ts";
 import { useLifecycle } from "./hooks/use-lifecycle.ts";
@@ -100,7 +101,16 @@ export function App(props: AppProps): ReactElement {
     1,
     isTable(view) || view.kind === "snapshots" || view.kind === "filters" ? shape.body - 1 : shape.body,
   );
-  const table = useTables({ ui, snapshots, live: live.live, filters, filtersKey: filtersKey(filters), page });
+  const allocated = useAllocated(controller.session, view.kind === "allocated", ui.paused);
+  const table = useTables({
+    ui,
+    snapshots,
+    live: live.live,
+    filters,
+    filtersKey: filtersKey(filters),
+    page,
+    allocated: allocated.allocated,
+  });
   const lines = useTextLines(view, control.log, live.status?.limits ?? NO_LINES);
   const length = view.kind === "snapshots" ? labels.length : view.kind === "filters" ? filters.length : lines.length;
   const tracing = live.status?.tracing ?? null;
@@ -127,9 +137,16 @@ export function App(props: AppProps): ReactElement {
     filters: filters.length,
     log: control.log.length,
     error: table.state?.error ?? null,
+    seconds: view.kind === "allocated" ? allocated.allocated?.seconds : undefined,
   });
   const empty = table.view
-    ? emptyText(table.view, { exited: !!live.status?.exit, tracing, pending: table.state?.pending ?? false, labels })
+    ? emptyText(table.view, {
+      exited: !!live.status?.exit,
+      tracing,
+      pending: (view.kind === "allocated" && allocated.pending) || (table.state?.pending ?? false),
+      labels,
+      allocatedError: allocated.error,
+    })
     : "";
   return (
     <Box flexDirection="column" width={width} height={rows}>

@@ -25,6 +25,7 @@ export const KEYS: readonly (readonly [string, string])[] = [
   ["g", "group by line, file or whole traceback (cycles)"],
   ["C", "cumulative: count every frame of a traceback, not only the most recent"],
   ["o", "sort by size, count, average or growth (cycles)"],
+  ["a", "allocated: allocations and bytes per line per second, freed included, since start or X (again: back)"],
   ["Enter", "drill into the selected row: its tracebacks with source lines"],
   ["Esc", "back to the previous view"],
   ["↑ ↓, j k", "move; PgUp PgDn page; Home End first and last row"],
@@ -59,6 +60,7 @@ export function helpLines(limits: readonly string[]): StyledLine[] {
     { text: "   size, count   memory of the group's live traces and how many blocks (estimates for sampled domains)" },
     { text: "   average       size / count" },
     { text: "   growth        change of size since the last refresh (live) · Δ: from the base snapshot (compare)" },
+    { text: "   bytes/s       allocated: bytes allocated per second, freed included (allocs/s: allocations)" },
     { text: "" },
     { text: " What this runtime cannot see", style: { bold: true } },
   );

@@ -12,6 +12,7 @@ import { bytes, count, cutLeft, cutRight, left, right, shortPath } from "../form
 import type { SortKey, TableData } from "../state/table.ts";
 import { escapeControl } from "../../src/text/escape.ts";
 import { textWidth } from "../../src/text/width.ts";
+import { perSecond } from "../../src/session/commands/allocated.ts";
 import { Line, type Part } from "./line.tsx";
 
 /**
@@ -39,6 +40,8 @@ export interface StatsTableProps {
   readonly width: number;
   /** Shown instead of rows when there is no table or it is empty. */
   readonly empty: string;
+  /** The span of an allocated table, in seconds: its rates are per second of it. */
+  readonly seconds?: number;
 }
 
 interface Column {
@@ -61,7 +64,7 @@ const signedCount = (n: number): Part => ({
   dim: n === 0,
 });
 
-function columns(data: TableData): Column[] {
+function columns(data: TableData, seconds = 0): Column[] {
   const size: Column = { title: "size", width: 10, sort: "size", cell: (d, i) => ({ text: bytes(d.size[i]) }) };
   const blocks: Column = { title: "count", width: 8, sort: "count", cell: (d, i) => ({ text: count(d.count[i]) }) };
   const average: Column = {
@@ -70,6 +73,16 @@ function columns(data: TableData): Column[] {
     sort: "average",
     cell: (d, i) => d.count[i] ? { text: bytes(d.average(i)) } : { text: "-", dim: true },
   };
+  if (data.kind === "allocated") {
+    const rate = (n: number) => seconds > 0 ? n / seconds : 0;
+    return [
+      { title: "bytes/s", width: 10, sort: "size", cell: (d, i) => ({ text: bytes(rate(d.size[i])) }) },
+      { title: "allocs/s", width: 9, sort: "count", cell: (d, i) => ({ text: perSecond(rate(d.count[i])) }) },
+      { title: "allocated", width: 10, cell: (d, i) => ({ text: bytes(d.size[i]), dim: true }) },
+      { ...blocks, title: "allocs", sort: undefined },
+      average,
+    ];
+  }
   if (data.kind === "compare") {
     return [
       size,
@@ -158,7 +171,7 @@ export function StatsTable(props: StatsTableProps): ReactElement {
       </Box>
     );
   }
-  const cols = columns(data);
+  const cols = columns(data, props.seconds);
   const rankWidth = Math.max(4, String(data.length).length + 1);
   const fixed = rankWidth + 1 + cols.reduce((n, c) => n + c.width + 1, 0);
   const locationWidth = Math.max(12, width - fixed);

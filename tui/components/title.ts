@@ -7,6 +7,7 @@
 import { bytes, count } from "../format.ts";
 import type { Grouping, SortKey, TableData } from "../state/table.ts";
 import { isTable, type TableView, type View } from "../state/ui.ts";
+import { perSecond } from "../../src/session/commands/allocated.ts";
 import type { Part } from "./line.tsx";
 
 /**
@@ -38,6 +39,8 @@ export interface TitleFacts {
   readonly log: number;
   /** Why the table could not be made, or null. */
   readonly error: string | null;
+  /** The span of the allocated view, in seconds, when it has one. */
+  readonly seconds?: number;
 }
 
 const SORT_NAMES: Record<SortKey, string> = {
@@ -67,6 +70,8 @@ export function titleOf(view: View, facts: TitleFacts): Part[] {
       ? facts.paused ? " LIVE (PAUSED: space resumes)" : " LIVE"
       : view.kind === "snapshot"
       ? ` SNAPSHOT ${view.label}`
+      : view.kind === "allocated"
+      ? ` ALLOCATED, freed included${facts.seconds === undefined ? "" : `, over ${facts.seconds.toFixed(1)} s`}`
       : ` COMPARE ${view.newLabel} (new) with ${view.oldLabel} (base)`;
     const { keyType, cumulative } = facts.grouping;
     const parts: Part[] = [
@@ -74,7 +79,14 @@ export function titleOf(view: View, facts: TitleFacts): Part[] {
       { text: ` · by ${keyType}${cumulative ? ", cumulative" : ""} · sorted by ${SORT_NAMES[view.sort]}` },
     ];
     if (facts.regrouping) parts.push({ text: " · updating…", color: "yellow" });
-    if (data) {
+    if (data?.kind === "allocated") {
+      const totals = data.totals;
+      const rows = `${data.length} row${data.length === 1 ? "" : "s"}`;
+      const per = (n: number) => facts.seconds ? n / facts.seconds : 0;
+      parts.push({
+        text: ` · ${rows} · ${bytes(per(totals.size))}/s in ${perSecond(per(totals.count))} allocations/s`,
+      });
+    } else if (data) {
       const totals = data.totals;
       const rows = `${data.length} row${data.length === 1 ? "" : "s"}`;
       parts.push({ text: ` · ${rows} · ${bytes(totals.size)} in ${count(totals.count)} blocks` });
@@ -120,6 +132,8 @@ export interface EmptyFacts {
   readonly pending: boolean;
   /** Labels of the snapshots held. */
   readonly labels: readonly string[];
+  /** Why the allocated view has nothing (the engine cannot count them, say). */
+  readonly allocatedError?: string | null;
 }
 
 /**
@@ -138,6 +152,11 @@ export function emptyText(view: TableView, facts: EmptyFacts): string {
     if (facts.exited) return "the program ended before any traces were taken (snapshots taken before stay usable)";
     if (facts.tracing === null) return "waiting for the program…";
     return facts.tracing ? "no traces yet (or none left after the filters)" : "not tracing: press t to start";
+  }
+  if (view.kind === "allocated") {
+    if (facts.allocatedError) return `${facts.allocatedError} (a or Esc goes back)`;
+    if (facts.tracing === false) return "not tracing: press t to start";
+    return "no allocations counted yet (or none left after the filters)";
   }
   const missing = (view.kind === "snapshot" ? [view.label] : [view.newLabel, view.oldLabel])
     .filter((l) => !facts.labels.includes(l));

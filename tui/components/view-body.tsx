@@ -70,6 +70,7 @@ export function ViewBody(props: ViewBodyProps): ReactElement {
         height={height - 1}
         width={width}
         empty={props.empty}
+        seconds={table.derived?.source.kind === "allocated" ? table.derived.source.seconds : undefined}
       />
     );
   } else if (view.kind === "snapshots") {

@@ -97,8 +97,8 @@ export function useKeys(inputs: KeyInputs): void {
     // A row gone from the new snapshot has its traces in the old one.
     const snapshot = data.size[row] === 0 && derived.old ? derived.old : derived.snapshot;
     const where = locationOf(key, data.grouping.keyType).map((p) => p.text).join("");
-    const name = view.kind === "live"
-      ? "live"
+    const name = view.kind === "live" || view.kind === "allocated"
+      ? view.kind
       : view.kind === "snapshot"
       ? view.label
       : `${view.newLabel} vs ${view.oldLabel}`;

@@ -8,6 +8,7 @@
 import { useMemo } from "react";
 import type { Filters } from "../../src/session/filtered.ts";
 import type { SnapshotEntry } from "../../src/session/session.ts";
+import type { Allocated } from "../../src/tracer.ts";
 import type { LiveSample } from "../session/feed.ts";
 import type { Derived, TableSource } from "../state/derive.ts";
 import type { SortKey, TableData } from "../state/table.ts";
@@ -90,6 +91,8 @@ export interface TableInputs {
   readonly filtersKey: string;
   /** Rows of the table body. */
   readonly page: number;
+  /** The target's allocations freed included, while the allocated view is on screen. */
+  readonly allocated?: Allocated | null;
 }
 
 /**
@@ -144,10 +147,31 @@ export function useTables(inputs: TableInputs): TableOnScreen {
     stored !== null && view === stored,
   );
 
+  const allocated = inputs.allocated ?? null;
+  const allocatedSource = useMemo<TableSource | null>(
+    () => allocated ? { kind: "allocated", snapshot: allocated.snapshot, seconds: allocated.seconds } : null,
+    [allocated],
+  );
+  const allocatedState = useDerived(
+    allocatedSource,
+    filters,
+    filtersKey,
+    ui.grouping,
+    view.kind === "allocated" ? view.sort : "size",
+    view.kind === "allocated",
+  );
+
   const tableView = isTable(view) ? view : null;
-  const state = tableView?.kind === "live" ? liveState : tableView ? storedState : null;
+  const state = tableView?.kind === "live"
+    ? liveState
+    : tableView?.kind === "allocated"
+    ? allocatedState
+    : tableView
+    ? storedState
+    : null;
   // A stored table made from another pair of snapshots would be misleading: wait for the right one.
-  const derived = tableView && state?.derived && (tableView.kind === "live" || state.derived.source === storedSource)
+  const derived = tableView && state?.derived &&
+      (tableView.kind === "live" || tableView.kind === "allocated" || state.derived.source === storedSource)
     ? state.derived
     : null;
   const data = derived?.data ?? null;

@@ -28,7 +28,9 @@ export { breathe } from "./join.ts";
 export type TableSource =
   | { readonly kind: "live"; readonly current: Snapshot; readonly previous: Snapshot | null }
   | { readonly kind: "snapshot"; readonly snapshot: Snapshot }
-  | { readonly kind: "compare"; readonly now: Snapshot; readonly before: Snapshot };
+  | { readonly kind: "compare"; readonly now: Snapshot; readonly before: Snapshot }
+  /** Allocations since tracing started or was cleared, freed included, over `seconds`. */
+  | { readonly kind: "allocated"; readonly snapshot: Snapshot; readonly seconds: number };
 
 /**
  * A table and the filtered snapshots its rows come from (for drill-in).
@@ -121,8 +123,8 @@ async function make(
     derived.data.prepare(sort);
     return derived;
   };
-  if (source.kind === "snapshot") {
-    const made = await statisticsOf(source.snapshot, filters, filtersKey, grouping, "snapshot", pace);
+  if (source.kind === "snapshot" || source.kind === "allocated") {
+    const made = await statisticsOf(source.snapshot, filters, filtersKey, grouping, source.kind, pace);
     return made && finish({ source, data: made.table, snapshot: made.snapshot, old: null });
   }
   if (source.kind === "live") {

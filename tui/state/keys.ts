@@ -137,6 +137,10 @@ export function handleKey(input: string, key: Key, context: KeyContext): Intent[
       return [ui({ type: "toggle-cumulative" })];
     case "o":
       return isTable(view) ? [ui({ type: "cycle-sort" })] : [];
+    case "a":
+      return view.kind === "allocated"
+        ? [ui({ type: "pop" })]
+        : [ui({ type: "push", view: { kind: "allocated", sort: "size", cursor: START } })];
     case " ":
       return [ui({ type: "toggle-pause" })];
     case ":":

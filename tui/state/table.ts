@@ -40,14 +40,15 @@ export const SORT_KEYS: readonly SortKey[] = ["size", "count", "average", "growt
 export const GROUP_KEYS: readonly KeyType[] = ["lineno", "filename", "traceback"];
 
 /**
- * Where the rows come from: the live target, one snapshot, or two compared.
+ * Where the rows come from: the live target, one snapshot, two compared,
+ * or the target's allocations freed or not.
  *
  * @example
  * ```ts
  * const kind: TableKind = "compare"; // changes from an old snapshot
  * ```
  */
-export type TableKind = "live" | "snapshot" | "compare";
+export type TableKind = "live" | "snapshot" | "compare" | "allocated";
 
 /**
  * How the rows were grouped.

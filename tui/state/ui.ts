@@ -43,7 +43,9 @@ export type TableView =
     readonly oldLabel: string;
     readonly sort: SortKey;
     readonly cursor: Cursor;
-  };
+  }
+  /** Allocations per line since tracing started or was cleared, freed included (`a`). */
+  | { readonly kind: "allocated"; readonly sort: SortKey; readonly cursor: Cursor };
 
 /**
  * Every view; the last of `UiState.views` is on screen.
@@ -241,7 +243,7 @@ export function currentView(state: UiState): View {
  * ```
  */
 export function isTable(view: View): view is TableView {
-  return view.kind === "live" || view.kind === "snapshot" || view.kind === "compare";
+  return view.kind === "live" || view.kind === "snapshot" || view.kind === "compare" || view.kind === "allocated";
 }
 
 /**
@@ -312,13 +314,12 @@ export function reduce(state: UiState, action: Action): UiState {
         grouping: { ...state.grouping, cumulative: !state.grouping.cumulative },
         views: state.views.map(resetCursor),
       };
-    case "cycle-sort":
+    case "cycle-sort": {
       if (!isTable(view)) return state;
-      return withCurrent(state, {
-        ...view,
-        sort: SORT_KEYS[(SORT_KEYS.indexOf(view.sort) + 1) % SORT_KEYS.length],
-        cursor: START,
-      });
+      // Allocations have no growth: their sorts are bytes, allocations and average.
+      const keys = view.kind === "allocated" ? SORT_KEYS.filter((k) => k !== "growth") : SORT_KEYS;
+      return withCurrent(state, { ...view, sort: keys[(keys.indexOf(view.sort) + 1) % keys.length], cursor: START });
+    }
     case "toggle-pause":
       return { ...state, paused: !state.paused };
     case "toggle-newest-first":
