@@ -1,9 +1,10 @@
 /**
- * `stats FILE` and `compare NEW OLD`: analysis of dump files with no
- * program, through the same commands as the REPL.
+ * `stats FILE`, `compare NEW OLD` and `leaks FILE FILE FILE...`: analysis of
+ * dump files with no program, through the same commands as the REPL.
  *
  * @module
  */
+import { basename } from "node:path";
 import { OfflineTarget } from "../session/offline.ts";
 import { CommandError, messageOf } from "../session/errors.ts";
 import { Session } from "../session/session.ts";
@@ -117,6 +118,41 @@ export function offlineCompare(
       ...filterLines(options),
     ],
     `compare new old${listingFlags(options)}`,
+    options.json ?? false,
+    io,
+  );
+}
+
+/**
+ * The labels of dump files in a listing: their names without the folder
+ * and the extension, or as given when those would not tell them apart.
+ */
+function fileLabels(files: readonly string[]): string[] {
+  const names = files.map((file) => basename(file).replace(/\.[^.]*$/, "") || basename(file));
+  return names.every((name, i) => name && names.indexOf(name) === i) ? names : [...files];
+}
+
+/**
+ * `leaks FILE FILE FILE...`: the places that grew steadily over dump files
+ * given in the order they were taken (3 or more), steadiest first.
+ *
+ * @example
+ * ```ts
+ * import { processIO } from "./io.ts";
+ *
+ * await offlineLeaks(["1.dump", "2.dump", "3.dump"], { by: "lineno", limit: 10 }, processIO()); // 0
+ * ```
+ */
+export function offlineLeaks(
+  files: readonly string[],
+  options: FilterOptions,
+  io: CliIO,
+): Promise<number> {
+  const labels = fileLabels(files);
+  return analyse(
+    "leaks",
+    [...files.map((file, i) => `load ${quote(file)} ${quote(labels[i])}`), ...filterLines(options)],
+    `leaks ${labels.map(quote).join(" ")} --by ${options.by} --limit ${options.limit}`,
     options.json ?? false,
     io,
   );

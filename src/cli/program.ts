@@ -1,5 +1,5 @@
 /**
- * The command line: `repl`, `run`, `stats`, `compare`, `tui`, and the TUI
+ * The command line: `repl`, `run`, `stats`, `compare`, `leaks`, `tui`, and the TUI
  * on the built-in demo when started on a terminal with no command.
  *
  * @module
@@ -11,7 +11,7 @@ import { cutEcho } from "../session/errors.ts";
 import { quote } from "../session/tokenize.ts";
 import { escapeControl } from "../text/escape.ts";
 import type { CliIO } from "./io.ts";
-import { type FilterOptions, offlineCompare, offlineStats } from "./offline.ts";
+import { type FilterOptions, offlineCompare, offlineLeaks, offlineStats } from "./offline.ts";
 import { defaultHistoryFile, type ReplSource, runRepl } from "./repl.ts";
 import { runProgram } from "./run.ts";
 import { onTermination } from "./signals.ts";
@@ -205,6 +205,19 @@ export async function main(
       options as unknown as FilterOptions,
       io,
     );
+  });
+
+  const leaks = program.command("leaks")
+    .description("Places whose memory grew steadily over 3 or more dump files, steadiest first")
+    .argument("<files...>", "snapshot dump files, in the order they were taken")
+    .addOption(
+      new Option("--by <key>", "a place is a line (lineno) or a whole traceback").choices(["lineno", "traceback"])
+        .default("lineno"),
+    );
+  // --limit, the filters and --json, as stats and compare take them (not --by KEY nor --cumulative).
+  for (const option of listingOptions().slice(2)) leaks.addOption(option);
+  leaks.action(async (files, options) => {
+    status = await offlineLeaks(files, options as unknown as FilterOptions, io);
   });
 
   const tuiTracing = engineOptions();

@@ -6,6 +6,7 @@
  */
 import type { Command } from "./command.ts";
 import { filterCommand } from "./commands/filter.ts";
+import { leaksCommand } from "./commands/leaks.ts";
 import { compareCommand, statsCommand, topCommand } from "./commands/listings.ts";
 import { helpCommand, quitCommand } from "./commands/meta.ts";
 import { evalCommand, runCommand, waitCommand } from "./commands/program.ts";
@@ -109,6 +110,7 @@ export function defaultRegistry(): CommandRegistry {
     snapshotsCommand,
     statsCommand,
     compareCommand,
+    leaksCommand,
     topCommand,
     tracebackCommand,
     filterCommand,

@@ -12,6 +12,7 @@ const LANGUAGE = [
   "snapshots",
   "stats",
   "compare",
+  "leaks",
   "top",
   "traceback",
   "filter",
