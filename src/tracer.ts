@@ -20,6 +20,7 @@
  * @module
  */
 import { HookEngine } from "./engines/hooks.ts";
+import { stackCapture } from "./engines/hooks/context.ts";
 import { JscHeapEngine } from "./engines/jsc.ts";
 import { type AllocatedTraces, LineEngine } from "./engines/line.ts";
 import { installLineEngine, lineInstallation } from "./engines/line/install.ts";
@@ -39,6 +40,7 @@ import { type RawTrace, Snapshot } from "./model/snapshot.ts";
 import type { Traceback } from "./model/traceback.ts";
 import type { RuntimeAdapter, RuntimeName } from "./runtime/adapter.ts";
 import { runtime } from "./runtime/index.ts";
+import { internalFramesShown } from "./runtime/internal-frames.ts";
 
 export type { HeapEngineInfo, HeapEngineName, TracedMemory, TracerOptions } from "./engines/engine.ts";
 export { DEFAULT_SAMPLING_INTERVAL } from "./engines/sampler.ts";
@@ -188,7 +190,7 @@ function checkNframe(nframe: unknown): number {
 }
 
 function checkOptions(options: unknown): TracerOptions {
-  if (options === undefined) return {};
+  if (options === undefined) return { internalFrames: internalFramesShown(undefined) };
   if (typeof options !== "object" || options === null) {
     throw new TypeError(
       `options must be an object, not ${options === null ? "null" : typeof options}`,
@@ -222,7 +224,11 @@ function checkOptions(options: unknown): TracerOptions {
   if (gcBeforeSnapshot !== undefined && typeof gcBeforeSnapshot !== "boolean") {
     throw new TypeError("gcBeforeSnapshot must be a boolean");
   }
-  return { ...options as TracerOptions };
+  const { internalFrames } = options as TracerOptions;
+  if (internalFrames !== undefined && typeof internalFrames !== "boolean") {
+    throw new TypeError("internalFrames must be a boolean");
+  }
+  return { ...options as TracerOptions, internalFrames: internalFramesShown(internalFrames) };
 }
 
 function createSession(limit: number, options: TracerOptions): Session {
@@ -270,6 +276,7 @@ export function start(
   }
   session = current;
   lastLimit = limit;
+  stackCapture().internalFrames = opts.internalFrames === true;
   return serial(async () => {
     const started: Engine[] = [];
     try {
@@ -318,6 +325,7 @@ export function stop(): Promise<void> {
   const current = session;
   if (!current) return serial(() => Promise.resolve());
   session = null;
+  stackCapture().internalFrames = false;
   return serial(async () => {
     const errors: unknown[] = [];
     for (const engine of current.engines) {

@@ -63,6 +63,15 @@ export interface TracerOptions {
    * decides for one snapshot.
    */
   gcBeforeSnapshot?: boolean;
+  /**
+   * true: keep the runtime's own frames (`node:internal/...`,
+   * `ext:deno_node/...`, Bun's `node:` and `internal:` modules) at the ends
+   * of tracebacks. By default (false) they are left out there, so frame 0
+   * is the user's line and the traceback limit counts the user's frames;
+   * runtime frames between two user frames always stay. Unset, the
+   * environment decides: `TRACEMALLOC_INTERNAL_FRAMES=1` shows them.
+   */
+  internalFrames?: boolean;
 }
 
 /**

@@ -33,7 +33,9 @@
  * the original source, and its `functionName` is kept (empty for anonymous
  * functions and module code). Frames without a script (V8 builtins such as
  * `Array.prototype.push`, the `(root)` node) are left out, so an allocation
- * is charged to the nearest JavaScript function.
+ * is charged to the nearest JavaScript function. The runtime's own frames
+ * at either end of a stack (`node:internal/...`, `ext:core/...`) are left
+ * out unless `internalFrames` is set.
  *
  * **The tracer's own allocations** are dropped: a sample with a frame of
  * this package (`src/`, `tui/`, `mod.ts`) or of the inspector plumbing on
@@ -60,6 +62,7 @@ import type { RawTrace } from "../model/snapshot.ts";
 import type { Traceback } from "../model/traceback.ts";
 import type { InspectorSession, RuntimeAdapter } from "../runtime/adapter.ts";
 import { runtime } from "../runtime/index.ts";
+import { isInternalFile, userFacing } from "../runtime/internal-frames.ts";
 import type { Engine, EngineTraits, ReadOptions, TracedMemory, TracerOptions } from "./engine.ts";
 import { LastRead } from "./last-read.ts";
 import { isTracerFile } from "./own-frames.ts";
@@ -195,6 +198,9 @@ export class SamplerEngine implements Engine {
   #interval = DEFAULT_SAMPLING_INTERVAL;
   #peak = 0;
   #frameCache = new Map<string, RawFrame | null>();
+  /** The frames of {@link SamplerEngine.#frameCache} that are the runtime's own. */
+  #internal = new Set<RawFrame>();
+  #internalFrames = false;
   #ownCache = new Map<string, boolean>();
   #lastSamples = 0;
   #lastNodes = 0;
@@ -230,6 +236,7 @@ export class SamplerEngine implements Engine {
     }
     this.#nframe = nframe;
     this.#interval = options.samplingInterval ?? DEFAULT_SAMPLING_INTERVAL;
+    this.#internalFrames = options.internalFrames === true;
     this.#session = session;
     this.#peak = 0;
     await session.post("HeapProfiler.enable");
@@ -244,6 +251,7 @@ export class SamplerEngine implements Engine {
     this.#last.forget();
     this.#lastSamples = this.#lastNodes = 0;
     this.#frameCache.clear();
+    this.#internal.clear();
     try {
       await session.post("HeapProfiler.stopSampling");
       await session.post("HeapProfiler.disable");
@@ -378,21 +386,33 @@ export class SamplerEngine implements Engine {
       const frame = this.#frame(node.callFrame);
       const own = step.own || this.#isOwn(node.callFrame.url);
       if (frame) path.push(frame);
-      if (!own) {
-        const frames = path.slice(Math.max(0, path.length - this.#nframe))
-          .reverse();
-        // V8 keeps the most recent frames only; a stack that deep may have been cut.
-        stacks.set(node.id, {
-          frames,
-          total: depth >= V8_STACK_DEPTH ? null : path.length,
-        });
-      }
+      if (!own) stacks.set(node.id, this.#stackOf(path, depth));
       todo.push({ node, depth, own, leave: frame });
       for (const child of node.children) {
         todo.push({ node: child, depth: depth + 1, own });
       }
     }
     return stacks;
+  }
+
+  /** The traceback of a node whose frames from the root are `path`, most recent first. */
+  #stackOf(path: readonly RawFrame[], depth: number): NodeStack {
+    // V8 keeps the most recent frames only; a stack that deep may have been cut.
+    const complete = depth < V8_STACK_DEPTH;
+    const top = path.length - 1;
+    if (this.#internalFrames) {
+      const frames = path.slice(Math.max(0, path.length - this.#nframe)).reverse();
+      return { frames, total: complete ? path.length : null };
+    }
+    const { start, end, total } = userFacing(
+      path.length,
+      (i) => this.#internal.has(path[top - i]),
+      complete,
+      this.#nframe,
+    );
+    const frames: RawFrame[] = [];
+    for (let i = start; i < end; i++) frames.push(path[top - i]);
+    return { frames, total };
   }
 
   #isOwn(url: string): boolean {
@@ -421,6 +441,7 @@ export class SamplerEngine implements Engine {
       );
       frame = [pos.file, pos.line, pos.column ?? null, functionName || null];
       this.#frameCache.set(key, frame);
+      if (isInternalFile(url) || isInternalFile(pos.file)) this.#internal.add(frame);
     }
     return frame;
   }

@@ -17,12 +17,18 @@
  *
  * Built-in frames (V8's `Array.prototype.map`, Bun's `[native code]`) are
  * not frames of a source file and are left out, as CPython leaves C
- * functions out of its tracebacks.
+ * functions out of its tracebacks. Frames of the runtime's own JavaScript
+ * (`node:internal/...`, `ext:deno_node/...`) are left out at the ends of a
+ * stack (see {@link userFacing}), and at the end of its synchronous part
+ * when async callers follow (the job runner that resumed an async function:
+ * Node's `processTicksAndRejections`, Deno's `ext:core/01_core.js`), unless
+ * {@link StackCapture.internalFrames} is set.
  *
  * @module
  */
 import type { RawFrame } from "../model/frame.ts";
 import { runtime } from "./index.ts";
+import { isInternalFile, userFacing } from "./internal-frames.ts";
 import { isLoaderFile } from "./loader-files.ts";
 
 /**
@@ -43,6 +49,8 @@ interface CallSite {
   getFunctionName(): string | null;
   isNative(): boolean;
   isEval(): boolean;
+  /** V8: a frame of an async function awaiting the frames above (absent on JavaScriptCore). */
+  isAsync?(): boolean;
 }
 
 /** V8's stack API, which Bun implements as well. */
@@ -68,9 +76,10 @@ export interface CapturedStack {
   /** At most the number of frames asked for, most recent first. */
   readonly frames: readonly RawFrame[];
   /**
-   * Frames the stack had, the tracer's own and built-ins removed; `null`
-   * when the stack was deeper than what was captured (knowing the depth of
-   * every stack would cost a frame's worth of work per level).
+   * Frames the stack had, the tracer's own and built-ins removed (and the
+   * runtime's at its ends, unless they are shown); `null` when the stack was
+   * deeper than what was captured (knowing the depth of every stack would
+   * cost a frame's worth of work per level).
    */
   readonly totalNframe: number | null;
   /** Equal for two captures with equal frames and `totalNframe`: an interning key. */
@@ -96,6 +105,8 @@ interface Position {
   readonly own: boolean;
   /** A frame of the module loader (user code runs above it): left out, never a reason to drop. */
   readonly loader: boolean;
+  /** A frame of the runtime's own JavaScript ({@link isInternalFile}). */
+  readonly internal: boolean;
 }
 
 const api = Error as unknown as StackApi;
@@ -104,6 +115,14 @@ const passSites = (_error: Error, sites: CallSite[]): CallSite[] => sites;
 const SYNTHETIC = /^\[source:\d+\]$/;
 /** Frames captured beyond the limit: built-in frames and one to see whether the stack goes on. */
 const SLACK = 2;
+/**
+ * Frames captured again, beyond the first capture's, when the runtime's
+ * frames it ended with may lie at the stack's outer end (the module
+ * loader's: 4 on Node for an ES module, about 10 for CommonJS under tsx; a
+ * test runner's: about 12); also what a capture resolved later takes in
+ * advance, as it cannot capture again.
+ */
+const INTERNAL_SLACK = 16;
 
 /**
  * Captures stacks and resolves their positions once per distinct position
@@ -122,6 +141,11 @@ export class StackCapture {
   readonly #positions = new Map<string, Position | null>();
   readonly #mapped = !runtime().capabilities.mappedCallSites;
   #nextId = 0;
+  /**
+   * true: keep the runtime's own frames at the ends of a stack; false (the
+   * default): leave them out (see {@link userFacing}).
+   */
+  internalFrames = false;
 
   /** @param isOwnFile true for a file of the tracer itself (a path or a `file://` URL) */
   constructor(isOwnFile: (file: string) => boolean) {
@@ -147,7 +171,11 @@ export class StackCapture {
     extra = 0,
   ): CapturedStack | null {
     const limit = nframe + SLACK + extra;
-    return this.#framesOf(collectSites(limit, below), nframe, limit, own);
+    const stack = this.#framesOf(collectSites(limit, below), nframe, limit, own, true);
+    if (stack !== undefined) return stack;
+    // The runtime's frames it ended with may be the stack's outer end: see further.
+    const further = limit + INTERNAL_SLACK;
+    return this.#framesOf(collectSites(further, below), nframe, further, own, false) as CapturedStack | null;
   }
 
   /**
@@ -159,8 +187,17 @@ export class StackCapture {
    * this is a full capture.
    */
   captureLater(nframe: number, below: StackBoundary, extra = 0): LaterStack {
-    const limit = nframe + SLACK + extra;
-    if (!lazyStacks()) return { limit, sites: collectSites(limit, below) };
+    if (!lazyStacks()) {
+      // Formatted now anyway: capture further at once when the stack's outer end is not in sight.
+      const limit = nframe + SLACK + extra;
+      const sites = collectSites(limit, below);
+      const stripped = this.#framesOf(sites, nframe, limit, "strip", true);
+      if (stripped) return { limit, sites, stripped: { nframe, stack: stripped } };
+      const further = limit + INTERNAL_SLACK;
+      return { limit: further, sites: collectSites(further, below) };
+    }
+    // Capturing is cheap, formatting is paid later: capture enough to see past the runtime's frames.
+    const limit = nframe + SLACK + extra + (this.internalFrames ? 0 : INTERNAL_SLACK);
     const holder: { stack?: unknown } = {};
     const previousLimit = api.stackTraceLimit;
     try {
@@ -174,13 +211,25 @@ export class StackCapture {
 
   /** The frames of a stack captured by {@link StackCapture.captureLater} (see {@link StackCapture.capture}). */
   resolveLater(later: LaterStack, nframe: number, own: OwnFrames): CapturedStack | null {
-    return this.#framesOf(later.sites ?? sitesOf(later.holder!), nframe, later.limit, own);
+    if (own === "strip" && later.stripped?.nframe === nframe) return later.stripped.stack;
+    return this.#framesOf(later.sites ?? sitesOf(later.holder!), nframe, later.limit, own, false) as
+      | CapturedStack
+      | null;
   }
 
-  #framesOf(sites: CallSite[], nframe: number, limit: number, own: OwnFrames): CapturedStack | null {
-    const frames: RawFrame[] = [];
-    let key = "";
-    let kept = 0;
+  /**
+   * The frames of captured call sites; `undefined` when `retry` and more of
+   * the stack is needed to tell whether the runtime frames it ends with are
+   * its outer end.
+   */
+  #framesOf(
+    sites: CallSite[],
+    nframe: number,
+    limit: number,
+    own: OwnFrames,
+    retry: boolean,
+  ): CapturedStack | null | undefined {
+    const positions: Position[] = [];
     for (const site of sites) {
       const position = this.#resolve(site);
       if (position === null || position.loader) continue;
@@ -188,13 +237,27 @@ export class StackCapture {
         if (own === "drop") return null;
         continue;
       }
-      if (kept < nframe) {
-        frames.push(position.frame);
-        key += position.id + ",";
+      // The runtime's frames under a resumed async function (the job runner) end its synchronous stack.
+      if (!this.internalFrames && positions.at(-1)?.internal && site.isAsync?.()) {
+        while (positions.at(-1)?.internal) positions.pop();
       }
-      kept++;
+      positions.push(position);
     }
-    const totalNframe = sites.length < limit ? kept : null;
+    const complete = sites.length < limit;
+    let start = 0;
+    let end = Math.min(positions.length, nframe);
+    let totalNframe = complete ? positions.length : null;
+    if (!this.internalFrames) {
+      const range = userFacing(positions.length, (i) => positions[i].internal, complete, nframe);
+      if (!range.settled && retry) return undefined;
+      ({ start, end, total: totalNframe } = range);
+    }
+    const frames: RawFrame[] = [];
+    let key = "";
+    for (let i = start; i < end; i++) {
+      frames.push(positions[i].frame);
+      key += positions[i].id + ",";
+    }
     return { frames, totalNframe, key: key + totalNframe };
   }
 
@@ -224,13 +287,14 @@ export class StackCapture {
   ): Position {
     const fn = site.getFunctionName() || null;
     const id = this.#nextId++;
-    if (eval_) return { frame: [file, line, null, fn], id, own: false, loader: false };
+    if (eval_) return { frame: [file, line, null, fn], id, own: false, loader: false, internal: false };
     const rt = runtime();
     const at = this.#mapped ? rt.originalPosition(file, line, column) : { file: rt.toPath(file), line, column };
     const loader = isLoaderFile(rt.toPath(file));
     const own = !loader && (this.#isOwnFile(file) || this.#isOwnFile(at.file));
+    const internal = isInternalFile(file) || isInternalFile(at.file);
     // No column: a line is one `lineno` key, whatever the domain, as in CPython.
-    return { frame: [at.file, at.line, null, fn], id, own, loader };
+    return { frame: [at.file, at.line, null, fn], id, own, loader, internal };
   }
 }
 
@@ -252,6 +316,8 @@ export interface LaterStack {
   readonly limit: number;
   readonly holder?: { stack?: unknown };
   readonly sites?: CallSite[];
+  /** The frames of `sites` with the tracer's frames stripped, when they were resolved at capture. */
+  readonly stripped?: { readonly nframe: number; readonly stack: CapturedStack };
 }
 
 /** The call sites of a holder V8 has not formatted yet, through this module's `prepareStackTrace`. */

@@ -16,7 +16,7 @@ import { describeEngine } from "../present.ts";
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
 /**
- * `start [NFRAME] [--every N] [--engine NAME] [--interval BYTES] [--exclude GLOB]`: starts tracing (and sets what `run` will use).
+ * `start [NFRAME] [--every N] [--engine NAME] [--interval BYTES] [--exclude GLOB] [--internal-frames]`: starts tracing (and sets what `run` will use).
  *
  * @example
  * ```ts
@@ -37,6 +37,7 @@ export const startCommand: Command = {
       "instead (function-level; Node and Deno), whose --interval is the average bytes between two samples",
       `(default ${DEFAULT_SAMPLING_INTERVAL}).`,
       "--exclude GLOB (given before run) leaves the modules whose path matches GLOB unrewritten.",
+      "--internal-frames keeps the runtime's own frames (node:internal/..., ext:...) at the ends of tracebacks.",
       "Given before run, the settings also apply to the program run starts: it is traced from its first line.",
     ],
     args: [{ name: "NFRAME", kind: "count", optional: true }],
@@ -59,6 +60,9 @@ export const startCommand: Command = {
       name: "exclude",
       value: "GLOB",
       help: "line engine: leave modules whose path matches GLOB as they are",
+    }, {
+      name: "internal-frames",
+      help: "keep the runtime's own frames at the ends of tracebacks (dropped by default)",
     }],
   },
   async run(session, args) {
@@ -72,6 +76,7 @@ export const startCommand: Command = {
       ...(every === undefined ? {} : { sampleEvery: every }),
       ...(interval === undefined ? {} : { samplingInterval: interval }),
       ...(exclude === undefined ? {} : { exclude: [exclude] }),
+      ...(args.flag("internal-frames") ? { internalFrames: true } : {}),
     };
     const before = await session.target.status();
     if (before.tracing) {
