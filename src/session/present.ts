@@ -171,3 +171,22 @@ export function shortEngine(engine: HeapEngineInfo): string {
   const what = engine.name === "line" ? "lines" : engine.name === "sampler" ? "V8 sampler: functions" : "census: types";
   return what + every;
 }
+
+/**
+ * What a target's tracer sees of its worker threads, for `status`: on every
+ * runtime today, nothing. Each worker (`worker_threads.Worker` on Node, Deno
+ * and Bun; the web `Worker` on Deno and Bun) has its own heap and globals,
+ * and the tracer's hooks and load hook live in the main thread only, so a
+ * worker's allocations are not seen (the program itself runs as before).
+ * `runtime` is the status's runtime, e.g. `"node 24.21.0"`.
+ *
+ * @example
+ * ```ts
+ * workersStatus("deno 2.9.5").text;
+ * // "not traced (allocations in worker threads are not seen: Worker, worker_threads)"
+ * ```
+ */
+export function workersStatus(runtime: string): { traced: false; text: string } {
+  const kinds = runtime.startsWith("node") ? "worker_threads" : "Worker, worker_threads";
+  return { traced: false, text: `not traced (allocations in worker threads are not seen: ${kinds})` };
+}

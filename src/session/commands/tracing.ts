@@ -11,7 +11,7 @@ import type { Command, CommandResult, JsonValue } from "../command.ts";
 import { describeExit } from "../child.ts";
 import { CommandError } from "../errors.ts";
 import type { TargetStatus } from "../target.ts";
-import { describeEngine } from "../present.ts";
+import { describeEngine, workersStatus } from "../present.ts";
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
@@ -164,6 +164,7 @@ export const statusCommand: Command = {
       `domain 0:      ${status.engine ? describeEngine(status.engine) : "not traced"}`,
       ...memoryLines(status),
       ...status.limits.map((limit, i) => `${i ? "               " : "cannot see:    "}${limit}`),
+      `workers:       ${workersStatus(status.runtime).text}`,
       `snapshots:     ${[...session.snapshots.keys()].join(", ") || "none"}`,
       `filters:       ${session.filters.map(String).join("; ") || "none"}`,
     ];
@@ -316,6 +317,7 @@ function statusJson(status: TargetStatus): { [key: string]: JsonValue } {
     memory: { current: status.memory.current, peak: status.memory.peak },
     tracerMemory: status.tracerMemory,
     limits: [...status.limits],
+    workers: workersStatus(status.runtime),
     engine: status.engine
       ? { name: status.engine.name, lineLevel: status.engine.lineLevel, sampling: status.engine.sampling }
       : null,
