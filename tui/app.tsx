@@ -12,6 +12,7 @@ import { filtersKey } from "../src/session/filtered.ts";
 import { FilterBar } from "./components/filter-bar.tsx";
 import { Footer } from "./components/footer.tsx";
 import { Header } from "./components/header.tsx";
+import { LEAKS_CHROME, LeaksView } from "./components/leaks-view.tsx";
 import { Line } from "./components/line.tsx";
 import { OutputPane } from "./components/output-pane.tsx";
 import { emptyText, titleOf } from "./components/title.ts";
@@ -19,6 +20,7 @@ import { ViewBody } from "./components/view-body.tsx";
 import { useAllocated } from "./hooks/use-allocated.ts";
 import { useClock } from "./hooks/use-clock.ts";
 import { useKeys } from "./hooks/use-keys.ts";
+import { useLeaks } from "./hooks/use-leaks.ts";
 import { useLifecycle } from "./hooks/use-lifecycle.ts";
 import { useStore } from "./hooks/use-store.ts";
 import { useTables } from "./hooks/use-tables.ts";
@@ -99,8 +101,13 @@ export function App(props: AppProps): ReactElement {
   // Tables and lists give their first body row to column titles.
   const page = Math.max(
     1,
-    isTable(view) || view.kind === "snapshots" || view.kind === "filters" ? shape.body - 1 : shape.body,
+    isTable(view) || view.kind === "snapshots" || view.kind === "filters"
+      ? shape.body - 1
+      : view.kind === "leaks"
+      ? shape.body - LEAKS_CHROME
+      : shape.body,
   );
+  const leaks = useLeaks(view.kind === "leaks", entries, filters, filtersKey(filters), ui.grouping.keyType);
   const allocated = useAllocated(controller.session, view.kind === "allocated", ui.paused);
   const table = useTables({
     ui,
@@ -112,7 +119,13 @@ export function App(props: AppProps): ReactElement {
     allocated: allocated.allocated,
   });
   const lines = useTextLines(view, control.log, live.status?.limits ?? NO_LINES);
-  const length = view.kind === "snapshots" ? labels.length : view.kind === "filters" ? filters.length : lines.length;
+  const length = view.kind === "snapshots"
+    ? labels.length
+    : view.kind === "filters"
+    ? filters.length
+    : view.kind === "leaks"
+    ? leaks.ranking?.leaks.length ?? 0
+    : lines.length;
   const tracing = live.status?.tracing ?? null;
   useKeys({
     ui,
@@ -126,6 +139,7 @@ export function App(props: AppProps): ReactElement {
     page,
     tracing: tracing ?? false,
     startLine: props.startLine,
+    leaks: leaks.ranking,
   });
 
   const title = titleOf(view, {
@@ -162,16 +176,28 @@ export function App(props: AppProps): ReactElement {
       />
       <FilterBar filters={filterTexts} width={width} />
       <Line width={width} parts={title} fill inverse />
-      <ViewBody
-        view={view}
-        table={table}
-        empty={empty}
-        entries={entries}
-        filters={filterTexts}
-        lines={lines}
-        height={shape.body}
-        width={width}
-      />
+      {view.kind === "leaks"
+        ? (
+          <LeaksView
+            {...leaks}
+            held={labels.length}
+            position={view.position}
+            height={shape.body}
+            width={width}
+          />
+        )
+        : (
+          <ViewBody
+            view={view}
+            table={table}
+            empty={empty}
+            entries={entries}
+            filters={filterTexts}
+            lines={lines}
+            height={shape.body}
+            width={width}
+          />
+        )}
       {shape.pane ? <OutputPane log={control.log} height={shape.pane} width={width} /> : null}
       <Footer prompt={ui.prompt} message={ui.message} busy={control.busy} view={view.kind} width={width} />
     </Box>

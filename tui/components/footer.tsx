@@ -27,6 +27,7 @@ export const VIEW_KEYS: Record<View["kind"], string> = {
   allocated: "a or Esc back · o sort · g group · / filter · X restarts the count · Enter drill in · ? help",
   snapshots: "Enter open · n mark new · b mark base · c compare · w dump to file · x delete · Esc back",
   filters: "x remove the selected filter · / add glob · d add domain · Esc back",
+  leaks: "Enter drill in · g group · / filter · l or Esc back · ? help",
   traceback: "r newest/oldest first · ↑↓ PgUp PgDn scroll · Esc back",
   help: "↑↓ PgUp PgDn scroll · Esc back",
   log: "↑↓ PgUp PgDn scroll · End follows new lines · Esc back",

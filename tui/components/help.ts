@@ -26,6 +26,7 @@ export const KEYS: readonly (readonly [string, string])[] = [
   ["C", "cumulative: count every frame of a traceback, not only the most recent"],
   ["o", "sort by size, count, average or growth (cycles)"],
   ["a", "allocated: allocations and bytes per line per second, freed included, since start or X (again: back)"],
+  ["l", "leaks: the places that grew steadily over every snapshot held (3 or more), steadiest first (again: back)"],
   ["Enter", "drill into the selected row: its tracebacks with source lines"],
   ["Esc", "back to the previous view"],
   ["↑ ↓, j k", "move; PgUp PgDn page; Home End first and last row"],
@@ -61,6 +62,10 @@ export function helpLines(limits: readonly string[]): StyledLine[] {
     { text: "   average       size / count" },
     { text: "   growth        change of size since the last refresh (live) · Δ: from the base snapshot (compare)" },
     { text: "   bytes/s       allocated: bytes allocated per second, freed included (allocs/s: allocations)" },
+    {
+      text:
+        "   steadiness    leaks: (intervals it grew in / intervals) × (net growth / total change); 1.00: every time",
+    },
     { text: "" },
     { text: " What this runtime cannot see", style: { bold: true } },
   );

@@ -100,6 +100,11 @@ export function titleOf(view: View, facts: TitleFacts): Part[] {
       return [{ text: ` SNAPSHOTS · ${facts.snapshots} held`, bold: true }];
     case "filters":
       return [{ text: ` FILTERS · ${facts.filters} active`, bold: true }];
+    case "leaks":
+      return [
+        { text: ` LEAKS over ${facts.snapshots} snapshots`, bold: true },
+        { text: ` · by ${facts.grouping.keyType} · every snapshot held, in the order taken · steadiest first` },
+      ];
     case "traceback":
       return [
         { text: ` TRACEBACKS of ${view.request.title}`, bold: true },

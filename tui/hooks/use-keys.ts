@@ -9,6 +9,7 @@ import { type Dispatch, useRef } from "react";
 import { complete } from "../../src/session/complete.ts";
 import { locationOf } from "../components/stats-table.tsx";
 import type { Controller } from "../session/controller.ts";
+import type { LeakRanking } from "../state/leaks.ts";
 import { noteInput } from "../state/idle.ts";
 import { handleKey, type Intent, type KeyContext } from "../state/keys.ts";
 import { type Action, currentView, isTable, reduce, type UiState } from "../state/ui.ts";
@@ -46,6 +47,8 @@ export interface KeyInputs {
   readonly tracing: boolean;
   /** The line `t` runs to start tracing. */
   readonly startLine: string;
+  /** The leaks view's ranking, when it has one. */
+  readonly leaks?: LeakRanking | null;
 }
 
 /**
@@ -113,6 +116,27 @@ export function useKeys(inputs: KeyInputs): void {
     });
   };
 
+  const openLeak = (at: number) => {
+    const ranking = latest.current.leaks;
+    const leak = ranking?.leaks[at];
+    if (!ranking || !leak) return;
+    const where = locationOf(leak.traceback, ranking.keyType).map((p) => p.text).join("");
+    act({
+      type: "push",
+      view: {
+        kind: "traceback",
+        request: {
+          title: `leaks #${at + 1} in ${ranking.labels.at(-1)}: ${where}`,
+          snapshot: ranking.last,
+          key: leak.traceback,
+          grouping: { keyType: ranking.keyType, cumulative: false },
+        },
+        scroll: 0,
+        newestFirst: false,
+      },
+    });
+  };
+
   const completeCommand = () => {
     const prompt = uiNow.current.prompt;
     if (!prompt) return;
@@ -145,6 +169,8 @@ export function useKeys(inputs: KeyInputs): void {
         return controller.deleteSnapshot(intent.label);
       case "drill":
         return openDrill(intent.position);
+      case "drill-leak":
+        return openLeak(intent.position);
       case "complete":
         return completeCommand();
     }

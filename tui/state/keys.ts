@@ -27,6 +27,8 @@ export type Intent =
   | { readonly type: "quit" }
   /** Open the tracebacks of the row at `position` of the table on screen. */
   | { readonly type: "drill"; readonly position: number }
+  /** Open the tracebacks of the place at `position` of the leaks view. */
+  | { readonly type: "drill-leak"; readonly position: number }
   | { readonly type: "delete-snapshot"; readonly label: string }
   /** Complete the word before the caret of the command line. */
   | { readonly type: "complete" };
@@ -141,6 +143,8 @@ export function handleKey(input: string, key: Key, context: KeyContext): Intent[
       return view.kind === "allocated"
         ? [ui({ type: "pop" })]
         : [ui({ type: "push", view: { kind: "allocated", sort: "size", cursor: START } })];
+    case "l":
+      return leaks(context);
     case " ":
       return [ui({ type: "toggle-pause" })];
     case ":":
@@ -181,7 +185,7 @@ function movement(input: string, key: Key, context: KeyContext): Intent[] | null
     const key = table.data.tracebacks[table.data.order(view.sort)[position]];
     return [ui({ type: "cursor", position, key, page })];
   }
-  if (view.kind === "snapshots" || view.kind === "filters") {
+  if (view.kind === "snapshots" || view.kind === "filters" || view.kind === "leaks") {
     return [ui({ type: "scroll", position: clamp(view.position + delta, context.length - 1) })];
   }
   const last = Math.max(0, context.length - page);
@@ -208,7 +212,23 @@ function enter(context: KeyContext): Intent[] {
     if (label === undefined) return [];
     return [ui({ type: "push", view: { kind: "snapshot", label, sort: "size", cursor: START } })];
   }
+  if (view.kind === "leaks") {
+    return context.length ? [{ type: "drill-leak", position: Math.min(view.position, context.length - 1) }] : [];
+  }
   return [];
+}
+
+/** `l`: the leaks view over every snapshot held (3 or more); again: back. */
+function leaks(context: KeyContext): Intent[] {
+  const view = currentView(context.ui);
+  if (view.kind === "leaks") return [ui({ type: "pop" })];
+  const held = context.labels.length;
+  if (held < 3) {
+    return [
+      message(`leaks need at least 3 snapshots, and ${held} ${held === 1 ? "is" : "are"} held: press s to take one`),
+    ];
+  }
+  return [ui({ type: "push", view: { kind: "leaks", position: 0 } })];
 }
 
 /** `c`: the compare view of the marked pair (snapshots view), else of the last two snapshots. */

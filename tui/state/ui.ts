@@ -71,6 +71,8 @@ export type View =
     readonly newestFirst: boolean;
   }
   | { readonly kind: "help"; readonly scroll: number }
+  /** The places that grew steadily over the snapshots held (`l`); `position` is the selected row. */
+  | { readonly kind: "leaks"; readonly position: number }
   /** `scroll` is the first line shown, or null to follow the end. */
   | { readonly kind: "log"; readonly scroll: number | null };
 
@@ -288,7 +290,7 @@ export function reduce(state: UiState, action: Action): UiState {
       return withCurrent(state, { ...view, cursor: { position: action.position, top, key: action.key } });
     }
     case "scroll":
-      if (view.kind === "snapshots" || view.kind === "filters") {
+      if (view.kind === "snapshots" || view.kind === "filters" || view.kind === "leaks") {
         return withCurrent(state, { ...view, position: action.position ?? 0 });
       }
       if (view.kind === "traceback" || view.kind === "help") {
