@@ -30,6 +30,7 @@ import {
   HEAP_ENGINE_NAMES,
   type HeapEngineInfo,
   type HeapEngineName,
+  type LiveVisitor,
   READ_BUDGET,
   type ReadOptions,
   reusable,
@@ -737,6 +738,29 @@ export function getObjectTraceback(obj: unknown): Promise<Traceback | null> {
       if (traceback) return Promise.resolve(traceback);
     }
     return Promise.resolve(null);
+  });
+}
+
+/**
+ * Calls `visit` with every live object the engines hold, with its
+ * traceback (raw frames, most recent first): the line engine's sampled
+ * objects and the buffers the hooks trace with a weak reference. Resolves
+ * to the engines themselves, the tracer's own structures, which an
+ * analysis of the heap (`retainers`) leaves out; rejects when not tracing.
+ * An engine that holds no objects (V8's sampler, Bun's census) visits none.
+ *
+ * @example
+ * ```ts
+ * const lines = new Set<string>();
+ * await forEachLiveObject((_object, frames) => lines.add(`${frames[0][0]}:${frames[0][1]}`));
+ * ```
+ */
+export function forEachLiveObject(visit: LiveVisitor): Promise<readonly object[]> {
+  const current = session;
+  return serial(() => {
+    if (!current) return Promise.reject(new Error("tracing must be started (call start()) to find live objects"));
+    for (const engine of current.engines) engine.forEachLive?.(visit);
+    return Promise.resolve([...current.engines]);
   });
 }
 

@@ -7,7 +7,7 @@
  */
 import * as tracer from "../tracer.ts";
 import { runtime } from "../runtime/index.ts";
-import type { HeapEngineInfo, TracedMemory, TracerOptions } from "../engines/engine.ts";
+import type { HeapEngineInfo, LiveVisitor, TracedMemory, TracerOptions } from "../engines/engine.ts";
 import type { Snapshot } from "../model/snapshot.ts";
 import type { LiveReading, SnapshotOptions } from "../tracer.ts";
 
@@ -41,6 +41,8 @@ export interface AgentTracer {
   readLive(options?: { readonly snapshot?: boolean }): Promise<LiveReading>;
   /** Forces a garbage collection; false when the runtime cannot. */
   gc(): Promise<boolean>;
+  /** Visits every live traced object with its traceback; resolves to the tracer's own structures (see `forEachLiveObject`). */
+  forEachLiveObject(visit: LiveVisitor): Promise<readonly object[]>;
   /** "node 24.21.0", "deno 2.9.6", ... */
   runtime(): string;
   /** What this runtime cannot see, in words. */
@@ -76,6 +78,7 @@ export function tracerForAgent(): AgentTracer {
     takeSnapshot: tracer.takeSnapshot,
     takeSnapshotNow: tracer.takeSnapshotNow,
     readLive: tracer.readLive,
+    forEachLiveObject: tracer.forEachLiveObject,
     gc: () => rt.gc(),
     runtime: () => `${rt.name} ${rt.version}`,
     limits: () => tracer.status().limits,

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import type { RawFrame } from "../model/frame.ts";
 import type { RawTrace } from "../model/snapshot.ts";
 import type { Traceback } from "../model/traceback.ts";
 
@@ -214,4 +215,20 @@ export interface Engine {
   overhead(): number;
   /** Where `obj` was allocated, when this engine traced it; `null` otherwise. */
   objectTraceback(obj: unknown): Traceback | null;
+  /**
+   * Calls `visit` with each live object the engine holds weakly and its
+   * traceback (raw frames, most recent first), for `retainers`; absent
+   * where an engine holds no objects (V8's sampler, Bun's census).
+   */
+  forEachLive?(visit: LiveVisitor): void;
 }
+
+/**
+ * Receives a live traced object and its traceback (raw frames, most recent first).
+ *
+ * @example
+ * ```ts
+ * const visit: LiveVisitor = (object, frames) => console.log(object.constructor.name, frames[0]?.[1]);
+ * ```
+ */
+export type LiveVisitor = (object: object, frames: readonly RawFrame[]) => void;

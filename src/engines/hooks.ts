@@ -16,7 +16,7 @@
 import type { RawTrace } from "../model/snapshot.ts";
 import type { Traceback } from "../model/traceback.ts";
 import { properTailCalls } from "../runtime/stack.ts";
-import type { Engine, EngineTraits, TracedMemory, TracerOptions } from "./engine.ts";
+import type { Engine, EngineTraits, LiveVisitor, TracedMemory, TracerOptions } from "./engine.ts";
 import { installBufferHooks } from "./hooks/buffers.ts";
 import { type HookContext, stackCapture, state } from "./hooks/context.ts";
 import { Patches } from "./hooks/patch.ts";
@@ -194,6 +194,11 @@ export class HookEngine implements Engine {
    */
   objectTraceback(obj: unknown): Traceback | null {
     return this.#ctx?.store.traceback(obj) ?? null;
+  }
+
+  /** Calls `visit` with each live buffer, memory or key traced with a weak reference, and its traceback. */
+  forEachLive(visit: LiveVisitor): void {
+    this.#ctx?.store.forEachLive(visit);
   }
 
   /**

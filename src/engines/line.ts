@@ -15,7 +15,7 @@ import type { RawTrace } from "../model/snapshot.ts";
 import { Traceback } from "../model/traceback.ts";
 import type { RuntimeAdapter } from "../runtime/adapter.ts";
 import { type LaterStack, lazyStacks, properTailCalls, type StackBoundary } from "../runtime/stack.ts";
-import type { Engine, EngineTraits, ReadOptions, TracedMemory, TracerOptions } from "./engine.ts";
+import type { Engine, EngineTraits, LiveVisitor, ReadOptions, TracedMemory, TracerOptions } from "./engine.ts";
 import { LastRead } from "./last-read.ts";
 import { stackCapture } from "./hooks/context.ts";
 import { site, siteOnce, startSampling, stopSampling } from "./line/global.ts";
@@ -189,6 +189,11 @@ export class LineEngine implements Engine {
       for (const { site, count, size } of store.allocated()) traces.push([0, size, [sites.frame(site)], null, count]);
     }
     return { traces, since: this.#since, sampleEvery: this.#every };
+  }
+
+  /** Calls `visit` with each live sampled object and its traceback (stacks resolved, dead samples dropped first). */
+  forEachLive(visit: LiveVisitor): void {
+    for (const store of this.#read()) store.forEachLive(visit);
   }
 
   #newStores(): Stores {

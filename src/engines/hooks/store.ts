@@ -427,6 +427,19 @@ export class TraceStore {
     return tb.traceback ??= Traceback.fromRaw(tb.frames, tb.total);
   }
 
+  /**
+   * Calls `visit` with each live object traced with a weak reference (a
+   * buffer that may grow or be detached, a shared buffer, a memory, an
+   * object key) and its traceback's frames. Fixed-size buffers hold no
+   * reference the store could follow and are not visited.
+   */
+  forEachLive(visit: (object: object, frames: readonly RawFrame[]) => void): void {
+    for (const trace of this.#traces) {
+      const target = trace instanceof ObjectTrace ? trace.deref() : undefined;
+      if (target !== undefined) visit(target, trace.tb.frames);
+    }
+  }
+
   /** Sets the peak to the current size. */
   resetPeak(): void {
     this.peak = this.current;

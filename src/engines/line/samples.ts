@@ -245,6 +245,15 @@ export class SampleStore {
     return null;
   }
 
+  /** Calls `visit` with each live sample's object and its traceback's frames (call {@link resolve} first). */
+  forEachLive(visit: (object: object, frames: readonly RawFrame[]) => void): void {
+    for (let i = 0; i < this.#refs.length; i++) {
+      const tb = this.#tracebacks[i];
+      const target = tb < 0 ? undefined : this.#refs[i].deref();
+      if (target !== undefined) visit(target, this.#interned[tb].frames);
+    }
+  }
+
   /**
    * Whether a sample's size may have changed since it was sized: a Map's or
    * a Set's always; an array's when its slots no longer take what they took
