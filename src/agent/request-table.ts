@@ -10,6 +10,7 @@ import type { AgentTracer } from "./tracer.ts";
 import type { LiveRefresh, Method, ProgramStatus, RequestParams, Result } from "./requests.ts";
 import { getAllocated, type LiveReading } from "../tracer.ts";
 import { evaluate, showResult } from "./evaluate.ts";
+import { retainerSnapshot } from "./retainer-probe.ts";
 
 /**
  * Answers one request with the tracer of the program it runs in.
@@ -43,6 +44,7 @@ export const REQUESTS: { readonly [M in Method]: Answerer<M> } = {
   gc: (tracer) => tracer.gc(),
   eval: async (_tracer, { code }) => showResult(await evaluate(code)),
   allocated: () => getAllocated(),
+  retainerSnapshot: (tracer, { query }) => retainerSnapshot(tracer, query),
 };
 
 /**

@@ -10,6 +10,7 @@
 import type { HeapEngineInfo, TracedMemory, TracerOptions } from "../engines/engine.ts";
 import type { Snapshot } from "../model/snapshot.ts";
 import type { Allocated } from "../tracer.ts";
+import type { RetainerQuery, RetainerSnapshot } from "../retainers/probe.ts";
 
 /**
  * What a traced program says about its tracer; a session's target adds the
@@ -107,6 +108,12 @@ export interface TracerRequests {
   eval(code: string): Promise<string>;
   /** Allocations per line since tracing started or was cleared, freed or not (the line engine's; see `getAllocated`). */
   allocated(): Promise<Allocated>;
+  /**
+   * For `retainers`: live objects allocated at one row of a listing, put in
+   * a probe, and a heap snapshot taken with it (see `src/retainers/probe.ts`).
+   * Optional: a target standing for no program of its own may not answer it.
+   */
+  retainerSnapshot?(query: RetainerQuery): Promise<RetainerSnapshot>;
 }
 
 /**
@@ -141,6 +148,7 @@ export interface RequestParams {
   gc: undefined;
   eval: { code: string };
   allocated: undefined;
+  retainerSnapshot: { query: RetainerQuery };
 }
 
 /**
@@ -152,7 +160,7 @@ export interface RequestParams {
  * const collected: Result<"gc"> = true;
  * ```
  */
-export type Result<M extends Method> = Awaited<ReturnType<TracerRequests[M]>>;
+export type Result<M extends Method> = Awaited<ReturnType<NonNullable<TracerRequests[M]>>>;
 
 /**
  * The method calls of {@link TracerRequests}, each turned into one request
@@ -212,5 +220,9 @@ export abstract class RequestSender implements TracerRequests {
 
   allocated(): Promise<Allocated> {
     return this.ask("allocated", undefined);
+  }
+
+  retainerSnapshot(query: RetainerQuery): Promise<RetainerSnapshot> {
+    return this.ask("retainerSnapshot", { query });
   }
 }

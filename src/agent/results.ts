@@ -11,6 +11,7 @@ import { decodeSnapshot, encodeSnapshot } from "../model/codec.ts";
 import { Snapshot } from "../model/snapshot.ts";
 import type { Allocated } from "../tracer.ts";
 import type { LiveRefresh, Method, ProgramStatus, Result } from "./requests.ts";
+import type { RetainerProbe, RetainerSnapshot } from "../retainers/probe.ts";
 
 /**
  * A result in transit: JSON, bytes sent as the frame's body, or both.
@@ -69,6 +70,11 @@ const BINARY: { readonly [M in Method]?: BytesCodec<M> } = {
       ...(result as Omit<Allocated, "snapshot">),
       snapshot: new Snapshot(decodeSnapshot(body, source)),
     }),
+  },
+  // For retainers: the probe's report as JSON, the heap snapshot's bytes as they are.
+  retainerSnapshot: {
+    encode: ({ bytes, ...report }: RetainerSnapshot) => ({ result: report, body: bytes }),
+    decode: ({ result, body }) => ({ ...(result as RetainerProbe), bytes: body }),
   },
 };
 
