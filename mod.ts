@@ -40,6 +40,8 @@ export {
   track,
   untrack,
 } from "./src/tracer.ts";
+export { assertNoLeak, DEFAULT_TOLERANCE, type NoLeakOptions } from "./src/testing/assert-no-leak.ts";
+export { limitMemory, type LimitOptions } from "./src/testing/limit-memory.ts";
 
 import process from "node:process";
 import { isMainModule } from "./src/runtime/main.ts";
