@@ -224,11 +224,13 @@ export interface Engine {
 }
 
 /**
- * Receives a live traced object and its traceback (raw frames, most recent first).
+ * Receives a live traced object, its traceback (raw frames, most recent
+ * first) and the allocations it stands for: 1 where every allocation is
+ * kept (a module's top level, the hooks), N where one in N is sampled.
  *
  * @example
  * ```ts
- * const visit: LiveVisitor = (object, frames) => console.log(object.constructor.name, frames[0]?.[1]);
+ * const visit: LiveVisitor = (object, frames, weight) => console.log(object.constructor.name, frames[0]?.[1], weight);
  * ```
  */
-export type LiveVisitor = (object: object, frames: readonly RawFrame[]) => void;
+export type LiveVisitor = (object: object, frames: readonly RawFrame[], weight: number) => void;

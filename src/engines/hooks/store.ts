@@ -433,10 +433,10 @@ export class TraceStore {
    * object key) and its traceback's frames. Fixed-size buffers hold no
    * reference the store could follow and are not visited.
    */
-  forEachLive(visit: (object: object, frames: readonly RawFrame[]) => void): void {
+  forEachLive(visit: (object: object, frames: readonly RawFrame[], weight: number) => void): void {
     for (const trace of this.#traces) {
       const target = trace instanceof ObjectTrace ? trace.deref() : undefined;
-      if (target !== undefined) visit(target, trace.tb.frames);
+      if (target !== undefined) visit(target, trace.tb.frames, 1);
     }
   }
 

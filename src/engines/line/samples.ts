@@ -245,12 +245,12 @@ export class SampleStore {
     return null;
   }
 
-  /** Calls `visit` with each live sample's object and its traceback's frames (call {@link resolve} first). */
-  forEachLive(visit: (object: object, frames: readonly RawFrame[]) => void): void {
+  /** Calls `visit` with each live sample's object, its traceback's frames and the store's weight (call {@link resolve} first). */
+  forEachLive(visit: (object: object, frames: readonly RawFrame[], weight: number) => void): void {
     for (let i = 0; i < this.#refs.length; i++) {
       const tb = this.#tracebacks[i];
       const target = tb < 0 ? undefined : this.#refs[i].deref();
-      if (target !== undefined) visit(target, this.#interned[tb].frames);
+      if (target !== undefined) visit(target, this.#interned[tb].frames, this.weight);
     }
   }
 
