@@ -174,6 +174,8 @@ function moduleObjects(probe: RetainerProbe, nodes: ProbeNodes): Map<number, str
   };
   probe.containerSites.forEach((site, i) => add(nodes.containers[i], site));
   probe.targetSites.forEach((site, i) => add(nodes.targets[i], site));
+  const { files: names, file } = probe.landmarks ?? { files: [], file: [] };
+  file.forEach((f, i) => add(nodes.landmarks[i], [names[f], 0, null]));
   return files;
 }
 

@@ -113,16 +113,11 @@ function nameStep(
   switch (step.kind) {
     case EdgeKind.Context: {
       const kind = scopes.kind(step.from);
-      if (kind === "module") {
-        const file = scopes.file(step.from);
-        const path = file === null ? null : filePath(file);
-        const shown = path === null ? "" : ` ${options.showFile?.(path) ?? path}`;
-        const declared = path === null ? null : options.declaration?.(path, step.name) ?? null;
-        const text = `module${shown} -> ${declared ? `${declared} ` : ""}${step.name}${what}`;
-        return { segment: { text, shape: text }, anchor: true };
-      }
+      if (kind === "module") return moduleVariable(scopes, step, step.from, what, options, false)!;
       if (kind === "script") return { ...same(`global ${step.name}${what}`), anchor: true };
-      return same(`captured ${step.name}${what}`);
+      const module = scopes.enclosingModule(step.from);
+      const nested = module < 0 ? null : moduleVariable(scopes, step, module, what, options, true);
+      return nested ?? same(`captured ${step.name}${what}`);
     }
     case EdgeKind.Property:
       if (scopes.isGlobal(step.from)) return { ...same(`global ${step.name}${what}`), anchor: true };
@@ -151,6 +146,27 @@ function nameStep(
       return { segment: { text: `${label}${name}${what}`, shape: `${label}${shape}${what}` }, anchor: false };
     }
   }
+}
+
+/**
+ * A variable of module scope `module` (or, `nested`, of a scope in it that
+ * the module's source declares at its top level; null when it does not).
+ */
+function moduleVariable(
+  scopes: Scopes,
+  step: PathStep,
+  module: number,
+  what: string,
+  options: NamingOptions,
+  nested: boolean,
+): { segment: Segment; anchor: boolean } | null {
+  const file = scopes.file(module) ?? (nested ? scopes.file(step.from) : null);
+  const path = file === null ? null : filePath(file);
+  const declared = path === null ? null : options.declaration?.(path, step.name) ?? null;
+  if (nested && !declared) return null;
+  const shown = path === null ? " (file unknown)" : ` ${options.showFile?.(path) ?? path}`;
+  const text = `module${shown} -> ${declared ? `${declared} ` : ""}${step.name}${what}`;
+  return { segment: { text, shape: text }, anchor: true };
 }
 
 /** Whether `step` goes from a V8 Map or Set to its hash table (the entry that follows names both). */

@@ -25,6 +25,7 @@ export interface ProbeNodes {
   readonly targets: readonly number[];
   readonly containers: readonly number[];
   readonly held: readonly number[];
+  readonly landmarks: readonly number[];
   /** 1 for each node a search leaves out. */
   readonly blocked: Uint8Array;
 }
@@ -69,6 +70,7 @@ export function findProbe(graph: HeapGraph): ProbeNodes {
   const targets = field(PROBE_FIELDS.targets);
   const containers = field(PROBE_FIELDS.containers);
   const held = field(PROBE_FIELDS.held);
+  const landmarks = field(PROBE_FIELDS.landmarks);
   for (const node of field(PROBE_FIELDS.own)) if (node >= 0) blocked[node] = 1;
-  return { probe, targets, containers, held, blocked };
+  return { probe, targets, containers, held, landmarks, blocked };
 }

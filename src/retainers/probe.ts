@@ -4,11 +4,14 @@
  * program puts them in before it takes a heap snapshot, and what it reports
  * besides the snapshot's bytes.
  *
- * The probe is an instance of {@link PROBE_CLASS} with four arrays:
+ * The probe is an instance of {@link PROBE_CLASS} with five arrays:
  * `targets` (the objects asked about), `containers` (the Maps and Sets the
  * tracer holds), `held` (objects that Map and Set entries hold, one per
- * reported entry) and `own` (the tracer's own structures). The analysis
- * finds it by its class, and never walks through it.
+ * reported entry), `landmarks` (on JavaScriptCore, objects allocated once
+ * at a known file's top level: a snapshot there does not say which file a
+ * module's scope is, an object one of its variables holds does) and `own`
+ * (the tracer's own structures). The analysis finds it by its class, and
+ * never walks through it.
  *
  * @module
  */
@@ -33,7 +36,13 @@ export const PROBE_CLASS = "TracemallocRetainerProbe";
  * PROBE_FIELDS.targets; // "targets"
  * ```
  */
-export const PROBE_FIELDS = { targets: "targets", containers: "containers", held: "held", own: "own" } as const;
+export const PROBE_FIELDS = {
+  targets: "targets",
+  containers: "containers",
+  held: "held",
+  landmarks: "landmarks",
+  own: "own",
+} as const;
 
 /**
  * Which objects `retainers` asks about: those allocated at one row of a
@@ -116,6 +125,8 @@ export interface RetainerProbe {
   /** Where each object of the probe's `containers` was allocated. */
   readonly containerSites: readonly ProbeSite[];
   readonly entries: ProbeEntries;
+  /** The file each object of the probe's `landmarks` was allocated in: an index in `files`. */
+  readonly landmarks: { readonly files: readonly string[]; readonly file: readonly number[] };
   /** False when the program stopped looking through Map and Set entries (too many). */
   readonly entriesComplete: boolean;
   /** Milliseconds the program took to take the heap snapshot. */

@@ -82,6 +82,23 @@ export class Scopes {
     return this.#files.get(node) ?? null;
   }
 
+  /**
+   * The module scope that scope `node` is nested in (following V8's
+   * `previous` links), -1 when none. A block of a module's top level may
+   * have a scope of its own (V8 puts the top-level `const`s of some
+   * transpiled CommonJS modules in one): its variables are the module's
+   * when the module's source declares them at its top level.
+   */
+  enclosingModule(node: number): number {
+    const graph = this.#graph;
+    for (let at = node, hops = 0; at >= 0 && hops < 32; hops++) {
+      if (this.kind(at) === "module") return at;
+      const previous = findEdge(graph, at, EdgeKind.Internal, "previous");
+      at = previous < 0 ? -1 : graph.edgeTo[previous];
+    }
+    return -1;
+  }
+
   #classify(node: number): ScopeKind {
     const graph = this.#graph;
     const name = nodeName(graph, node);

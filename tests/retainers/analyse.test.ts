@@ -15,6 +15,7 @@ function probeOf(format: "v8" | "jsc", taken: number, more: Partial<RetainerProb
     targetSites: [],
     containerSites: [],
     entries: { container: [], role: [], key: [] },
+    landmarks: { files: [], file: [] },
     entriesComplete: true,
     snapshotMs: 0,
     ...more,
@@ -104,7 +105,7 @@ const HEAP: V8Node[] = [
 async function analyseHeap(depth?: number): Promise<RetainerReport> {
   return await analyseRetainers(probeOf("v8", 6), v8Snapshot(HEAP), {
     depth,
-    declaration: (file, name) => (file === "/app/leaky.ts" && name !== "keep" ? "const" : null),
+    declaration: (file, name) => (file === "/app/leaky.ts" && ["cache", "list"].includes(name) ? "const" : null),
   });
 }
 
@@ -139,6 +140,30 @@ test("a global's property path names the global, the class and the field", async
 test("a variable a closure captured is named after the closure's function", async () => {
   const report = await analyseHeap();
   assert.ok(shapes(report).includes("1 x module /app/leaky.ts -> keep (function handler) -> captured items (Item)"));
+});
+
+test("a top-level block's own scope in a module counts as the module's when its source declares the name there", async () => {
+  // Transpiled CommonJS: the wrapper's scope (previous: the native context) holds `require`, a scope inside it `bus`.
+  const heap: V8Node[] = [
+    { type: "synthetic", name: "", edges: [["property", "timer", 1], ["property", "probe", 8]] },
+    { type: "closure", name: "", edges: [["internal", "context", 2], ["internal", "shared", 5]] },
+    { type: "object", name: "system / Context", edges: [["context", "bus", 4], ["internal", "previous", 3]] },
+    { type: "object", name: "system / Context", edges: [["context", "require", 7], ["internal", "previous", 10]] },
+    { type: "object", name: "EventEmitter" },
+    { type: "code", name: "", edges: [["internal", "script", 6]] },
+    { type: "code", name: "/app/server.ts", edges: [["internal", "name", 9]] },
+    { type: "closure", name: "require" },
+    { type: "object", name: "TracemallocRetainerProbe", edges: [["property", "targets", 11]] },
+    { type: "string", name: "/app/server.ts" },
+    { type: "hidden", name: "system / NativeContext" },
+    { type: "object", name: "Array", edges: [["element", 0, 4]] },
+  ];
+  const declared = await analyseRetainers(probeOf("v8", 1), v8Snapshot(heap), {
+    declaration: (_file, name) => (name === "bus" ? "const" : null),
+  });
+  assert.deepEqual(shapes(declared), ["1 x module /app/server.ts -> const bus (EventEmitter)"]);
+  const inFunction = await analyseRetainers(probeOf("v8", 1), v8Snapshot(heap), { declaration: () => null });
+  assert.deepEqual(shapes(inFunction), ["1 x timer (function) -> captured bus (EventEmitter)"]);
 });
 
 test("an object held only by a weak reference and the tracer's own handles has no path", async () => {
