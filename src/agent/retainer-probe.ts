@@ -37,6 +37,9 @@ const MAX_ENTRIES_HELD = 200_000;
 /** Room a reply's header may take besides the snapshot's bytes (the entries reported). */
 const FRAME_ROOM = 64 * 1024 * 1024;
 
+/** Objects allocated once at a module's top level the probe holds at most, on JavaScriptCore. */
+const MAX_LANDMARKS = 50_000;
+
 /** Maps and Sets the probe holds at most. */
 const MAX_CONTAINERS = 20_000;
 
@@ -51,13 +54,16 @@ class TracemallocRetainerProbe {
   readonly containers: object[];
   /** What the reported entries of those hold, one per entry. */
   readonly held: object[];
+  /** Objects allocated once at a known file's top level (JavaScriptCore: they tell a module's scope's file). */
+  readonly landmarks: object[];
   /** The tracer's own structures, which no path may go through. */
   readonly own: readonly object[];
 
-  constructor(targets: object[], containers: object[], held: object[], own: readonly object[]) {
+  constructor(targets: object[], containers: object[], held: object[], landmarks: object[], own: readonly object[]) {
     this.targets = targets;
     this.containers = containers;
     this.held = held;
+    this.landmarks = landmarks;
     this.own = own;
   }
 }
@@ -69,6 +75,7 @@ interface Built {
   readonly targetSites: ProbeSite[];
   readonly containerSites: ProbeSite[];
   readonly entries: { container: number[]; role: EntryRole[]; key: (string | null)[] };
+  readonly landmarks: { files: string[]; file: number[] };
   readonly entriesComplete: boolean;
 }
 
@@ -101,6 +108,7 @@ export async function retainerSnapshot(tracer: AgentTracer, query: RetainerQuery
     targetSites: built.targetSites,
     containerSites: built.containerSites,
     entries: built.entries,
+    landmarks: built.landmarks,
     entriesComplete: built.entriesComplete,
   };
   if (!built.probe.targets.length) return { ...report, format: null, snapshotMs: 0, bytes: new Uint8Array(0) };
@@ -120,13 +128,16 @@ export async function retainerSnapshot(tracer: AgentTracer, query: RetainerQuery
 }
 
 /** Builds the probe from the tracer's live objects (synchronously, once they are visited). */
-async function buildProbe(tracer: AgentTracer, query: RetainerQuery, holdEntries: boolean): Promise<Built> {
+async function buildProbe(tracer: AgentTracer, query: RetainerQuery, jsc: boolean): Promise<Built> {
   const matches = rowMatcher(query);
   const found: object[] = [];
   const foundSites: ProbeSite[] = [];
   const containers: object[] = [];
   const containerSites: ProbeSite[] = [];
-  const own = await tracer.forEachLiveObject((object, frames) => {
+  const landmarkObjects: object[] = [];
+  const landmarks = { files: [] as string[], file: [] as number[] };
+  const fileIndex = new Map<string, number>();
+  const own = await tracer.forEachLiveObject((object, frames, weight) => {
     if (matches(frames)) {
       found.push(object);
       foundSites.push(siteOf(frames));
@@ -134,6 +145,12 @@ async function buildProbe(tracer: AgentTracer, query: RetainerQuery, holdEntries
     if ((object instanceof Map || object instanceof Set) && containers.length < MAX_CONTAINERS) {
       containers.push(object);
       containerSites.push(siteOf(frames));
+    } else if (jsc && weight === 1 && frames.length && landmarkObjects.length < MAX_LANDMARKS) {
+      const file = frames[0][0];
+      let index = fileIndex.get(file);
+      if (index === undefined) fileIndex.set(file, index = landmarks.files.push(file) - 1);
+      landmarkObjects.push(object);
+      landmarks.file.push(index);
     }
   });
   const count = found.length;
@@ -144,7 +161,7 @@ async function buildProbe(tracer: AgentTracer, query: RetainerQuery, holdEntries
   const held: object[] = [];
   const wanted = new Set<unknown>(targets);
   let visited = 0;
-  let heldRoom = holdEntries ? MAX_ENTRIES_HELD : 0;
+  let heldRoom = jsc ? MAX_ENTRIES_HELD : 0;
   const add = (container: number, role: EntryRole, key: unknown, object: object) => {
     entries.container.push(container);
     entries.role.push(role);
@@ -173,13 +190,14 @@ async function buildProbe(tracer: AgentTracer, query: RetainerQuery, holdEntries
   // keeps for a while) must not hold the objects: the probe alone does.
   found.length = 0;
   wanted.clear();
-  const probe = new TracemallocRetainerProbe(targets, containers, held, own);
+  const probe = new TracemallocRetainerProbe(targets, containers, held, landmarkObjects, own);
   return {
     probe,
     found: count,
     targetSites,
     containerSites,
     entries,
+    landmarks,
     entriesComplete: visited <= MAX_ENTRIES_VISITED,
   };
 }
