@@ -11,6 +11,7 @@ import { compareCommand, statsCommand, topCommand } from "./commands/listings.ts
 import { helpCommand, quitCommand } from "./commands/meta.ts";
 import { evalCommand, runCommand, waitCommand } from "./commands/program.ts";
 import { dumpCommand, loadCommand, snapshotCommand, snapshotsCommand } from "./commands/snapshots.ts";
+import { retainersCommand } from "./commands/retainers.ts";
 import { tracebackCommand } from "./commands/traceback.ts";
 import {
   clearCommand,
@@ -113,6 +114,7 @@ export function defaultRegistry(): CommandRegistry {
     leaksCommand,
     topCommand,
     tracebackCommand,
+    retainersCommand,
     filterCommand,
     memoryCommand,
     resetPeakCommand,

@@ -15,6 +15,7 @@ const LANGUAGE = [
   "leaks",
   "top",
   "traceback",
+  "retainers",
   "filter",
   "memory",
   "reset-peak",
