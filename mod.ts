@@ -18,6 +18,7 @@ export { type RawTrace, Snapshot } from "./src/model/snapshot.ts";
 export type { KeyType } from "./src/model/group.ts";
 export { DomainFilter, Filter } from "./src/model/filter.ts";
 export { SnapshotFormatError } from "./src/model/codec.ts";
+export { findLeaks, LeakStatistic } from "./src/model/leaks.ts";
 export {
   type Allocated,
   clearTraces,
