@@ -9,9 +9,9 @@ import { Session } from "../../src/session/session.ts";
 import { runtime } from "../../src/runtime/index.ts";
 import { assertRuntimeAvailable, RUNTIMES, withFiles } from "./child-fixtures.ts";
 
-/** Allocates much and keeps little: line 6 churns, line 9 keeps one array a tick. */
+/** Allocates much and keeps little: line 6 churns, line 9 keeps one object a tick (with a 64 KiB buffer, exact). */
 const CHURN = [
-  "const kept: number[][] = [];",
+  "const kept: object[] = [];",
   "let total = 0;",
   "",
   "function tick(): void {",
@@ -19,7 +19,7 @@ const CHURN = [
   "    const point = { x: i, y: i * 2, label: 'p' };",
   "    total += point.x;",
   "  }",
-  "  kept.push(new Array(1024).fill(total));",
+  "  kept.push({ total, values: new Float64Array(8192) });",
   "}",
   "",
   "const timer = setInterval(tick, 10);",
@@ -81,21 +81,19 @@ for (const name of RUNTIMES) {
         assert.equal(data.by, "lineno");
         assert.ok(data.seconds > 1 && data.seconds < 60, `${data.seconds} s`);
         assert.ok(!Number.isNaN(Date.parse(data.since)));
-        assert.ok(data.entries.length >= 2 && data.entries.length <= 3);
+        assert.ok(data.entries.length >= 1 && data.entries.length <= 3);
         const [first] = data.entries;
-        const second = data.entries.find((entry) => entry.traceback[0].line === 9)!;
         assert.deepEqual(first.traceback, [{ file: script, line: 6, column: null, function: "tick" }]);
         assert.equal(first.rank, 1);
-        assert.ok(second, "the kept line is listed too");
-        // Some 5000 objects a tick, one array kept: the churning line allocates most, by count and by bytes.
-        assert.ok(first.count > 50 * second.count, `${first.count} vs ${second.count}`);
-        assert.ok(first.size > second.size);
+        // Some 5000 objects a tick against two kept (sampled one in 16, so the kept line may have no sample yet).
+        assert.ok(first.count > 0.9 * data.count, `${first.count} of ${data.count}`);
+        const second = data.entries.find((entry) => entry.traceback[0].line === 9);
+        if (second) assert.ok(first.count > 50 * second.count, `${first.count} vs ${second.count}`);
         assert.ok(Math.abs(first.allocationsPerSecond - first.count / data.seconds) < 1e-6 * first.count);
         assert.ok(Math.abs(first.bytesPerSecond - first.size / data.seconds) < 1e-6 * first.size);
-        assert.ok(data.count >= first.count + second.count);
-        assert.ok(data.size >= first.size + second.size);
+        assert.ok(data.count >= first.count && data.size >= first.size);
 
-        // The live view: what is kept leads, the churning line's objects are gone.
+        // The live view: what is kept leads (its buffers exact), the churning line's objects are gone (but a tick's).
         await session.execute("snapshot --gc live");
         const top = (await session.execute("stats live --limit 1"))!.result.lines;
         assert.match(top[1], new RegExp(`^${escape(script)}:9: `));
@@ -103,7 +101,8 @@ for (const name of RUNTIMES) {
         // Filters apply; clear starts the span again.
         await session.execute(`filter exclude '*churn.ts' --lineno 6`);
         const filtered = (await session.execute("stats --allocated"))!.result.data as unknown as AllocatedData;
-        assert.equal(filtered.entries[0].traceback[0].line, 9);
+        assert.ok(filtered.entries.every((entry) => entry.traceback[0].line !== 6));
+        assert.ok(filtered.count < data.count / 10, `${filtered.count} left of ${data.count}`);
         await session.execute("filter clear");
         await session.execute("clear");
         const cleared = (await session.execute("stats --allocated"))!.result.data as unknown as AllocatedData;
