@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { readFileSync } from "node:fs";
 
 /**
  * The keyword that declares `name` at the top level of `source` (a
@@ -29,4 +30,30 @@ export function declarationKind(source: string, name: string): string | null {
   const found = pattern.exec(source)?.[1];
   if (!found) return null;
   return found.includes("function") ? "function" : found;
+}
+
+/**
+ * How modules declare their top-level names, read from their files (each
+ * once; a file that cannot be read declares nothing).
+ *
+ * @example
+ * ```ts
+ * const declaration = fileDeclarations();
+ * declaration("/app/server.ts", "sessions"); // "const", when the file says `const sessions = ...`
+ * ```
+ */
+export function fileDeclarations(): (file: string, name: string) => string | null {
+  const sources = new Map<string, string | null>();
+  return (file, name) => {
+    let source = sources.get(file);
+    if (source === undefined) {
+      try {
+        source = readFileSync(file, "utf8");
+      } catch {
+        source = null;
+      }
+      sources.set(file, source);
+    }
+    return source === null ? null : declarationKind(source, name);
+  };
 }

@@ -7,11 +7,10 @@
  *
  * @module
  */
-import { readFileSync } from "node:fs";
 import { isAbsolute, relative } from "node:path";
 import process from "node:process";
 import { analyseRetainers, type RetainerReport } from "../../retainers/analyse.ts";
-import { declarationKind } from "../../retainers/declarations.ts";
+import { fileDeclarations } from "../../retainers/declarations.ts";
 import type { RetainerQuery, RetainerSnapshot } from "../../retainers/probe.ts";
 import type { Command, JsonValue } from "../command.ts";
 import { CommandError } from "../errors.ts";
@@ -95,7 +94,7 @@ export const retainersCommand: Command = {
     }
     const report = await analyseRetainers(answer, answer.bytes, {
       depth: args.numberOption("depth", 12),
-      declaration: declarations(),
+      declaration: fileDeclarations(),
       showFile,
       phase: (text, work) => session.activity(text, work()),
     });
@@ -187,23 +186,6 @@ function reportJson(
       readMs: Math.round(report.readMs),
       searchMs: Math.round(report.searchMs),
     },
-  };
-}
-
-/** How modules declare their top-level names, read from their source (each file once). */
-function declarations(): (file: string, name: string) => string | null {
-  const sources = new Map<string, string | null>();
-  return (file, name) => {
-    let source = sources.get(file);
-    if (source === undefined) {
-      try {
-        source = readFileSync(file, "utf8");
-      } catch {
-        source = null;
-      }
-      sources.set(file, source);
-    }
-    return source === null ? null : declarationKind(source, name);
   };
 }
 
