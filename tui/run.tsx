@@ -106,8 +106,9 @@ export async function runTui(options: TuiOptions = {}): Promise<number> {
   const stdin = options.stdin ?? process.stdin;
   const stdout = options.stdout ?? process.stdout;
   const stderr = options.stderr ?? process.stderr;
-  if (options.script !== undefined) {
+  if (options.script !== undefined && !options.session) {
     // Refused here, before the screen opens, as `run` refuses it: the TUI would only show the error and wait.
+    // (A session given by the caller launches programs its own way.)
     try {
       checkScript(options.script);
     } catch (error) {
