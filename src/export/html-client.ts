@@ -51,6 +51,7 @@ th { position: sticky; top: 0; background: #f3f3f3; font-weight: 600; }
 .num { text-align: right; font-variant-numeric: tabular-nums; }
 td.loc { font-family: ui-monospace, Menlo, Consolas, monospace; max-width: 30em; overflow: hidden; text-overflow: ellipsis; }
 td.fn { max-width: 12em; overflow: hidden; text-overflow: ellipsis; color: #444; }
+#leaks table { width: auto; min-width: 50%; }
 tr.row { cursor: pointer; }
 tr.row:hover { background: #f1efff; }
 .grow { color: #c62828; }

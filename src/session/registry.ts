@@ -5,6 +5,7 @@
  * @module
  */
 import type { Command } from "./command.ts";
+import { exportCommand } from "./commands/export.ts";
 import { filterCommand } from "./commands/filter.ts";
 import { leaksCommand } from "./commands/leaks.ts";
 import { compareCommand, statsCommand, topCommand } from "./commands/listings.ts";
@@ -122,6 +123,7 @@ export function defaultRegistry(): CommandRegistry {
     gcCommand,
     dumpCommand,
     loadCommand,
+    exportCommand,
     runCommand,
     evalCommand,
     waitCommand,
