@@ -94,6 +94,55 @@ export function offlineStats(
   );
 }
 
+/** Options of the offline `export`, as commander parses them. */
+export interface ExportOptions extends Omit<FilterOptions, "by" | "limit" | "cumulative"> {
+  format?: string;
+  base?: string;
+}
+
+/** A dump file's label in an export: its name without the folder and the extension, as one word. */
+function exportLabel(file: string, fallback: string): string {
+  const name = basename(file).replace(/\.[^.]*$/, "").replace(/\s+/g, "_").replace(/^-+/, "");
+  return name || fallback;
+}
+
+/**
+ * `export DUMP OUT`: a dump file written for pprof, DevTools, speedscope or
+ * a browser, the format from `--format` or OUT's name; with `--base OLD`, the
+ * change since the older dump file OLD (pprof, html).
+ *
+ * @example
+ * ```ts
+ * import { processIO } from "./io.ts";
+ *
+ * await offlineExport("after.dump", "after.pb.gz", {}, processIO()); // 0
+ * await offlineExport("after.dump", "growth.html", { base: "before.dump" }, processIO()); // 0
+ * ```
+ */
+export function offlineExport(
+  dump: string,
+  out: string,
+  options: ExportOptions,
+  io: CliIO,
+): Promise<number> {
+  const label = exportLabel(dump, "snapshot");
+  let base = options.base === undefined ? undefined : exportLabel(options.base, "base");
+  if (base === label) base = `${base}_base`;
+  return analyse(
+    "export",
+    [
+      // The base first: the report's memory-over-time chart shows the snapshots in this order.
+      ...(options.base !== undefined ? [`load ${quote(options.base)} ${quote(base!)}`] : []),
+      `load ${quote(dump)} ${quote(label)}`,
+      ...filterLines(options as FilterOptions),
+    ],
+    `export ${quote(label)} ${quote(out)}${options.format ? ` --format ${options.format}` : ""}` +
+      (base !== undefined ? ` --base ${quote(base)}` : ""),
+    options.json ?? false,
+    io,
+  );
+}
+
 /**
  * `compare NEW OLD`: the `[ Top N differences ]` listing of two dump files.
  *

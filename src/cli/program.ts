@@ -1,5 +1,5 @@
 /**
- * The command line: `repl`, `run`, `stats`, `compare`, `leaks`, `tui`, and the TUI
+ * The command line: `repl`, `run`, `stats`, `compare`, `export`, `leaks`, `tui`, and the TUI
  * on the built-in demo when started on a terminal with no command.
  *
  * @module
@@ -7,11 +7,19 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from "@commander-js/extra-typings";
 import { DEFAULT_SAMPLE_EVERY, DEFAULT_SAMPLING_INTERVAL, DEFAULT_TRACEBACK_LIMIT } from "../defaults.ts";
 import { HEAP_ENGINE_NAMES, type HeapEngineName } from "../engines/engine.ts";
+import { EXPORT_FORMATS } from "../export/formats.ts";
 import { cutEcho } from "../session/errors.ts";
 import { quote } from "../session/tokenize.ts";
 import { escapeControl } from "../text/escape.ts";
 import type { CliIO } from "./io.ts";
-import { type FilterOptions, offlineCompare, offlineLeaks, offlineStats } from "./offline.ts";
+import {
+  type ExportOptions,
+  type FilterOptions,
+  offlineCompare,
+  offlineExport,
+  offlineLeaks,
+  offlineStats,
+} from "./offline.ts";
 import { defaultHistoryFile, type ReplSource, runRepl } from "./repl.ts";
 import { runProgram } from "./run.ts";
 import { onTermination } from "./signals.ts";
@@ -205,6 +213,18 @@ export async function main(
       options as unknown as FilterOptions,
       io,
     );
+  });
+
+  const exporting = program.command("export")
+    .description("Write a dump file for pprof, Chrome DevTools, speedscope or a browser (html)")
+    .argument("<dump>", "a snapshot dump file")
+    .argument("<out>", "the file to write (.pb.gz, .heapprofile, .speedscope.json, .html give the format)")
+    .addOption(new Option("--format <format>", "the format (default: from out's name)").choices(EXPORT_FORMATS))
+    .option("--base <old>", "export the change since the older dump file old (pprof, html)");
+  // The filters and --json, as stats takes them (not --by, --cumulative nor --limit).
+  for (const option of listingOptions().slice(3)) exporting.addOption(option);
+  exporting.action(async (dump, out, options) => {
+    status = await offlineExport(dump, out, options as unknown as ExportOptions, io);
   });
 
   const leaks = program.command("leaks")

@@ -23,6 +23,7 @@ const LANGUAGE = [
   "gc",
   "dump",
   "load",
+  "export",
   "run",
   "eval",
   "wait",
