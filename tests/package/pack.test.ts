@@ -62,6 +62,17 @@ const PROJECT: Record<string, string> = {
     "setInterval(() => sessions.length, 1000);",
     "",
   ].join("\n"),
+  "leak-check.mjs": [
+    `import { assertNoLeak } from "${NAME}";`,
+    "const kept = [];",
+    "try {",
+    "  await assertNoLeak(() => { kept.push(new Uint8Array(1024)); }); // LEAK",
+    "  console.log('no leak found');",
+    "} catch (error) {",
+    "  console.log(error.message);",
+    "}",
+    "",
+  ].join("\n"),
   "lib.mjs": library(NAME, "lib.mjs"),
   "lib-npm.mjs": library(`npm:${NAME}`, "lib-npm.mjs"),
   "typed.ts": [
@@ -221,6 +232,17 @@ test(`${runtime}: the installed package is imported by its name`, async () => {
     assert.equal(ran.code, 0, show(ran));
     assert.match(ran.stdout, new RegExp(`/${script}:${line("lib.mjs")}: size=1024 KiB, count=32`), show(ran));
   }
+});
+
+test(`${runtime}: the package's leak check, with its preload, names a leaking function's line`, async () => {
+  const preload = {
+    node: ["--import", `${NAME}/testing/preload`],
+    bun: ["--preload", `${NAME}/testing/preload`],
+    deno: ["run", "-A", "--preload", `./node_modules/${NAME}/dist/src/testing/preload.js`],
+  }[runtime];
+  const ran = await run([process.execPath, ...preload, "leak-check.mjs"], projectDir());
+  assert.equal(ran.code, 0, show(ran));
+  assert.match(ran.stdout, new RegExp(`/leak-check\\.mjs:${line("leak-check.mjs")}: \\+\\d+ B per run`), show(ran));
 });
 
 // Declarations do not depend on the runtime: tsc checks them once, in the node runner.
