@@ -25,7 +25,7 @@ export const VIEW_KEYS: Record<View["kind"], string> = {
   snapshot: "Enter drill in · o sort · g group · C cumulative · / filter · Esc back · ? help",
   compare: "[ ] older/newer base · { } older/newer new · o sort · Enter drill in · g group · Esc back",
   allocated: "a or Esc back · o sort · g group · / filter · X restarts the count · Enter drill in · ? help",
-  snapshots: "Enter open · n mark new · b mark base · c compare · w dump to file · x delete · Esc back",
+  snapshots: "Enter open · n mark new · b mark base · c compare · w dump · e export · x delete · Esc back",
   filters: "x remove the selected filter · / add glob · d add domain · Esc back",
   leaks: "Enter drill in · g group · / filter · l or Esc back · ? help",
   traceback: "r newest/oldest first · ↑↓ PgUp PgDn scroll · Esc back",

@@ -32,7 +32,7 @@ export const KEYS: readonly (readonly [string, string])[] = [
   ["↑ ↓, j k", "move; PgUp PgDn page; Home End first and last row"],
   ["space", "pause or resume the live refresh"],
   [":", "command line: any REPL command (stats, top, traceback, dump, load, gc, eval, run, ...)"],
-  ["S", "snapshot list: open, mark new (n) and base (b) for c, dump to a file (w), delete (x)"],
+  ["S", "snapshot list: open, mark new (n) and base (b) for c, dump to a file (w), export (e), delete (x)"],
   ["F", "filter list: remove filters (x)"],
   ["L", "the whole log: program output, command results, messages"],
   ["R", "reset the peak of traced memory to its current size"],

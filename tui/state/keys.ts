@@ -75,16 +75,20 @@ const message = (text: string, tone: "info" | "error" = "error"): Intent =>
  * openPrompt("label", "s3").title; // "snapshot label"
  * ```
  */
-export function openPrompt(kind: PromptKind, placeholder = "", label?: string): Prompt {
+export function openPrompt(kind: PromptKind, placeholder = "", label?: string, base?: string): Prompt {
   const titles: Record<PromptKind, [string, string]> = {
     label: ["snapshot label", "Enter takes the snapshot · Esc cancels"],
     glob: ["glob filter", GLOB_HINT],
     domain: ["domain filter", DOMAIN_HINT],
     dump: [`dump ${label ?? ""} to file`, "Enter writes the snapshot in the binary dump format · Esc cancels"],
+    export: [
+      `export ${label ?? ""}${base ? ` compared with ${base}` : ""} to file`,
+      "Enter writes it; the name gives the format: .html, .pb.gz (pprof), .heapprofile, .speedscope.json · Esc cancels",
+    ],
     command: [":", "a REPL command, e.g. stats --limit 5 · Tab completes · ↑↓ history · help lists commands"],
   };
   const [title, hint] = titles[kind];
-  return { kind, title, hint, value: "", caret: 0, placeholder, label, recall: null };
+  return { kind, title, hint, value: "", caret: 0, placeholder, label, ...(base ? { base } : {}), recall: null };
 }
 
 /** A key with no modifier or special key: plain typed text. */
@@ -273,6 +277,12 @@ function viewKey(input: string, context: KeyContext): Intent[] {
     if (label === undefined) return [];
     if (input === "x") return [{ type: "delete-snapshot", label }];
     if (input === "w") return [ui({ type: "prompt", prompt: openPrompt("dump", `${label}.tmsnap`, label) })];
+    if (input === "e") {
+      // A base marked with b (another snapshot) makes it a comparison: the HTML report of growth.
+      const base = view.oldLabel !== null && view.oldLabel !== label ? view.oldLabel : undefined;
+      const name = base ? `${label}-vs-${base}.html` : `${label}.html`;
+      return [ui({ type: "prompt", prompt: openPrompt("export", name, label, base) })];
+    }
     if (input === "n") return [ui({ type: "replace", view: { ...view, newLabel: label } })];
     if (input === "b") return [ui({ type: "replace", view: { ...view, oldLabel: label } })];
   }
@@ -327,6 +337,10 @@ function submit(prompt: Prompt): Intent[] {
     }
     case "dump":
       return text ? [{ type: "run", line: `dump ${prompt.label} ${quote(text)}`, echo: false }] : [];
+    case "export": {
+      const base = prompt.base ? ` --base ${quote(prompt.base)}` : "";
+      return text ? [{ type: "run", line: `export ${quote(prompt.label!)} ${quote(text)}${base}`, echo: false }] : [];
+    }
     case "command":
       return text ? [ui({ type: "remember", line: text }), { type: "run", line: text, echo: true }] : [];
     case "glob":

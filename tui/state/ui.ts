@@ -84,7 +84,7 @@ export type View =
  * const kind: PromptKind = "dump"; // a file name to write a snapshot to
  * ```
  */
-export type PromptKind = "label" | "glob" | "domain" | "dump" | "command";
+export type PromptKind = "label" | "glob" | "domain" | "dump" | "export" | "command";
 
 /**
  * A one-line text input at the bottom of the screen.
@@ -109,8 +109,10 @@ export interface Prompt {
   readonly caret: number;
   /** Taken when Enter is pressed on an empty value. */
   readonly placeholder: string;
-  /** The snapshot a dump prompt is about. */
+  /** The snapshot a dump or export prompt is about. */
   readonly label?: string;
+  /** The base of an export prompt's comparison (the snapshot marked `b`). */
+  readonly base?: string;
   /** Index into the command history while recalling, else null. */
   readonly recall: number | null;
   /** Shown after the text until the next edit (completions). */
