@@ -238,19 +238,28 @@ export class StackCapture {
         continue;
       }
       // The runtime's frames under a resumed async function (the job runner) end its synchronous stack.
-      if (!this.internalFrames && positions.at(-1)?.internal && site.isAsync?.()) {
-        while (positions.at(-1)?.internal) positions.pop();
+      let n = positions.length;
+      if (n > 0 && positions[n - 1].internal && !this.internalFrames && site.isAsync?.()) {
+        while (n > 0 && positions[n - 1].internal) n--;
+        positions.length = n;
       }
       positions.push(position);
     }
+    const count = positions.length;
     const complete = sites.length < limit;
     let start = 0;
-    let end = Math.min(positions.length, nframe);
-    let totalNframe = complete ? positions.length : null;
-    if (!this.internalFrames) {
-      const range = userFacing(positions.length, (i) => positions[i].internal, complete, nframe);
+    let end = Math.min(count, nframe);
+    let totalNframe = complete ? count : null;
+    // userFacing cannot change a stack whose first, last kept and (when whole) outermost frames are the user's.
+    if (
+      !this.internalFrames && count > 0 &&
+      (positions[0].internal || positions[end - 1].internal || (complete && positions[count - 1].internal))
+    ) {
+      const range = userFacing(count, (i) => positions[i].internal, complete, nframe);
       if (!range.settled && retry) return undefined;
-      ({ start, end, total: totalNframe } = range);
+      start = range.start;
+      end = range.end;
+      totalNframe = range.total;
     }
     const frames: RawFrame[] = [];
     let key = "";
