@@ -22,7 +22,7 @@ import { quote } from "../../src/session/tokenize.ts";
 export const LEAKY_APP = fileURLToPath(new URL("./fixtures/leaky-app.ts", import.meta.url));
 
 /** Its line that keeps buffers (marked `// LEAK`). */
-export const APP_LEAK_LINE = readFileSync(LEAKY_APP, "utf8").split("\n").findIndex((l) => l.includes("// LEAK")) + 1;
+export const APP_LEAK_LINE = readFileSync(LEAKY_APP, "utf8").split("\n").findIndex((l) => l.endsWith("// LEAK")) + 1;
 
 /** A made-up leaking file, for traces built by hand. */
 export const LEAK_FILE = "/srv/shop/cache.ts";
