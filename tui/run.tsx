@@ -52,6 +52,8 @@ export interface TuiOptions {
   readonly interval?: number;
   /** Line engine: globs of module paths left unrewritten. */
   readonly exclude?: readonly string[];
+  /** Keep the runtime's own frames (`node:internal/...`, `ext:...`) at the ends of tracebacks. */
+  readonly internalFrames?: boolean;
   /** Aimed time between two live refreshes, in ms (default 400). */
   readonly refreshMs?: number;
   /** Where keys are read from; default: `process.stdin`. */
@@ -130,6 +132,7 @@ export async function runTui(options: TuiOptions = {}): Promise<number> {
     every: options.every,
     interval: options.interval,
     exclude: options.exclude,
+    internalFrames: options.internalFrames,
   });
   const startLine = startCommandLine(settings);
   const startup: string[] = [];

@@ -59,6 +59,10 @@ const engineOptions = () =>
     ).argParser(positive),
     new Option("--exclude <glob>", "line engine: leave modules whose path matches glob unrewritten (repeatable)")
       .argParser(collect(String)),
+    new Option(
+      "--internal-frames",
+      "keep the runtime's own frames (node:internal/..., ext:...) at the ends of tracebacks",
+    ),
   ] as const;
 
 /** `--runtime node|deno|bun`, shared by `run` and `tui`. */
@@ -182,6 +186,7 @@ export async function main(
     .addOption(runTracing[2])
     .addOption(runTracing[3])
     .addOption(runTracing[4])
+    .addOption(runTracing[5])
     .option("--limit <n>", "lines shown at exit", positive, 10)
     .option("--dump <file>", "also write the snapshot taken at exit to file")
     .option("--dump-peak <file>", "also write the snapshot kept nearest the traced-memory peak to file")
@@ -255,6 +260,7 @@ export async function main(
     .addOption(tuiTracing[2])
     .addOption(tuiTracing[3])
     .addOption(tuiTracing[4])
+    .addOption(tuiTracing[5])
     .addOption(runtimeOption())
     .passThroughOptions()
     .action(async (script, args, options) => {

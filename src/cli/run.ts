@@ -33,6 +33,8 @@ export interface RunOptions {
   every?: number;
   interval?: number;
   exclude?: readonly string[];
+  /** Keep the runtime's own frames at the ends of tracebacks. */
+  internalFrames?: boolean;
   limit: number;
   dump?: string;
   /** Also write the snapshot kept nearest the peak here. */

@@ -47,6 +47,7 @@ export function startCommandLine(settings: TraceSettings): string {
     o.engine === undefined ? "" : ` --engine ${o.engine}`,
     o.sampleEvery === undefined ? "" : ` --every ${o.sampleEvery}`,
     o.samplingInterval === undefined ? "" : ` --interval ${o.samplingInterval}`,
+    o.internalFrames ? " --internal-frames" : "",
   ].join("");
 }
 
@@ -65,12 +66,14 @@ export function traceSettings(choices: {
   every?: number;
   interval?: number;
   exclude?: readonly string[];
+  internalFrames?: boolean;
 }): TraceSettings {
   const options: TracerOptions = {};
   if (choices.engine !== undefined) options.engine = choices.engine;
   if (choices.every !== undefined) options.sampleEvery = choices.every;
   if (choices.interval !== undefined) options.samplingInterval = choices.interval;
   if (choices.exclude?.length) options.exclude = [...choices.exclude];
+  if (choices.internalFrames) options.internalFrames = true;
   return { nframe: choices.nframe, options };
 }
 

@@ -53,6 +53,13 @@ test("run with TRACEMALLOC_INTERNAL_FRAMES=1 keeps the runtime's frame that made
   }
 });
 
+test("run --internal-frames keeps the runtime's frame that made the Buffer", async () => {
+  const frames = await pushedFrames((file) => ["run", "--internal-frames", "--nframe", "5", "--dump", file, PROGRAM]);
+  const shown = frames.map(at).join(" <- ");
+  assert.ok(isInternalFile(frames[0].filename), shown);
+  assert.ok(frames.some((frame) => at(frame) === `${PROGRAM}:${PUSH_LINE}`), shown);
+});
+
 test("the REPL's start --internal-frames keeps them in the program run starts", async () => {
   const frames = await pushedFrames(
     () => ["repl"],

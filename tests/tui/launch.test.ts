@@ -85,6 +85,12 @@ test("the TUI's --nframe, --every and --interval still set how its program is tr
     return Promise.resolve();
   }));
 
+test("the TUI's --internal-frames keeps the runtime's frames in its program's tracebacks", () =>
+  launched({ internalFrames: true }, (launch) => {
+    assert.deepEqual(launch.start, { nframe: DEFAULT_TRACEBACK_LIMIT, options: { internalFrames: true } });
+    return Promise.resolve();
+  }));
+
 test("the TUI's t key starts tracing again with the default traceback limit", () =>
   launched({}, async (_launch, program, stdin, stdout) => {
     stdin.push("t");
