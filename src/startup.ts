@@ -24,6 +24,7 @@
  * @module
  */
 import process from "node:process";
+import { isMainThread } from "node:worker_threads";
 import { runtime } from "./runtime/index.ts";
 import { startupSettings } from "./startup-env.ts";
 import { prepare, start } from "./tracer.ts";
@@ -40,7 +41,8 @@ try {
 } catch (err) {
   refuse(err);
 }
-if (settings) {
+// Node runs preloads in worker threads too; nobody reads a worker's traces (status says workers are not traced).
+if (settings && isMainThread) {
   try {
     prepare(settings.options);
     await start(settings.nframe, settings.options);
