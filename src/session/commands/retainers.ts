@@ -14,7 +14,10 @@ import { fileDeclarations } from "../../retainers/declarations.ts";
 import type { RetainerQuery, RetainerSnapshot } from "../../retainers/probe.ts";
 import type { Command, JsonValue } from "../command.ts";
 import { CommandError } from "../errors.ts";
+import type { Snapshot } from "../../model/snapshot.ts";
+import type { Traceback } from "../../model/traceback.ts";
 import { entryJson } from "../present.ts";
+import { belongsToRow, type RowGrouping } from "../tracebacks.ts";
 
 /** Objects the program is asked to look at, by default. */
 const DEFAULT_OBJECTS = 20;
@@ -90,7 +93,8 @@ export const retainersCommand: Command = {
     );
     const head = `${entry.label} #${n}: ${chosen}`;
     if (!answer.format || answer.taken === 0) {
-      throw new CommandError("retainers", nothingFound(answer, String(chosen.traceback), entry.label));
+      const buffersOnly = rowDomains(session.filtered(entry), chosen.traceback, listing).every((d) => d !== 0);
+      throw new CommandError("retainers", nothingFound(answer, String(chosen.traceback), entry.label, buffersOnly));
     }
     const report = await analyseRetainers(answer, answer.bytes, {
       depth: args.numberOption("depth", 12),
@@ -106,8 +110,21 @@ export const retainersCommand: Command = {
   },
 };
 
+/** The domains of the traces behind a listing's row. */
+function rowDomains(snapshot: Snapshot, key: Traceback, grouping: RowGrouping): number[] {
+  const matches = belongsToRow(key, grouping);
+  const domains = new Set<number>();
+  for (const trace of snapshot.traces) if (matches(trace.traceback)) domains.add(trace.domain);
+  return [...domains];
+}
+
 /** Why there is nothing to look at, in words. */
-function nothingFound(answer: RetainerSnapshot, place: string, label: string): string {
+function nothingFound(answer: RetainerSnapshot, place: string, label: string, buffersOnly: boolean): string {
+  if (buffersOnly) {
+    return `no live object allocated at ${place} to look at: its traces are buffers the hooks count without a ` +
+      "reference the tracer can follow (fixed-size ArrayBuffers); the line engine's sample of the typed array " +
+      "or Buffer made on the same line is one to follow, when there is one";
+  }
   if (answer.engine !== null && answer.engine !== "line") {
     const engine = answer.engine === "sampler" ? "V8's sampler (engine sampler)" : `the ${answer.engine} engine`;
     return `no live object allocated at ${place} to look at: ${engine} does not keep the objects it counts; ` +
@@ -138,15 +155,16 @@ function describeReport(answer: RetainerSnapshot, report: RetainerReport, shown:
     );
   }
   if (report.unreachable) {
-    lines.push(
-      `  ${String(report.unreachable).padStart(width)} x no path from a root: garbage that only the tracer's weak ` +
-        "references still see (the next collection frees it)",
-    );
+    const why = report.format === "jsc"
+      ? "garbage, or held through a Map or a Set the snapshot does not show (see the note)"
+      : "garbage that only the tracer's weak references still see (the next collection frees it)";
+    lines.push(`  ${String(report.unreachable).padStart(width)} x no path from a root: ${why}`);
   }
-  if (report.format === "jsc") {
+  if (report.format === "jsc" && report.unreachable) {
     lines.push(
-      "note: JavaScriptCore's heap snapshot does not show what a Map or a Set holds; the entries of the Maps and Sets",
-      "the line engine holds (module-level ones, and those it sampled) were added by the program",
+      "note: JavaScriptCore's heap snapshot does not show what a Map or a Set holds; only the entries of the Maps and",
+      "Sets the line engine holds (module-level ones, and those it sampled) were added by the program: an object held",
+      "through another Map or Set shows no path",
     );
   }
   if (!answer.entriesComplete) lines.push("note: the program stopped looking through Map and Set entries (too many)");
