@@ -193,9 +193,30 @@ export const REPORT_SCRIPT = String.raw`
     matches.textContent = frames ? frames + " frames match: " + size(bytes) + " (" + percent(bytes, root.total) + ")"
       : "no frame matches";
   }
-  search.addEventListener("input", highlight);
+  search.addEventListener("input", function () {
+    highlight();
+    // The search is kept in the address (#search=...), so a link or a reload shows it again.
+    try {
+      history.replaceState(null, "", search.value ? "#search=" + encodeURIComponent(search.value) : "#");
+    } catch (e) {
+      // some browsers refuse history changes on file: pages; the search works all the same
+    }
+  });
+  if (location.hash.indexOf("#search=") === 0) {
+    try { search.value = decodeURIComponent(location.hash.slice(8)); } catch (e) { search.value = ""; }
+  }
   document.getElementById("reset").addEventListener("click", function () { focus = root; render(); });
   window.addEventListener("resize", render);
+
+  // Files shown relative to the folder they all share (the full name in each cell's tooltip).
+  var files = data.top.map(function (row) { return row.file; }).concat((data.leaks || []).map(function (l) { return l.file; }));
+  var common = files.length ? files[0].slice(0, files[0].lastIndexOf("/") + 1) : "";
+  files.forEach(function (file) {
+    while (common && file.indexOf(common) !== 0) common = common.slice(0, common.slice(0, -1).lastIndexOf("/") + 1);
+  });
+  if (common.length < 2) common = "";
+  function short(file) { return common ? file.slice(common.length) : file; }
+  if (common) document.getElementById("top").insertBefore(el("p", "note", "Files under " + common), document.getElementById("top-table"));
 
   // The top lines.
   var top = document.getElementById("top-table");
@@ -206,10 +227,9 @@ export const REPORT_SCRIPT = String.raw`
   top.appendChild(head);
   data.top.forEach(function (row, i) {
     var tr = el("tr", "row");
-    var loc = place(row.file, row.line);
     tr.appendChild(el("td", "num", i + 1));
-    var cell = el("td", "loc", loc);
-    cell.title = visible(loc);
+    var cell = el("td", "loc", place(short(row.file), row.line));
+    cell.title = visible(place(row.file, row.line));
     tr.appendChild(cell);
     tr.appendChild(el("td", "fn", row.fn || ""));
     tr.appendChild(el("td", "num", size(row.size)));
@@ -268,7 +288,9 @@ export const REPORT_SCRIPT = String.raw`
     leaks.forEach(function (leak, i) {
       var tr = el("tr");
       tr.appendChild(el("td", "num", i + 1));
-      tr.appendChild(el("td", "loc", place(leak.file, leak.line)));
+      var where = el("td", "loc", place(short(leak.file), leak.line));
+      where.title = visible(place(leak.file, leak.line));
+      tr.appendChild(where);
       tr.appendChild(el("td", "fn", leak.fn || ""));
       tr.appendChild(el("td", "num grow", size(leak.growth, true)));
       tr.appendChild(el("td", "num", leak.grew + "/" + leak.intervals));

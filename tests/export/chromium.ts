@@ -65,6 +65,11 @@ class Cdp {
   readonly #listeners: ((method: string, params: Record<string, unknown>, session?: string) => void)[] = [];
 
   constructor(readonly socket: WebSocket) {
+    // A browser that closes the connection answers nothing more: what waits for an answer fails.
+    socket.addEventListener("close", () => {
+      for (const pending of this.#pending.values()) pending.reject(new Error("Chromium closed the connection"));
+      this.#pending.clear();
+    });
     socket.addEventListener("message", (event) => {
       const message = JSON.parse(String((event as MessageEvent).data));
       if (message.id !== undefined) {
@@ -81,15 +86,36 @@ class Cdp {
   static open(url: string): Promise<Cdp> {
     return new Promise((resolve, reject) => {
       const socket = new WebSocket(url);
-      socket.addEventListener("open", () => resolve(new Cdp(socket)));
-      socket.addEventListener("error", () => reject(new Error(`cannot connect to ${url}`)));
+      const timer = setTimeout(() => reject(new Error(`cannot connect to ${url} within 30 s`)), 30_000);
+      socket.addEventListener("open", () => {
+        clearTimeout(timer);
+        resolve(new Cdp(socket));
+      });
+      socket.addEventListener("error", () => {
+        clearTimeout(timer);
+        reject(new Error(`cannot connect to ${url}`));
+      });
     });
   }
 
-  send(method: string, params: Record<string, unknown> = {}, sessionId?: string): Promise<Record<string, unknown>> {
+  /** Sends a command; its answer, or an error after `timeoutMs` (a hang fails the test instead of stalling it). */
+  send(
+    method: string,
+    params: Record<string, unknown> = {},
+    sessionId?: string,
+    timeoutMs = 30_000,
+  ): Promise<Record<string, unknown>> {
     const id = this.#next++;
     return new Promise((resolve, reject) => {
-      this.#pending.set(id, { resolve, reject });
+      const timer = setTimeout(() => {
+        this.#pending.delete(id);
+        reject(new Error(`Chromium did not answer ${method} within ${timeoutMs} ms`));
+      }, timeoutMs);
+      const done = <T>(settle: (value: T) => void) => (value: T) => {
+        clearTimeout(timer);
+        settle(value);
+      };
+      this.#pending.set(id, { resolve: done(resolve), reject: done(reject) });
       this.socket.send(JSON.stringify({ id, method, params, ...(sessionId ? { sessionId } : {}) }));
     });
   }
@@ -119,12 +145,29 @@ async function launch(executable: string): Promise<{ url: string; stop: () => Pr
     "--window-size=1400,900",
     "about:blank",
   ];
-  const child = spawn(executable, args, { stdio: ["ignore", "ignore", "pipe"] });
+  // Its own process group, so that its helper processes (renderer, GPU, zygote) end with it.
+  const child = spawn(executable, args, { stdio: ["ignore", "ignore", "pipe"], detached: true });
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+    // After Browser.close it ends by itself; what is left of the group is killed.
+    const timer = setTimeout(() => child.kill("SIGKILL"), 5_000);
     await exited;
-    await rm(profile, { recursive: true, force: true });
+    clearTimeout(timer);
+    try {
+      process.kill(-child.pid!, "SIGKILL");
+    } catch {
+      // the group has ended
+    }
+    // A helper may still be writing its profile for a moment.
+    for (let attempt = 0;; attempt++) {
+      try {
+        await rm(profile, { recursive: true, force: true });
+        break;
+      } catch (error) {
+        if (attempt >= 20) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    }
   };
   try {
     const url = await new Promise<string>((resolve, reject) => {
@@ -242,7 +285,7 @@ export async function openInChromium(
     return { text, rendered, errors, requests, values };
   } finally {
     try {
-      await cdp?.send("Browser.close");
+      await cdp?.send("Browser.close", {}, undefined, 2_000);
     } catch {
       // the browser may be gone already
     }

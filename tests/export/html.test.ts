@@ -46,18 +46,37 @@ async function report(dir: string, options: { base?: boolean; leaks?: boolean } 
 /** Labels of the flame graph's frames, as drawn. */
 const FRAME_TITLES = "[...document.querySelectorAll('#graph .frame')].map((e) => e.title.split('\\n')[0])";
 
+/** The top table's locations, whole (each cell's tooltip). */
+const TOP_LOCATIONS = "[...document.querySelectorAll('#top-table td.loc')].map((e) => e.title)";
+
 test(
   "the HTML report shows the leaking line in Chromium, with no console errors and no network requests",
   browserTestOptions(),
   () =>
     withTemp(async (dir) => {
-      const page = await openInChromium(await report(dir), [FRAME_TITLES]);
+      const page = await openInChromium(await report(dir), [FRAME_TITLES, TOP_LOCATIONS]);
       assert.deepEqual(page.errors, []);
       assert.deepEqual(page.requests, []);
       assert.ok(page.rendered, "the report's script ran to its end");
-      assert.ok(page.text.includes(`${LEAK_FILE}:16`), "the top table lists the leaking line");
+      assert.ok((page.values[1] as string[]).includes(`${LEAK_FILE}:16`), "the top table lists the leaking line");
       assert.ok((page.values[0] as string[]).includes("remember cache.ts:16"), "the flame graph draws its frame");
       assert.ok(page.text.includes("2040 KiB"), "with its size"); // 2,088,960 bytes: 510 blocks of 4 KiB
+    }),
+);
+
+test(
+  "the top table shows file names relative to the folder they share",
+  browserTestOptions(),
+  () =>
+    withTemp(async (dir) => {
+      const { before } = beforeAfter(); // every file under /srv/shop/
+      const file = join(dir, "before.html");
+      await writeExport(file, "html", { snapshot: before, label: "before", time: new Date(), generator: GENERATOR });
+      const page = await openInChromium(file, [TOP_LOCATIONS]);
+      assert.deepEqual(page.errors, []);
+      assert.ok(page.text.includes("Files under /srv/shop/\n"));
+      assert.match(page.text, /\tcache\.ts:16\tremember\t/);
+      assert.ok((page.values[0] as string[]).includes(`${LEAK_FILE}:16`), "the whole name in the cell's tooltip");
     }),
 );
 
