@@ -108,7 +108,7 @@ export interface HeapGraph {
   readonly strings: readonly string[];
   /** The node the roots hang from. */
   readonly root: number;
-  /** Roots to leave out of the search (JavaScriptCore's conservative stack scan: the tracer's own stack). */
+  /** Roots to leave out of the search (JavaScriptCore's conservative stack scan and JIT worklists: the engine's passing work). */
   readonly ignoredRoots?: ReadonlySet<number>;
   /**
    * Nodes never entered: what the engine holds for the code running while

@@ -10,7 +10,7 @@
  * and `data` an index in `edgeNames` (a property or a variable), the
  * element's index (`Index`), or nothing (`Internal`). Flag 1 marks an
  * engine-internal cell. `roots` lists `nodeId, reasonIndex, _` with the
- * reason in `labels` (`StrongReferences`, `ConservativeScan`...). What it
+ * reason in `labels` (`StrongReferences`, `ConservativeScan`, `JITWorkList`...). What it
  * does not give: a Map's or a Set's entries (their storage shows no
  * edges), source files of scopes and functions.
  *
@@ -127,7 +127,7 @@ export async function readJscSnapshot(bytes: Uint8Array, progress?: ScanProgress
     edgeTo: rows.edgeTo,
     strings,
     root,
-    ignoredRoots: conservativeRoots(tables.get("roots"), labels, index),
+    ignoredRoots: passingRoots(tables.get("roots"), labels, index),
   };
 }
 
@@ -170,8 +170,16 @@ function idIndex(ids: Float64Array, count: number): (id: number) => number {
   return (id) => map.get(id) ?? missing(id);
 }
 
-/** Nodes rooted only by the conservative scan of the stack (the tracer's own frames while it takes the snapshot). */
-function conservativeRoots(
+/**
+ * Why a root is one, when it is the engine's own passing work: the
+ * conservative scan of the stack (the tracer's frames while it takes the
+ * snapshot), the JIT compiler's worklists (constants of code being
+ * compiled).
+ */
+const PASSING_ROOTS = /conservative|jitworklist/i;
+
+/** Nodes rooted only by the engine's passing work ({@link PASSING_ROOTS}). */
+function passingRoots(
   roots: { columns: readonly (Uint32Array | Float64Array | null)[]; rows: number } | undefined,
   labels: readonly string[],
   index: (id: number) => number,
@@ -183,7 +191,7 @@ function conservativeRoots(
   const reasons = roots.columns[1] as Uint32Array;
   for (let r = 0; r < roots.rows; r++) {
     const node = index(ids[r]);
-    if (/conservative/i.test(labels[reasons[r]] ?? "")) conservative.add(node);
+    if (PASSING_ROOTS.test(labels[reasons[r]] ?? "")) conservative.add(node);
     else other.add(node);
   }
   for (const node of other) conservative.delete(node);

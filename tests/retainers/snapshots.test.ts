@@ -125,13 +125,18 @@ test("a JavaScriptCore snapshot's edges are grouped by their source, typed, name
   assert.equal(graph.nodeKind[6], NodeKind.Code);
 });
 
-test("JavaScriptCore roots found only by the conservative stack scan are ignored", async () => {
+test("JavaScriptCore roots found only by the conservative stack scan or the JIT's worklists are ignored", async () => {
   const graph = await readJscSnapshot(jscSnapshot(
-    [{ id: 0, cls: "<root>" }, { id: 1, cls: "Item", flags: 2 }, { id: 2, cls: "Item", flags: 2 }],
-    [[0, 1, "Internal"], [0, 2, "Internal"]],
-    [[1, "ConservativeScan"], [2, "ConservativeScan"], [2, "StrongReferences"]],
+    [
+      { id: 0, cls: "<root>" },
+      { id: 1, cls: "Item", flags: 2 },
+      { id: 2, cls: "Item", flags: 2 },
+      { id: 3, cls: "Map" },
+    ],
+    [[0, 1, "Internal"], [0, 2, "Internal"], [0, 3, "Internal"]],
+    [[1, "ConservativeScan"], [2, "ConservativeScan"], [2, "StrongReferences"], [3, "JITWorkList"]],
   ));
-  assert.deepEqual([...graph.ignoredRoots!], [1]);
+  assert.deepEqual([...graph.ignoredRoots!], [1, 3]);
 });
 
 test("an edge to a node that is not in a JavaScriptCore snapshot is refused", async () => {
