@@ -149,15 +149,17 @@ async function report(
   const session = new Session({ target: new OfflineTarget() });
   const add = (label: string, snapshot: Snapshot) =>
     session.addSnapshot({ label, snapshot, origin: "taken", time: new Date(), source: options.script });
+  const top = async (label: string) => {
+    const listing = await session.execute(`top ${label} --limit ${options.limit}`);
+    io.stderr.write(listing!.result.lines.join("\n") + "\n");
+  };
   add("exit", ended.snapshot!);
   try {
-    const top = await session.execute(`top exit --limit ${options.limit}`);
-    io.stderr.write(top!.result.lines.join("\n") + "\n");
+    await top("exit");
     if (ended.memory) io.stderr.write(`Traced memory at exit: ${memoryText(ended.memory)}\n`);
     if (ended.peak) {
       const { memory, at } = ended.peak;
       add("peak", ended.peak.snapshot);
-      const top = await session.execute(`top peak --limit ${options.limit}`);
       const peak = Math.max(memory.peak, ended.memory?.peak ?? 0);
       // The keeper looks every quarter second or so: a peak between two looks is missed, and said so.
       const missed = peak > memory.current
@@ -166,7 +168,7 @@ async function report(
       io.stderr.write(
         `\nAt the peak, ${seconds(at)} after tracing began: ${formatSize(memory.current, false)} traced${missed}\n`,
       );
-      io.stderr.write(top!.result.lines.join("\n") + "\n");
+      await top("peak");
     }
     await dump(ended.snapshot!, options.dump, "at exit", io);
     if (ended.peak) await dump(ended.peak.snapshot, options.dumpPeak, "at the peak", io);

@@ -49,8 +49,9 @@ export interface ChildLaunch {
   /** Working directory; default `process.cwd()`. */
   cwd?: string;
   /**
-   * Take a snapshot when the program ends by itself (its event loop runs
-   * empty), for {@link ChildTarget.exitSnapshot}.
+   * Have the agent report how the program ends, with a snapshot at its end
+   * (however it ends, short of being killed outright) and the one kept
+   * nearest its peak, for {@link ChildTarget.exitReport}.
    */
   snapshotAtExit?: boolean;
   /**
