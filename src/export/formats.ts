@@ -40,7 +40,14 @@ export const EXPORT_FORMATS = ["pprof", "heapprofile", "speedscope", "html"] as 
  */
 export type ExportFormat = typeof EXPORT_FORMATS[number];
 
-/** File-name endings of each format, the first the usual one. */
+/**
+ * File-name endings of each format, the first the usual one.
+ *
+ * @example
+ * ```ts
+ * FORMAT_ENDINGS.pprof; // [".pb.gz", ".pprof"]
+ * ```
+ */
 export const FORMAT_ENDINGS: Readonly<Record<ExportFormat, readonly string[]>> = {
   pprof: [".pb.gz", ".pprof"],
   heapprofile: [".heapprofile"],
@@ -79,7 +86,14 @@ export const BASE_SUPPORT: Readonly<Record<ExportFormat, string | null>> = {
   html: "the flame graph of growth, and the top lines by change",
 };
 
-/** Why a format cannot hold a comparison, for the error message. */
+/**
+ * Why a format cannot hold a comparison, for the error message (`""` for those that can).
+ *
+ * @example
+ * ```ts
+ * NO_BASE_REASON.heapprofile; // "DevTools reads no negative sizes"
+ * ```
+ */
 export const NO_BASE_REASON: Readonly<Record<ExportFormat, string>> = {
   pprof: "",
   heapprofile: "DevTools reads no negative sizes",

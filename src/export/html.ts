@@ -154,12 +154,27 @@ export function topRows(snapshot: Snapshot, base?: Snapshot, limit = 50): TopRow
   });
 }
 
-/** `text` safe inside HTML text and double-quoted attributes. */
+/**
+ * `text` safe inside HTML text and double-quoted attributes.
+ *
+ * @example
+ * ```ts
+ * escapeHtml('<img src="x">'); // "&#60;img src=&#34;x&#34;&#62;"
+ * ```
+ */
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-/** JSON safe inside a `<script>` element: no `</script>`, `<!--`, nor line separators that end it or a string. */
+/**
+ * JSON safe inside a `<script>` element: no `</script>`, `<!--`, nor line
+ * separators that end it or a string (each escaped as `\u003c`...).
+ *
+ * @example
+ * ```ts
+ * scriptJson({ file: "</script>" }); // '{"file":"\\u003c/script\\u003e"}'
+ * ```
+ */
 export function scriptJson(value: unknown): string {
   return JSON.stringify(value).replace(
     /[<>&\u2028\u2029]/g,

@@ -9,7 +9,14 @@
 import type { Frame } from "../model/frame.ts";
 import { frameKey, frameLabel, type Stack } from "./stacks.ts";
 
-/** The schema every speedscope file names. */
+/**
+ * The schema every speedscope file names.
+ *
+ * @example
+ * ```ts
+ * SPEEDSCOPE_SCHEMA; // "https://www.speedscope.app/file-format-schema.json"
+ * ```
+ */
 export const SPEEDSCOPE_SCHEMA = "https://www.speedscope.app/file-format-schema.json";
 
 /**

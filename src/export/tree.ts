@@ -35,7 +35,15 @@ export interface TreeNode {
   readonly children: TreeNode[];
 }
 
-/** The root of a call tree: {@link TreeNode} with no frame. */
+/**
+ * The root of a call tree: {@link TreeNode} with no frame.
+ *
+ * @example
+ * ```ts
+ * declare const tree: StackTree;
+ * tree.frame; // null
+ * ```
+ */
 export type StackTree = TreeNode;
 
 /**
