@@ -118,7 +118,7 @@ export function App(props: AppProps): ReactElement {
     page,
     allocated: allocated.allocated,
   });
-  const lines = useTextLines(view, control.log, live.status?.limits ?? NO_LINES);
+  const lines = useTextLines(view, control.log, live.status?.limits ?? NO_LINES, controller.session);
   const length = view.kind === "snapshots"
     ? labels.length
     : view.kind === "filters"

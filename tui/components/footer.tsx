@@ -28,7 +28,8 @@ export const VIEW_KEYS: Record<View["kind"], string> = {
   snapshots: "Enter open · n mark new · b mark base · c compare · w dump · e export · x delete · Esc back",
   filters: "x remove the selected filter · / add glob · d add domain · Esc back",
   leaks: "Enter drill in · g group · / filter · l or Esc back · ? help",
-  traceback: "r newest/oldest first · ↑↓ PgUp PgDn scroll · Esc back",
+  traceback: "Enter what keeps it alive · r newest/oldest first · ↑↓ PgUp PgDn scroll · Esc back",
+  retainers: "↑↓ PgUp PgDn scroll · Esc back",
   help: "↑↓ PgUp PgDn scroll · Esc back",
   log: "↑↓ PgUp PgDn scroll · End follows new lines · Esc back",
 };

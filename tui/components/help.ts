@@ -27,7 +27,7 @@ export const KEYS: readonly (readonly [string, string])[] = [
   ["o", "sort by size, count, average or growth (cycles)"],
   ["a", "allocated: allocations and bytes per line per second, freed included, since start or X (again: back)"],
   ["l", "leaks: the places that grew steadily over every snapshot held (3 or more), steadiest first (again: back)"],
-  ["Enter", "drill into the selected row: its tracebacks with source lines"],
+  ["Enter", "drill into the selected row: its tracebacks with source lines; there, what keeps its objects alive"],
   ["Esc", "back to the previous view"],
   ["↑ ↓, j k", "move; PgUp PgDn page; Home End first and last row"],
   ["space", "pause or resume the live refresh"],

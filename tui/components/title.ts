@@ -110,6 +110,11 @@ export function titleOf(view: View, facts: TitleFacts): Part[] {
         { text: ` TRACEBACKS of ${view.request.title}`, bold: true },
         { text: ` · ${view.newestFirst ? "newest frame first" : "oldest frame first"} (r flips)` },
       ];
+    case "retainers":
+      return [
+        { text: ` RETAINERS of ${view.request.title}`, bold: true },
+        { text: " · what keeps its live objects alive, from a heap snapshot of the program" },
+      ];
     case "help":
       return [{ text: " HELP", bold: true }];
     case "log":

@@ -1,5 +1,6 @@
 /**
- * The lines of the text views: a drill-in's tracebacks, the help, the log.
+ * The lines of the text views: a drill-in's tracebacks, what keeps its
+ * objects alive, the help, the log.
  *
  * @module
  */
@@ -11,7 +12,9 @@ import type { StyledLine } from "../components/text-view.tsx";
 import type { LogLine } from "../session/controller.ts";
 import type { DrillLine, LineTone } from "../state/drill.ts";
 import type { View } from "../state/ui.ts";
+import type { Session } from "../../src/session/session.ts";
 import { useDrill } from "./use-drill.ts";
+import { type RetainersLines, useRetainers } from "./use-retainers.ts";
 
 const TONES: Record<LineTone, Omit<Part, "text">> = {
   heading: { bold: true, color: "yellow" },
@@ -25,6 +28,16 @@ const styleDrill = (line: DrillLine): StyledLine => ({ text: line.text, style: T
 
 const READING: readonly StyledLine[] = [{ text: "reading tracebacks…", style: TONES.note }];
 
+/** The retainers view's lines: the heading, the shapes of path, the notes dimmed; a refusal as a note. */
+function styleRetainers(found: RetainersLines | null): readonly StyledLine[] {
+  if (!found) return [{ text: "taking a heap snapshot in the program, then searching it…", style: TONES.note }];
+  if (found.error) return [{ text: found.error, style: TONES.note }];
+  return found.lines.map((text, i): StyledLine => ({
+    text,
+    style: i === 0 ? TONES.heading : /^\s+\d+ x /.test(text) ? TONES.current : TONES.note,
+  }));
+}
+
 /**
  * The lines of `view` when it is a text view, else none.
  *
@@ -37,7 +50,14 @@ const READING: readonly StyledLine[] = [{ text: "reading tracebacks…", style: 
  * const lines = useTextLines(view, controller.state.log, status?.limits ?? []);
  * ```
  */
-export function useTextLines(view: View, log: readonly LogLine[], limits: readonly string[]): readonly StyledLine[] {
+export function useTextLines(
+  view: View,
+  log: readonly LogLine[],
+  limits: readonly string[],
+  session?: Session,
+): readonly StyledLine[] {
+  const retainers = useRetainers(session, view.kind === "retainers" ? view.request : null);
+  const retainerLines = useMemo(() => styleRetainers(retainers), [retainers]);
   const drill = useDrill(
     view.kind === "traceback" ? view.request : null,
     view.kind === "traceback" && view.newestFirst,
@@ -46,6 +66,7 @@ export function useTextLines(view: View, log: readonly LogLine[], limits: readon
   const help = useMemo(() => helpLines(limits), [limits]);
   const logLines = useMemo(() => view.kind === "log" ? log.map(styleLog) : [], [view.kind, log]);
   if (view.kind === "traceback") return drillLines;
+  if (view.kind === "retainers") return retainerLines;
   if (view.kind === "help") return help;
   if (view.kind === "log") return logLines;
   return [];

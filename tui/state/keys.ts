@@ -219,6 +219,9 @@ function enter(context: KeyContext): Intent[] {
   if (view.kind === "leaks") {
     return context.length ? [{ type: "drill-leak", position: Math.min(view.position, context.length - 1) }] : [];
   }
+  if (view.kind === "traceback") {
+    return [ui({ type: "push", view: { kind: "retainers", request: view.request, scroll: 0 } })];
+  }
   return [];
 }
 

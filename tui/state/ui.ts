@@ -70,6 +70,8 @@ export type View =
     readonly scroll: number;
     readonly newestFirst: boolean;
   }
+  /** What keeps the objects of a drilled row alive (Enter in a drill-in). */
+  | { readonly kind: "retainers"; readonly request: DrillRequest; readonly scroll: number }
   | { readonly kind: "help"; readonly scroll: number }
   /** The places that grew steadily over the snapshots held (`l`); `position` is the selected row. */
   | { readonly kind: "leaks"; readonly position: number }
@@ -295,7 +297,7 @@ export function reduce(state: UiState, action: Action): UiState {
       if (view.kind === "snapshots" || view.kind === "filters" || view.kind === "leaks") {
         return withCurrent(state, { ...view, position: action.position ?? 0 });
       }
-      if (view.kind === "traceback" || view.kind === "help") {
+      if (view.kind === "traceback" || view.kind === "retainers" || view.kind === "help") {
         return withCurrent(state, { ...view, scroll: action.position ?? 0 });
       }
       if (view.kind === "log") return withCurrent(state, { ...view, scroll: action.position });

@@ -13,6 +13,7 @@ import { analyseRetainers, type RetainerReport } from "../../retainers/analyse.t
 import { fileDeclarations } from "../../retainers/declarations.ts";
 import type { RetainerQuery, RetainerSnapshot } from "../../retainers/probe.ts";
 import type { Command, JsonValue } from "../command.ts";
+import type { Session } from "../session.ts";
 import { CommandError } from "../errors.ts";
 import type { Snapshot } from "../../model/snapshot.ts";
 import type { Traceback } from "../../model/traceback.ts";
@@ -77,38 +78,109 @@ export const retainersCommand: Command = {
     }
     const entry = session.snapshotEntry("retainers", args.text("LABEL"));
     const chosen = listing.entries[n - 1];
-    const target = session.target;
-    if (!target.retainerSnapshot) {
-      throw new CommandError("retainers", "this session's target cannot take heap snapshots");
-    }
-    const query: RetainerQuery = {
-      key: [...chosen.traceback].map((frame) => [frame.filename, frame.lineno] as const),
-      keyType: listing.keyType,
-      cumulative: listing.cumulative,
-      objects: args.numberOption("objects", DEFAULT_OBJECTS),
-    };
-    const answer = await session.activity(
-      "finding live objects and taking a heap snapshot in the program",
-      target.retainerSnapshot(query),
-    );
-    const head = `${entry.label} #${n}: ${chosen}`;
-    if (!answer.format || answer.taken === 0) {
-      const buffersOnly = rowDomains(session.filtered(entry), chosen.traceback, listing).every((d) => d !== 0);
-      throw new CommandError("retainers", nothingFound(answer, String(chosen.traceback), entry.label, buffersOnly));
-    }
-    const report = await analyseRetainers(answer, answer.bytes, {
+    const found = await retainersOfRow(session, {
+      title: `${entry.label} #${n}: ${chosen}`,
+      label: entry.label,
+      key: chosen.traceback,
+      grouping: listing,
+      snapshot: session.filtered(entry),
+    }, {
+      paths: args.numberOption("paths", 5),
       depth: args.numberOption("depth", 12),
-      declaration: fileDeclarations(),
-      showFile,
-      phase: (text, work) => session.activity(text, work()),
+      objects: args.numberOption("objects", DEFAULT_OBJECTS),
     });
-    const shown = args.numberOption("paths", 5);
-    return {
-      lines: [head, ...describeReport(answer, report, shown)],
-      data: reportJson(entry.label, n, chosen, answer, report),
-    };
+    return { lines: found.lines, data: reportJson(entry.label, n, chosen, found.answer, found.report) };
   },
 };
+
+/**
+ * A row of a listing or a table to ask about: its key, how its rows were
+ * grouped, and the snapshot (filters applied) it comes from.
+ *
+ * @example
+ * ```ts
+ * import type { Snapshot } from "../../model/snapshot.ts";
+ * import { Traceback } from "../../model/traceback.ts";
+ * declare const snapshot: Snapshot;
+ * const row: RetainersRow = {
+ *   title: "s2 #1", label: "s2", key: Traceback.fromRaw([["/app/server.ts", 16]]),
+ *   grouping: { keyType: "lineno", cumulative: false }, snapshot,
+ * };
+ * ```
+ */
+export interface RetainersRow {
+  /** The first line shown, naming the row. */
+  readonly title: string;
+  /** The snapshot's label (or the view's name), for messages. */
+  readonly label: string;
+  readonly key: Traceback;
+  readonly grouping: RowGrouping;
+  /** The snapshot the row comes from, filters applied. */
+  readonly snapshot: Snapshot;
+}
+
+/**
+ * How much {@link retainersOfRow} looks at and shows.
+ *
+ * @example
+ * ```ts
+ * const defaults: RetainersOptions = { paths: 5, depth: 12, objects: 20 };
+ * ```
+ */
+export interface RetainersOptions {
+  /** Shapes of path shown. */
+  readonly paths: number;
+  /** Steps of a path shown at most. */
+  readonly depth: number;
+  /** Objects the program is asked to look at. */
+  readonly objects: number;
+}
+
+/**
+ * What keeps the objects of `row` alive: the program's answer, its
+ * analysis, and the lines `retainers` prints (the TUI shows them too).
+ *
+ * @throws {CommandError} when there is no object to look at, saying why
+ *
+ * @example
+ * ```ts
+ * import type { Session } from "../session.ts";
+ * declare const session: Session;
+ * declare const row: RetainersRow;
+ * const { lines } = await retainersOfRow(session, row, { paths: 5, depth: 12, objects: 20 });
+ * ```
+ */
+export async function retainersOfRow(
+  session: Session,
+  row: RetainersRow,
+  options: RetainersOptions,
+): Promise<{ lines: string[]; answer: RetainerSnapshot; report: RetainerReport }> {
+  const target = session.target;
+  if (!target.retainerSnapshot) {
+    throw new CommandError("retainers", "this session's target cannot take heap snapshots");
+  }
+  const query: RetainerQuery = {
+    key: [...row.key].map((frame) => [frame.filename, frame.lineno] as const),
+    keyType: row.grouping.keyType,
+    cumulative: row.grouping.cumulative,
+    objects: options.objects,
+  };
+  const answer = await session.activity(
+    "finding live objects and taking a heap snapshot in the program",
+    target.retainerSnapshot(query),
+  );
+  if (!answer.format || answer.taken === 0) {
+    const buffersOnly = rowDomains(row.snapshot, row.key, row.grouping).every((d) => d !== 0);
+    throw new CommandError("retainers", nothingFound(answer, String(row.key), row.label, buffersOnly));
+  }
+  const report = await analyseRetainers(answer, answer.bytes, {
+    depth: options.depth,
+    declaration: fileDeclarations(),
+    showFile,
+    phase: (text, work) => session.activity(text, work()),
+  });
+  return { lines: [row.title, ...describeReport(answer, report, options.paths)], answer, report };
+}
 
 /** The domains of the traces behind a listing's row. */
 function rowDomains(snapshot: Snapshot, key: Traceback, grouping: RowGrouping): number[] {
