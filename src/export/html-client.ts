@@ -41,6 +41,7 @@ button { font: inherit; padding: 3px 9px; border: 1px solid #bbb; border-radius:
   text-overflow: ellipsis; cursor: pointer; color: #1a1a1a; }
 .frame:hover { outline: 1px solid #333; z-index: 1; }
 .frame.ancestor { filter: saturate(0.3); }
+.frame.rest { background: repeating-linear-gradient(45deg, #eceff1, #eceff1 4px, #cfd8dc 4px, #cfd8dc 8px); color: #455a64; }
 .frame.match { background: #d500f9 !important; color: #fff; }
 .searching .frame:not(.match) { opacity: 0.35; }
 #details { min-height: 2.9em; font: 12px/1.45 ui-monospace, Menlo, Consolas, monospace; color: #333; margin-top: 5px;
@@ -162,12 +163,31 @@ export const REPORT_SCRIPT = String.raw`
     function lay(node, depth, left, width) {
       frameDiv(node, depth, left, width, false, width * px);
       if (depth > deepest) deepest = depth;
-      var x = left;
+      var x = left, restX = -1, rest = 0, restBytes = 0;
       for (var i = 0; i < node.children.length; i++) {
         var c = node.children[i], w = width * c.total / node.total;
         if (w * px >= 0.5 && budget-- > 0) lay(c, depth + 1, x, w);
+        else {
+          // Children come biggest first: from the first one too narrow to draw, the rest are too.
+          if (restX < 0) restX = x;
+          rest++;
+          restBytes += c.total;
+        }
         x += w;
       }
+      if (rest && (left + width - restX) * px >= 1) restDiv(node, depth + 1, restX, left + width - restX, rest, restBytes, px);
+    }
+    function restDiv(parent, depth, left, width, count, bytes, px) {
+      var div = el("div", "frame rest");
+      div.style.left = (100 * left) + "%";
+      div.style.width = (100 * width) + "%";
+      div.style.top = (depth * ROW) + "px";
+      if (width * px > 28) div.textContent = "… " + count + " more";
+      div.title = count + " frames too narrow to draw: " + size(bytes) + " in all; click to zoom into the frame above";
+      div.addEventListener("click", function () { focus = parent; render(); });
+      div.addEventListener("mouseenter", function () { details.textContent = div.title; });
+      graph.appendChild(div);
+      if (depth > deepest) deepest = depth;
     }
     lay(focus, chain.length - 1, 0, 1);
     graph.style.height = ((deepest + 1) * ROW) + "px";

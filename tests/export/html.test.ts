@@ -136,6 +136,27 @@ test("the HTML report shows the leaks ranking it is given", browserTestOptions()
   }));
 
 test(
+  "frames too narrow to draw are drawn as one block that says how many",
+  browserTestOptions(),
+  () =>
+    withTemp(async (dir) => {
+      const many = Array.from({ length: 3000 }, (_, i) => [1, 100, [[`/srv/f${i}.ts`, 1, 1, "f"]], 1] as const);
+      const file = join(dir, "many.html");
+      await writeExport(file, "html", {
+        snapshot: new Snapshot(many, 5),
+        label: "many",
+        time: new Date(),
+        generator: GENERATOR,
+      });
+      const page = await openInChromium(file, ["[...document.querySelectorAll('.frame.rest')].map((e) => e.title)"]);
+      assert.deepEqual(page.errors, []);
+      assert.deepEqual(page.values[0], [
+        "3000 frames too narrow to draw: 293 KiB in all; click to zoom into the frame above",
+      ]);
+    }),
+);
+
+test(
   "file names holding HTML and control characters are shown as text, never as markup",
   browserTestOptions(),
   () =>
