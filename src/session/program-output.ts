@@ -34,8 +34,9 @@ export type OutputListener = (stream: "stdout" | "stderr", text: string) => void
  */
 export function within(promise: Promise<unknown>, ms: number = OUTPUT_DRAIN_MS): Promise<void> {
   return new Promise<void>((resolve) => {
+    // Not unref'd: it bounds a wait someone awaits, and a loop with nothing else pending (Deno's test runner
+    // checks) must not end under it.
     const timer = setTimeout(resolve, ms);
-    timer.unref();
     promise.then(() => {
       clearTimeout(timer);
       resolve();
