@@ -295,7 +295,9 @@ const GOLDEN = 0x9e3779b1 | 0;
 
 /** The low 32 bits of a number and, for large or fractional ones, some of the rest. */
 function bits(v: number): number {
-  return (v | 0) ^ (v / 4294967296 | 0) ^ (v % 1 ? v * 4294967296 | 0 : 0);
+  // Small whole numbers are their own bits; `%` on a double costs a call to the C library.
+  if ((v | 0) === v) return v;
+  return (v | 0) ^ (v / 4294967296 | 0) ^ (v - Math.floor(v) ? v * 4294967296 | 0 : 0);
 }
 
 function mix(h: number): number {
@@ -303,16 +305,28 @@ function mix(h: number): number {
   return h ^ h >>> 15;
 }
 
+/**
+ * `h`, already mixed, with `v` folded in. Each step mixes before the next
+ * value comes, so that values of a few bits each do not cancel out: with
+ * `31 * h + v`, frames `(file, line)` and `(file - 1, line + 31)` hashed
+ * alike, and probe sequences in a table of a few thousand files and a few
+ * hundred lines each ran long.
+ */
+function fold(h: number, v: number): number {
+  h = Math.imul(h ^ v, GOLDEN);
+  return h ^ h >>> 15;
+}
+
 function frameHash(file: number, line: number, column: number, fn: number): number {
-  return mix(Math.imul(Math.imul(Math.imul(file, 31) + bits(line), 31) + bits(column), 31) + fn);
+  return mix(fold(fold(fold(mix(file), bits(line)), bits(column)), fn));
 }
 
 function stackHash(frames: ArrayLike<number>, from: number, to: number): number {
-  let h = to - from;
-  for (let k = from; k < to; k++) h = Math.imul(h, 31) + frames[k] | 0;
+  let h = mix(to - from);
+  for (let k = from; k < to; k++) h = fold(h, frames[k]);
   return mix(h);
 }
 
 function tracebackHash(stack: number, total: number): number {
-  return mix(Math.imul(stack, 31) + bits(total));
+  return mix(fold(mix(stack), bits(total)));
 }
