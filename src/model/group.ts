@@ -37,71 +37,126 @@ export function checkKey(keyType: unknown, cumulative: boolean): asserts keyType
   }
 }
 
-/** Sums of size, allocation count and trace count per traceback id. */
-function sumByTraceback(table: TraceTable, columns: TraceColumns) {
-  const n = table.tracebackCount;
-  const size = new Float64Array(n);
-  const traces = new Uint32Array(n);
-  const { traceback, size: sizes, count: weights, length } = columns;
-  for (let i = 0; i < length; i++) {
-    const tb = traceback[i];
-    size[tb] += sizes[i];
-    traces[tb]++;
-  }
-  let count: ArrayLike<number> = traces;
-  if (weights) {
-    const c = new Float64Array(n);
-    for (let i = 0; i < length; i++) c[traceback[i]] += weights[i];
-    count = c;
-  }
-  return { size, count, traces };
-}
-
 /** Number of ids of the kind `keyType` groups by: the size of a dense array over them. */
 export function keySpace(table: TraceTable, keyType: KeyType): number {
   return keyType === "traceback" ? table.stackCount : keyType === "filename" ? table.strings.length : table.frameCount;
 }
 
-/** Groups the traces of `columns` by `keyType`; unordered. */
+/**
+ * Groups the traces of `columns` by `keyType`, in order of first appearance;
+ * `statistics()` and `compareTo()` order them afterwards.
+ *
+ * Groups are numbered as they are met: a dense array over key ids holds each
+ * key's group, so the sums go straight into arrays as long as the groups
+ * (which tables many times larger than the snapshot do not inflate).
+ */
 export function groupTraces(
   table: TraceTable,
   columns: TraceColumns,
   keyType: KeyType,
   cumulative: boolean,
 ): Groups {
-  const sums = sumByTraceback(table, columns);
-  const dim = keySpace(table, keyType);
-  const size = new Float64Array(dim);
-  const count = new Float64Array(dim);
-  const seen = new Uint8Array(dim);
-  const touched = new Uint32Array(dim);
+  const mode = keyType === "traceback" ? TRACEBACK : keyType === "lineno" ? LINENO : FILENAME;
+  return cumulative && mode !== TRACEBACK ? groupEveryFrame(table, columns, mode) : groupByTop(table, columns, mode);
+}
+
+const TRACEBACK = 0, LINENO = 1, FILENAME = 2;
+
+/**
+ * Groups by the traceback's stack or its most recent frame: one pass over the
+ * traces, each traceback's group found once (the first time one of its
+ * traces comes) and remembered.
+ */
+function groupByTop(table: TraceTable, columns: TraceColumns, mode: number): Groups {
+  const { length, traceback, size: sizes, count: weights } = columns;
+  const dim = keySpace(table, mode === TRACEBACK ? "traceback" : mode === LINENO ? "lineno" : "filename");
+  const bound = Math.min(length, table.tracebackCount, dim);
+  const keys = new Uint32Array(bound), size = new Float64Array(bound), count = new Float64Array(bound);
+  // Group + 1 of each traceback and each key; 0 before it is met.
+  const groupOfTraceback = new Int32Array(table.tracebackCount);
+  const groupOfKey = new Int32Array(dim);
+  const { tracebackStack, stackStart, stackFrames, frameFile } = table;
   let groups = 0;
-  const { stackStart, stackFrames, frameFile, tracebackStack } = table;
-  const mode = keyType === "traceback" ? 0 : keyType === "lineno" ? 1 : 2;
-  for (let tb = 0; tb < table.tracebackCount; tb++) {
-    if (!sums.traces[tb]) continue;
-    const stack = tracebackStack[tb];
-    const from = stackStart[stack];
-    // CPython counts a frame once per occurrence, recursion included.
-    const to = mode === 0 || !cumulative ? from + 1 : stackStart[stack + 1];
-    for (let j = from; j < to; j++) {
-      const key = mode === 0 ? stack : mode === 1 ? stackFrames[j] : frameFile[stackFrames[j]];
-      if (!seen[key]) {
-        seen[key] = 1;
-        touched[groups++] = key;
+  for (let i = 0; i < length; i++) {
+    const tb = traceback[i];
+    let g = groupOfTraceback[tb] - 1;
+    if (g < 0) {
+      const stack = tracebackStack[tb];
+      const key = mode === TRACEBACK
+        ? stack
+        : mode === LINENO
+        ? stackFrames[stackStart[stack]]
+        : frameFile[stackFrames[stackStart[stack]]];
+      g = groupOfKey[key] - 1;
+      if (g < 0) {
+        g = groups++;
+        groupOfKey[key] = g + 1;
+        keys[g] = key;
       }
-      size[key] += sums.size[tb];
-      count[key] += sums.count[tb];
+      groupOfTraceback[tb] = g + 1;
+    }
+    size[g] += sizes[i];
+    count[g] += weights === null ? 1 : weights[i];
+  }
+  return { keys: keys.subarray(0, groups), size: size.subarray(0, groups), count: count.subarray(0, groups) };
+}
+
+/**
+ * Cumulative groups: every frame of a traceback (or its file) counts, once per
+ * occurrence, recursion included, as in CPython. Traces are summed per
+ * traceback first, so the per-trace work is two additions.
+ */
+function groupEveryFrame(table: TraceTable, columns: TraceColumns, mode: number): Groups {
+  const sums = sumByTraceback(table, columns);
+  const dim = keySpace(table, mode === LINENO ? "lineno" : "filename");
+  const { tracebackStack, stackStart, stackFrames, frameFile } = table;
+  let bound = 0;
+  for (let k = 0; k < sums.used.length; k++) {
+    const stack = tracebackStack[sums.used[k]];
+    bound += stackStart[stack + 1] - stackStart[stack];
+  }
+  bound = Math.min(bound, dim);
+  const keys = new Uint32Array(bound), size = new Float64Array(bound), count = new Float64Array(bound);
+  const groupOfKey = new Int32Array(dim);
+  let groups = 0;
+  for (let k = 0; k < sums.used.length; k++) {
+    const tb = sums.used[k];
+    const stack = tracebackStack[tb];
+    const tbSize = sums.size[tb], tbCount = sums.count[tb];
+    for (let j = stackStart[stack]; j < stackStart[stack + 1]; j++) {
+      const key = mode === LINENO ? stackFrames[j] : frameFile[stackFrames[j]];
+      let g = groupOfKey[key] - 1;
+      if (g < 0) {
+        g = groups++;
+        groupOfKey[key] = g + 1;
+        keys[g] = key;
+      }
+      size[g] += tbSize;
+      count[g] += tbCount;
     }
   }
-  const keys = touched.slice(0, groups);
-  const groupSize = new Float64Array(groups);
-  const groupCount = new Float64Array(groups);
-  for (let g = 0; g < groups; g++) {
-    groupSize[g] = size[keys[g]];
-    groupCount[g] = count[keys[g]];
+  return { keys: keys.subarray(0, groups), size: size.subarray(0, groups), count: count.subarray(0, groups) };
+}
+
+/** Sums of size and allocation count per traceback id, and the ids used, in order of first use. */
+function sumByTraceback(table: TraceTable, columns: TraceColumns) {
+  const n = table.tracebackCount;
+  const size = new Float64Array(n);
+  const count = new Float64Array(n);
+  const met = new Uint8Array(n);
+  const { traceback, size: sizes, count: weights, length } = columns;
+  const used = new Uint32Array(Math.min(n, length));
+  let distinct = 0;
+  for (let i = 0; i < length; i++) {
+    const tb = traceback[i];
+    if (met[tb] === 0) {
+      met[tb] = 1;
+      used[distinct++] = tb;
+    }
+    size[tb] += sizes[i];
+    count[tb] += weights === null ? 1 : weights[i];
   }
-  return { keys, size: groupSize, count: groupCount };
+  return { size, count, used: used.subarray(0, distinct) };
 }
 
 /**

@@ -11,6 +11,7 @@
  * @module
  */
 import { compareStrings } from "./frame.ts";
+import type { KeyType } from "./group.ts";
 import { NONE, type TraceTable } from "./table.ts";
 
 const BITS = 11;
@@ -90,7 +91,8 @@ export function numericKeys(values: Float64Array, out: Uint32Array): void {
     else {
       if (v < min) min = v;
       if (v > max) max = v;
-      if (v % 1 !== 0) whole = false; // NaN and Infinity too
+      // NaN and Infinity too; `%` on a double would cost a call to the C library.
+      if (v - Math.floor(v) !== 0) whole = false;
     }
   }
   if (whole && max - min + absent < 2 ** 32 - 1) {
@@ -126,8 +128,9 @@ function denseRanks(values: Float64Array, out: Uint32Array): void {
 const HIGH = /[\ud800-\uffff]/;
 
 /**
- * Rank of each string of `table` that `used` marks (non-zero), in Python's
- * order (by code point), from 0; others are left 0.
+ * Rank of each string of `table` that `used` marks (non-zero), or of every
+ * string when `used` is null, in Python's order (by code point), from 0;
+ * others are left 0.
  *
  * @example
  * ```ts
@@ -139,17 +142,20 @@ const HIGH = /[\ud800-\uffff]/;
  * stringRanks(table, new Uint8Array([1, 1])); // Uint32Array [1, 0]
  * ```
  */
-export function stringRanks(table: TraceTable, used: Uint8Array): Uint32Array {
+export function stringRanks(table: TraceTable, used: Uint8Array | null): Uint32Array {
   const { strings } = table;
-  const list: string[] = [];
-  for (let i = 0; i < used.length; i++) if (used[i]) list.push(strings[i]);
+  let list: string[];
+  if (used) {
+    list = [];
+    for (let i = 0; i < used.length; i++) if (used[i]) list.push(strings[i]);
+  } else list = strings.slice();
   // The built-in order is code point order unless some string holds a unit above U+D7FF.
   if (HIGH.test(list.join(""))) list.sort(compareStrings);
   else list.sort();
   const rankOf = new Map<string, number>();
   for (let r = 0; r < list.length; r++) rankOf.set(list[r], r);
   const ranks = new Uint32Array(strings.length);
-  for (let i = 0; i < used.length; i++) if (used[i]) ranks[i] = rankOf.get(strings[i])!;
+  for (let i = 0; i < strings.length; i++) if (!used || used[i]) ranks[i] = rankOf.get(strings[i])!;
   return ranks;
 }
 
@@ -157,6 +163,8 @@ export function stringRanks(table: TraceTable, used: Uint8Array): Uint32Array {
  * Rank of each of `frames` (table frame ids) in CPython's order of frames
  * (file name, line, then column and function name, absent first), from 0;
  * equal frames are one id, so the ranks are distinct. Indexed like `frames`.
+ * `stringRank`, when given, ranks (at least) the strings these frames name,
+ * as {@link stringRanks} does.
  *
  * @example
  * ```ts
@@ -168,22 +176,22 @@ export function stringRanks(table: TraceTable, used: Uint8Array): Uint32Array {
  * frameRanks(table, new Uint32Array([b, a])); // Uint32Array [1, 0]
  * ```
  */
-export function frameRanks(table: TraceTable, frames: Uint32Array): Uint32Array {
+export function frameRanks(table: TraceTable, frames: Uint32Array, stringRank?: Uint32Array): Uint32Array {
   const n = frames.length;
   const { frameFile, frameLine, frameColumn, frameFunction } = table;
-  const used = new Uint8Array(table.strings.length);
+  const used = stringRank ? null : new Uint8Array(table.strings.length);
   let anyColumn = false, anyFunction = false;
   for (let i = 0; i < n; i++) {
     const f = frames[i];
-    used[frameFile[f]] = 1;
+    if (used) used[frameFile[f]] = 1;
     if (frameColumn[f] !== NONE) anyColumn = true;
     const fn = frameFunction[f];
     if (fn !== NONE) {
-      used[fn] = 1;
+      if (used) used[fn] = 1;
       anyFunction = true;
     }
   }
-  const strings = stringRanks(table, used);
+  const strings = stringRank ?? stringRanks(table, used!);
   const values = new Float64Array(n);
   const order = orderByKeys(n, 4, (k, out) => {
     if (k === 0) { for (let i = 0; i < n; i++) out[i] = strings[frameFile[frames[i]]]; }
@@ -220,7 +228,7 @@ function ranksOf(order: Uint32Array): Uint32Array {
 /**
  * Rank of each of `stacks` (table stack ids) in CPython's order of
  * tracebacks: frames compared oldest first, a traceback before those it is
- * the start of. Indexed like `stacks`.
+ * the start of. Indexed like `stacks`. `stringRank` as for {@link frameRanks}.
  *
  * @example
  * ```ts
@@ -233,11 +241,14 @@ function ranksOf(order: Uint32Array): Uint32Array {
  * stackRanks(table, new Uint32Array([deep, shallow])); // Uint32Array [1, 0]
  * ```
  */
-export function stackRanks(table: TraceTable, stacks: Uint32Array): Uint32Array {
+export function stackRanks(table: TraceTable, stacks: Uint32Array, stringRank?: Uint32Array): Uint32Array {
   const n = stacks.length;
   const { stackStart, stackFrames } = table;
-  // The frames these stacks hold, each once, and their ranks.
-  const slot = new Int32Array(table.frameCount).fill(-1);
+  // The frames these stacks hold, each once, and their ranks: found through a
+  // dense array over frame ids when the stacks are many, a map when few.
+  const dense = 16 * n >= table.frameCount;
+  const slot = dense ? new Int32Array(table.frameCount).fill(-1) : null;
+  const slots = dense ? null : new Map<number, number>();
   const frames: number[] = [];
   let depth = 0;
   for (let i = 0; i < n; i++) {
@@ -245,17 +256,190 @@ export function stackRanks(table: TraceTable, stacks: Uint32Array): Uint32Array 
     depth = Math.max(depth, stackStart[s + 1] - stackStart[s]);
     for (let j = stackStart[s]; j < stackStart[s + 1]; j++) {
       const f = stackFrames[j];
-      if (slot[f] < 0) slot[f] = frames.push(f) - 1;
+      if (slot) {
+        if (slot[f] < 0) slot[f] = frames.push(f) - 1;
+      } else if (!slots!.has(f)) slots!.set(f, frames.push(f) - 1);
     }
   }
-  const ranks = frameRanks(table, Uint32Array.from(frames));
+  const ranks = frameRanks(table, Uint32Array.from(frames), stringRank);
   // Key k: the rank + 1 of the k-th oldest frame, 0 past the oldest.
   const order = orderByKeys(n, depth, (k, out) => {
     for (let i = 0; i < n; i++) {
       const s = stacks[i];
       const j = stackStart[s + 1] - 1 - k; // frames are stored most recent first
-      out[i] = j >= stackStart[s] ? ranks[slot[stackFrames[j]]] + 1 : 0;
+      out[i] = j < stackStart[s] ? 0 : (slot ? ranks[slot[stackFrames[j]]] : ranks[slots!.get(stackFrames[j])!]) + 1;
     }
   });
   return ranksOf(order);
+}
+
+/**
+ * The groups `0..n-1` of `keys` in ascending order of `columns` (the most
+ * significant first), ties in CPython's order of the tracebacks the keys
+ * stand for: `statistics()` and `compareTo()` read it from the end, biggest
+ * first.
+ *
+ * One more radix key settles almost every tie on the columns: each key's
+ * *lead*, the rank of its (oldest) frame's file name and that frame's line.
+ * The few groups left tied, whose leads are equal too, are then ordered by
+ * comparing their frames.
+ *
+ * @example
+ * ```ts
+ * import { TraceTable } from "./table.ts";
+ *
+ * const table = new TraceTable();
+ * const b = table.internRawFrame(["b.js", 1]);
+ * const a = table.internRawFrame(["a.js", 7]);
+ * const size = new Float64Array([5, 5, 1]);
+ * orderGroups(table, "lineno", new Uint32Array([b, a, a]), [size]); // Uint32Array [2, 1, 0]
+ * ```
+ */
+export function orderGroups(
+  table: TraceTable,
+  keyType: KeyType,
+  keys: Uint32Array,
+  columns: readonly Float64Array[],
+): Uint32Array {
+  const n = keys.length;
+  const byKey = new KeyOrder(table, keyType, keys);
+  const lead = byKey.leads();
+  const last = columns.length;
+  const order = orderByKeys(n, last + 1, (k, out) => k === last ? out.set(lead) : numericKeys(columns[k], out));
+  for (let p = 0; p < n;) {
+    const first = order[p];
+    let q = p + 1;
+    while (q < n && lead[order[q]] === lead[first] && sameRow(columns, first, order[q])) q++;
+    if (q - p > 1) byKey.sort(order, p, q);
+    p = q;
+  }
+  return order;
+}
+
+/** True when rows `a` and `b` hold the same value in every column (NaN matching NaN, as the radix keys make it). */
+function sameRow(columns: readonly Float64Array[], a: number, b: number): boolean {
+  for (let k = 0; k < columns.length; k++) {
+    const x = columns[k][a], y = columns[k][b];
+    if (x !== y && (x === x || y === y)) return false;
+  }
+  return true;
+}
+
+/** Ties longer than this are sorted with `Array#sort` rather than by insertion. */
+const INSERTION_MAX = 16;
+
+/** CPython's order of the keys of one kind (strings, frames or stacks), on the table's ids. */
+class KeyOrder {
+  readonly #table: TraceTable;
+  readonly #keyType: KeyType;
+  readonly #keys: Uint32Array;
+  /** Rank of each string the keys name, in code point order. */
+  readonly #strings: Uint32Array;
+  /** Count of the strings ranked. */
+  readonly #ranked: number;
+
+  constructor(table: TraceTable, keyType: KeyType, keys: Uint32Array) {
+    this.#table = table;
+    this.#keyType = keyType;
+    this.#keys = keys;
+    const { strings, frameFile, frameFunction, stackStart, stackFrames } = table;
+    // Tables hold few strings next to frames: ranking them all costs less than finding the ones used.
+    let used: Uint8Array | null = null;
+    if (strings.length > 2 * keys.length) {
+      const marks = used = new Uint8Array(strings.length);
+      const mark = (f: number) => {
+        marks[frameFile[f]] = 1;
+        if (frameFunction[f] !== NONE) marks[frameFunction[f]] = 1;
+      };
+      for (let i = 0; i < keys.length; i++) {
+        const key = keys[i];
+        if (keyType === "filename") marks[key] = 1;
+        else if (keyType === "lineno") mark(key);
+        else for (let j = stackStart[key]; j < stackStart[key + 1]; j++) mark(stackFrames[j]);
+      }
+    }
+    this.#strings = stringRanks(table, used);
+    this.#ranked = used ? used.reduce((sum, u) => sum + u, 0) : strings.length;
+  }
+
+  /**
+   * The lead of each key, a whole number below 2^32 that orders as the keys
+   * do or ties: for a string, its rank; for a frame (the oldest of a stack),
+   * its file name's rank and then its line, clamped to the bits left.
+   */
+  leads(): Uint32Array {
+    const keys = this.#keys, strings = this.#strings;
+    const n = keys.length;
+    const lead = new Uint32Array(n);
+    if (this.#keyType === "filename") {
+      for (let i = 0; i < n; i++) lead[i] = strings[keys[i]];
+      return lead;
+    }
+    const { frameFile, frameLine, stackStart, stackFrames } = this.#table;
+    const lineBits = 32 - Math.max(1, 32 - Math.clz32(this.#ranked));
+    const lines = 2 ** lineBits, top = lines - 1;
+    const stacks = this.#keyType === "traceback";
+    for (let i = 0; i < n; i++) {
+      const f = stacks ? stackFrames[stackStart[keys[i] + 1] - 1] : keys[i];
+      const line = frameLine[f];
+      // Clamped, and NaN last, so that the lead never contradicts the order.
+      const l = line >= 0 ? (line < top ? Math.floor(line) : top) : line < 0 ? 0 : top;
+      lead[i] = strings[frameFile[f]] * lines + l;
+    }
+    return lead;
+  }
+
+  /** Orders `order[p..q)` by the keys of the groups it holds, ascending. */
+  sort(order: Uint32Array, p: number, q: number): void {
+    const keys = this.#keys;
+    const compare = this.#keyType === "lineno"
+      ? this.#compareFrames
+      : this.#keyType === "traceback"
+      ? this.#compareStacks
+      : this.#compareStrings;
+    if (q - p > INSERTION_MAX) {
+      const run = Array.from(order.subarray(p, q)).sort((a, b) => compare(keys[a], keys[b]));
+      order.set(run, p);
+      return;
+    }
+    for (let i = p + 1; i < q; i++) {
+      const item = order[i], key = keys[item];
+      let j = i - 1;
+      for (; j >= p && compare(keys[order[j]], key) > 0; j--) order[j + 1] = order[j];
+      order[j + 1] = item;
+    }
+  }
+
+  #compareStrings = (a: number, b: number): number => this.#strings[a] - this.#strings[b];
+
+  /** Frames by file name, line, column and function name, absent first. */
+  #compareFrames = (a: number, b: number): number => {
+    const { frameFile, frameLine, frameColumn, frameFunction } = this.#table;
+    const strings = this.#strings;
+    const file = strings[frameFile[a]] - strings[frameFile[b]];
+    if (file) return file;
+    const la = frameLine[a], lb = frameLine[b];
+    // NaN last, as numericKeys ranks it.
+    if (la !== lb) return la < lb || lb !== lb ? -1 : 1;
+    const ca = frameColumn[a], cb = frameColumn[b];
+    if (ca !== cb) return ca === NONE || (cb !== NONE && (ca < cb || cb !== cb)) ? -1 : 1;
+    const fa = frameFunction[a], fb = frameFunction[b];
+    if (fa === fb) return 0;
+    return fa === NONE ? -1 : fb === NONE ? 1 : strings[fa] - strings[fb];
+  };
+
+  /** Stacks frame by frame, oldest first (stacks hold theirs most recent first); a prefix first. */
+  #compareStacks = (a: number, b: number): number => {
+    const { stackStart, stackFrames } = this.#table;
+    const startA = stackStart[a], startB = stackStart[b];
+    let i = stackStart[a + 1] - 1, j = stackStart[b + 1] - 1;
+    for (; i >= startA && j >= startB; i--, j--) {
+      const fa = stackFrames[i], fb = stackFrames[j];
+      if (fa !== fb) {
+        const c = this.#compareFrames(fa, fb);
+        if (c) return c;
+      }
+    }
+    return (i >= startA ? 1 : 0) - (j >= startB ? 1 : 0);
+  };
 }

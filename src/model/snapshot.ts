@@ -7,8 +7,8 @@
  */
 import { allocateColumns, type TraceColumns } from "./columns.ts";
 import type { RawFrame } from "./frame.ts";
-import { checkKey, FrameCache, groupTraces, keyRanks, keySpace, KeyTracebacks, type KeyType } from "./group.ts";
-import { numericKeys, orderByKeys } from "./order.ts";
+import { checkKey, FrameCache, groupTraces, keySpace, KeyTracebacks, type KeyType } from "./group.ts";
+import { orderGroups } from "./order.ts";
 import { Statistic, StatisticDiff } from "./statistic.ts";
 import { NONE, TraceTable } from "./table.ts";
 import { Trace, TraceSequence } from "./trace.ts";
@@ -104,11 +104,7 @@ export class Snapshot {
   statistics(keyType: KeyType, cumulative = false): Statistic[] {
     checkKey(keyType, cumulative);
     const { keys, size, count } = groupTraces(this.table, this.columns, keyType, cumulative);
-    const ranks = keyRanks(this.table, keyType, keys);
-    const order = orderByKeys(keys.length, 3, (k, out) => {
-      if (k === 2) out.set(ranks);
-      else numericKeys(k ? count : size, out);
-    });
+    const order = orderGroups(this.table, keyType, keys, [size, count]);
     const source = new KeyTracebacks(this.table, keyType);
     const stats: Statistic[] = [];
     for (let p = order.length - 1; p >= 0; p--) {
@@ -156,15 +152,17 @@ export class Snapshot {
       countDiff[total] = 0 - before.count[o];
       total++;
     }
-    const used = keys.subarray(0, total);
-    const ranks = keyRanks(table, keyType, used);
-    const values = new Float64Array(total);
-    const order = orderByKeys(total, 5, (k, out) => {
-      if (k === 4) return out.set(ranks);
-      const column = k === 0 ? sizeDiff : k === 1 ? size : k === 2 ? countDiff : count;
-      for (let i = 0; i < total; i++) values[i] = k & 1 ? column[i] : Math.abs(column[i]);
-      numericKeys(values, out);
-    });
+    const sizeChange = new Float64Array(total), countChange = new Float64Array(total);
+    for (let i = 0; i < total; i++) {
+      sizeChange[i] = Math.abs(sizeDiff[i]);
+      countChange[i] = Math.abs(countDiff[i]);
+    }
+    const order = orderGroups(table, keyType, keys.subarray(0, total), [
+      sizeChange,
+      size.subarray(0, total),
+      countChange,
+      count.subarray(0, total),
+    ]);
     const source = new KeyTracebacks(table, keyType);
     const diffs: StatisticDiff[] = [];
     for (let p = total - 1; p >= 0; p--) {

@@ -65,3 +65,29 @@ test("numericKeys orders any finite values, -Infinity (absent) first", () => {
   numericKeys(values, out);
   assert.deepEqual([...out], [4, 1, 0, 2, 2, 5, 3]);
 });
+
+test("groups tied on every number come out in the comparators' order, few or many to a tie", () => {
+  // Ties of 1 to 300 groups: short ones are ordered by insertion, long ones by radix ranks.
+  for (const tie of [1, 2, 7, 63, 64, 65, 300]) {
+    const rand = new Random(tie);
+    const pool = Array.from({ length: 3 * tie }, () => frames(rand));
+    // Every trace has the same size, so groups of one trace each tie on size and count.
+    const now = new Snapshot(pool.map((f): RawTrace => [0, 64, f, null]), 6);
+    const old = new Snapshot(pool.slice(tie).map((f): RawTrace => [0, 32, f, null]), 6);
+    for (const key of ["filename", "lineno", "traceback"] as const) {
+      const stats = now.statistics(key);
+      assert.deepEqual(stats.map(String), stats.slice().sort(compareStatistics).map(String), `${tie} ${key}`);
+      assert.deepEqual(
+        stats.map((s) => [...s.traceback].map(String)),
+        stats.slice().sort(compareStatistics).map((s) => [...s.traceback].map(String)),
+        `${tie} ${key} tracebacks`,
+      );
+      const diffs = now.compareTo(old, key);
+      assert.deepEqual(
+        diffs.map((d) => [String(d), [...d.traceback].map(String)]),
+        diffs.slice().sort(compareStatisticDiffs).map((d) => [String(d), [...d.traceback].map(String)]),
+        `${tie} ${key} compareTo`,
+      );
+    }
+  }
+});
