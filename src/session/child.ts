@@ -7,7 +7,7 @@
  * @module
  */
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import process from "node:process";
@@ -21,6 +21,7 @@ import { AgentTarget, type ExitReport } from "./agent-target.ts";
 import { describeExit, TargetExitedError } from "./exit.ts";
 import { type OutputListener, within } from "./program-output.ts";
 import { ProgramProcess } from "./program-process.ts";
+import { AGENT_SOCKET, makeSessionDirectory } from "./stale.ts";
 import type { TargetExit } from "./target.ts";
 
 export { describeExit, TargetExitedError } from "./exit.ts";
@@ -123,7 +124,7 @@ export class ChildTarget extends AgentTarget {
     const display = [runtime, options.script, ...args].map(quote).join(" ");
     const directory = privateDirectory();
     const agent: AgentLaunch = {
-      socket: join(directory, "agent.sock"),
+      socket: join(directory, AGENT_SOCKET),
       secret: randomBytes(32).toString("hex"),
       parentPid: process.pid,
       start: options.start,
@@ -241,11 +242,15 @@ async function launchError(display: string, error: Error, program: ProgramProces
   return new Error(`${display} ${describeExit(exit)} before tracing could begin${stderr ? `:\n${stderr}` : ""}`);
 }
 
-/** A directory only this user can enter (mkdtemp makes it 0700), short enough for a socket path. */
+/**
+ * A directory only this user can enter (mkdtemp makes it 0700), short
+ * enough for a socket path, named after this controller so that a later
+ * launch sweeps it if it outlives us (see `stale.ts`).
+ */
 function privateDirectory(): string {
   const base = tmpdir();
   // Unix socket paths are limited to about 104 bytes; long TMPDIRs (macOS) fall back to /tmp.
-  return mkdtempSync(join(base.length > 60 ? "/tmp" : base, "tracemalloc-"));
+  return makeSessionDirectory(base.length > 60 ? "/tmp" : base);
 }
 
 function quote(word: string): string {
