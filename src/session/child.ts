@@ -131,15 +131,19 @@ export class ChildTarget extends AgentTarget {
       snapshotAtExit: options.snapshotAtExit,
     };
     const command = preloadCommand(runtime, AGENT_ENTRY, options.script, args);
+    const removeDirectory = () => rmSync(directory, { recursive: true, force: true });
     const program = ProgramProcess.spawn({
       ...command,
       display,
       cwd: options.cwd,
       env: { ...process.env, ...options.env, [AGENT_ENV]: JSON.stringify(agent) },
       stdin: options.stdin ?? "ignore",
-      release: () => rmSync(directory, { recursive: true, force: true }),
+      release: removeDirectory,
     });
     const channel = await connect(program, agent, display);
+    // Once the agent has admitted us it listens no more: the directory is left with one use, the exit report.
+    // Without one it goes now, so no ending of the session (a controller killed, a terminal gone) can leave it.
+    if (!options.snapshotAtExit) removeDirectory();
     const target = new ChildTarget(
       channel,
       program,

@@ -180,6 +180,16 @@ for (const runtime of RUNTIMES) {
   });
 }
 
+test("without an exit report, the session directory is removed once the agent has admitted its controller", async () => {
+  await withTmp(async (tmp) => {
+    await withController(currentRuntimeName(), "idle", (_controller, childPid) => {
+      assert.equal(isAlive(childPid), true);
+      assert.deepEqual(sessionDirectories(tmp), []);
+      return Promise.resolve();
+    }, { env: { TMPDIR: tmp } });
+  });
+});
+
 test("a launch sweeps the session directory a controller that is gone left behind", async () => {
   await withTmp(async (tmp) => {
     const stale = join(tmp, `tracemalloc-${gonePid()}-AbC123`);
