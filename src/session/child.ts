@@ -199,15 +199,22 @@ export class ChildTarget extends AgentTarget {
     this.channel.onClose(() => this.#process.killIfLingering());
     const channelClosed = new Promise<void>((resolve) => this.channel.onClose(resolve));
     return this.#process.exited.then(async (exit) => {
-      this.programEnded(exit);
-      // What the agent sent last (the exit snapshot) is read before the channel ends.
-      await within(channelClosed);
-      this.#readWrittenReport();
-      this.channel.close(new TargetExitedError(exit));
-      await this.#process.output.drained;
-      this.#exit = exit;
-      for (const listener of this.#exitListeners.splice(0)) listener(exit);
-      this.#process.release();
+      // The channel and the bounded waits below do not keep the controller alive: without this hold, Deno could end
+      // a controller awaiting the exit report here, before the channel's end (read after the exit) is seen.
+      const hold = setInterval(() => {}, 1_000);
+      try {
+        this.programEnded(exit);
+        // What the agent sent last (the exit snapshot) is read before the channel ends.
+        await within(channelClosed);
+        this.#readWrittenReport();
+        this.channel.close(new TargetExitedError(exit));
+        await this.#process.output.drained;
+        this.#exit = exit;
+        for (const listener of this.#exitListeners.splice(0)) listener(exit);
+        this.#process.release();
+      } finally {
+        clearInterval(hold);
+      }
     });
   }
 
