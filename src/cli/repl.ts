@@ -19,6 +19,7 @@ import { complete } from "../session/complete.ts";
 import { CommandError, messageOf } from "../session/errors.ts";
 import type { Session } from "../session/session.ts";
 import { Printer, type Sinks } from "./printer.ts";
+import { onTermination } from "./signals.ts";
 
 /** Where the commands come from. */
 export type ReplSource =
@@ -45,12 +46,19 @@ export interface ReplOptions {
   readonly keepGoing?: boolean;
   /** Commands run before the source's, as strictly as a script's (the first failure ends the session). */
   readonly startup?: readonly string[];
-  /** Called once the session is running, with a function that ends it early (Ctrl-C, signals). */
+  /**
+   * Called once the session is running, with a function that ends it early
+   * (Ctrl-C, signals). At a terminal the REPL itself ends on SIGTERM and
+   * SIGHUP (the terminal closed), closing the session before it exits.
+   */
   readonly onReady?: (interrupt: (code: number) => void) => void;
 }
 
 /** Exit status when the session was interrupted (Ctrl-C), as shells report SIGINT. */
 export const INTERRUPTED = 130;
+
+/** Exit status after SIGHUP (the terminal closed), as shells report it. */
+const HUNG_UP = 129;
 
 /**
  * Runs commands until the source ends, `quit`, or (in scripts) a failure,
@@ -75,6 +83,8 @@ export async function runRepl(options: ReplOptions): Promise<number> {
   let interrupted: ((code: number) => void) | null = null;
   const interruption = new Promise<number>((resolve) => interrupted = resolve);
   options.onReady?.((code) => interrupted?.(code));
+  // Ctrl-C at a terminal is a key readline reads; a signal (SIGTERM, SIGHUP when the terminal closes) ends the session.
+  const off = source.kind === "terminal" ? onTermination((code) => interrupted?.(code)) : () => {};
   let code: number;
   try {
     const work = (async () => {
@@ -95,6 +105,7 @@ export async function runRepl(options: ReplOptions): Promise<number> {
     } catch (error) {
       options.sinks.stderr.write(`closing the session: ${messageOf(error)}\n`);
     }
+    off();
     unsubscribe();
   }
   return code;
@@ -244,10 +255,12 @@ function interactive(
       rl.close();
       resolve(code);
     };
-    interruption.then(() => {
+    interruption.then((code) => {
       if (!closed) {
         closed = true;
         printer.interrupt = null;
+        // The shell's prompt starts on a line of its own; a terminal that hung up takes no more output.
+        if (prompting && code !== HUNG_UP) source.output.write("\n");
         rl.close();
       }
     });
