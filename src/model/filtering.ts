@@ -6,7 +6,7 @@
  *
  * @module
  */
-import type { TraceColumns } from "./columns.ts";
+import { allocateColumns, type TraceColumns } from "./columns.ts";
 import { DomainFilter, Filter } from "./filter.ts";
 import { compileGlob } from "./fnmatch.ts";
 import type { TraceTable } from "./table.ts";
@@ -84,46 +84,96 @@ export function filterColumns(
     }
   }
   const noIncludes = plainIncludes.length === 0 && domainIncludes.length === 0;
-
+  // State of each traceback id, decided the first time one of its traces comes.
   const state = new Uint8Array(table.tracebackCount);
-  const stateOf = (tb: number): number => {
-    let s = state[tb];
-    if (s === 0) {
-      s = DECIDED;
-      if (plainIncludes.some((test) => test(tb))) s |= INCLUDED;
-      if (!plainExcludes.some((test) => test(tb))) s |= NOT_EXCLUDED;
-      state[tb] = s;
-    }
-    return s;
+  const decide = (tb: number): number => {
+    let s = DECIDED;
+    if (plainIncludes.some((test) => test(tb))) s |= INCLUDED;
+    if (!plainExcludes.some((test) => test(tb))) s |= NOT_EXCLUDED;
+    return state[tb] = s;
   };
+  const out = allocateColumns(columns.length, columns.count !== null);
+  const kept = domainIncludes.length === 0 && domainExcludes.length === 0
+    ? pickByTraceback(columns, state, decide, noIncludes ? NOT_EXCLUDED : INCLUDED | NOT_EXCLUDED, out)
+    : pickByTrace(columns, state, decide, { noIncludes, domainIncludes, domainExcludes }, out);
+  return shrink(out, kept);
+}
 
-  const { length, domain, traceback } = columns;
-  const keep = new Uint8Array(length);
+/**
+ * Copies the traces whose traceback's state has the `wanted` bits to `out`;
+ * returns how many. One pass, the state decided once per traceback.
+ */
+function pickByTraceback(
+  columns: TraceColumns,
+  state: Uint8Array,
+  decide: (tb: number) => number,
+  wanted: number,
+  out: TraceColumns,
+): number {
+  const { length, domain, size, traceback, count } = columns;
+  const { domain: keptDomain, size: keptSize, traceback: keptTraceback, count: keptCount } = out;
   let kept = 0;
-  if (domainIncludes.length === 0 && domainExcludes.length === 0) {
-    const wanted = noIncludes ? NOT_EXCLUDED : INCLUDED | NOT_EXCLUDED;
-    for (let i = 0; i < length; i++) {
-      if ((stateOf(traceback[i]) & wanted) === wanted) {
-        keep[i] = 1;
-        kept++;
-      }
-    }
-  } else {
-    for (let i = 0; i < length; i++) {
-      const tb = traceback[i];
-      const d = domain[i];
-      const s = stateOf(tb);
-      if ((s & NOT_EXCLUDED) === 0) continue;
-      if (
-        !noIncludes && (s & INCLUDED) === 0 &&
-        !domainIncludes.some((t) => matchesTrace(t, tb, d))
-      ) continue;
-      if (domainExcludes.some((t) => matchesTrace(t, tb, d))) continue;
-      keep[i] = 1;
-      kept++;
-    }
+  for (let i = 0; i < length; i++) {
+    const tb = traceback[i];
+    let s = state[tb];
+    if (s === 0) s = decide(tb);
+    if ((s & wanted) !== wanted) continue;
+    keptDomain[kept] = domain[i];
+    keptSize[kept] = size[i];
+    keptTraceback[kept] = tb;
+    if (count !== null) keptCount![kept] = count[i];
+    kept++;
   }
-  return pick(columns, keep, kept);
+  return kept;
+}
+
+/** As {@link pickByTraceback}, with filters that look at each trace's domain too. */
+function pickByTrace(
+  columns: TraceColumns,
+  state: Uint8Array,
+  decide: (tb: number) => number,
+  filters: { noIncludes: boolean; domainIncludes: DomainTest[]; domainExcludes: DomainTest[] },
+  out: TraceColumns,
+): number {
+  const { noIncludes, domainIncludes, domainExcludes } = filters;
+  const { length, domain, size, traceback, count } = columns;
+  let kept = 0;
+  for (let i = 0; i < length; i++) {
+    const tb = traceback[i];
+    const d = domain[i];
+    let s = state[tb];
+    if (s === 0) s = decide(tb);
+    if ((s & NOT_EXCLUDED) === 0) continue;
+    if (
+      !noIncludes && (s & INCLUDED) === 0 &&
+      !domainIncludes.some((t) => matchesTrace(t, tb, d))
+    ) continue;
+    if (domainExcludes.some((t) => matchesTrace(t, tb, d))) continue;
+    out.domain[kept] = d;
+    out.size[kept] = size[i];
+    out.traceback[kept] = tb;
+    if (count !== null) out.count![kept] = count[i];
+    kept++;
+  }
+  return kept;
+}
+
+/**
+ * The first `kept` traces of `columns`, which were made for all of them: views
+ * when most are kept (the pages past the end were never touched, so they
+ * cost nothing), copies when few are, so that a small snapshot does not hold
+ * a large one's memory.
+ */
+function shrink(columns: TraceColumns, kept: number): TraceColumns {
+  const take = <T extends Int32Array | Uint32Array | Float64Array>(a: T): T =>
+    (2 * kept >= columns.length ? a.subarray(0, kept) : a.slice(0, kept)) as T;
+  return {
+    length: kept,
+    domain: take(columns.domain),
+    size: take(columns.size),
+    traceback: take(columns.traceback),
+    count: columns.count ? take(columns.count) : null,
+  };
 }
 
 /** Whether a filter's frame test passes for a traceback id. */
@@ -205,26 +255,6 @@ class FrameMatcher {
       return m === YES;
     };
   }
-}
-
-function pick(
-  columns: TraceColumns,
-  keep: Uint8Array,
-  kept: number,
-): TraceColumns {
-  const domain = new Int32Array(kept);
-  const size = new Float64Array(kept);
-  const traceback = new Uint32Array(kept);
-  const count = columns.count ? new Float64Array(kept) : null;
-  for (let i = 0, j = 0; j < kept; i++) {
-    if (keep[i] === 0) continue;
-    domain[j] = columns.domain[i];
-    size[j] = columns.size[i];
-    traceback[j] = columns.traceback[i];
-    if (count) count[j] = columns.count![i];
-    j++;
-  }
-  return { length: kept, domain, size, traceback, count };
 }
 
 function copyColumns(columns: TraceColumns): TraceColumns {
