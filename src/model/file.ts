@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { open, readFile, rename, rm } from "node:fs/promises";
+import { open, rename, rm } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 
 /** Plain words for the errno codes a user can act on. */
@@ -103,7 +103,26 @@ async function syncDirectory(dir: string): Promise<void> {
  */
 export async function readSnapshotFile(path: string): Promise<Uint8Array> {
   try {
-    return await readFile(path);
+    // One read of the size the file has, where readFile() reads in chunks of 512 KiB, a round trip each.
+    const handle = await open(path, "r");
+    try {
+      const size = (await handle.stat()).size;
+      // A file of no stated size (a pipe, /proc) is read on until its end.
+      let bytes = new Uint8Array(size || 1 << 16);
+      let at = 0;
+      for (;;) {
+        const { bytesRead } = await handle.read(bytes, at, bytes.length - at, null);
+        at += bytesRead;
+        if (bytesRead === 0 || at === size) return bytes.subarray(0, at);
+        if (at === bytes.length) {
+          const more = new Uint8Array(2 * at);
+          more.set(bytes);
+          bytes = more;
+        }
+      }
+    } finally {
+      await handle.close();
+    }
   } catch (error) {
     throw new Error(`${path}: cannot read: ${describeError(error)}`, {
       cause: error,

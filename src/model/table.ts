@@ -18,7 +18,9 @@
  * Bulk loaders (the dump codec) may add entries with {@link TraceTable.addFrames}
  * and its siblings, provided every entry is distinct from all others of its
  * kind: that skips the per-entry hash work of interning, and the indexes
- * catch up with such entries on the next intern call.
+ * catch up with such entries on the next intern call. Into a table with no
+ * entries of that kind yet, the arrays are taken as they are, not copied:
+ * the caller hands them over.
  *
  * @module
  */
@@ -66,6 +68,15 @@ export class TraceTable {
   /** Adds frames known to be distinct from each other and from those in the table (bulk loading). */
   addFrames(file: Int32Array, line: Float64Array, column: Float64Array, fn: Int32Array): void {
     const at = this.#frames, n = file.length;
+    if (at === 0) {
+      // Taken over: a fresh table's arrays hold nothing yet, and copying would touch as much new memory again.
+      this.frameFile = file;
+      this.frameLine = line;
+      this.frameColumn = column;
+      this.frameFunction = fn;
+      this.#frames = n;
+      return;
+    }
     this.#growFrames(at + n);
     this.frameFile.set(file, at);
     this.frameLine.set(line, at);
@@ -80,6 +91,12 @@ export class TraceTable {
    */
   addStacks(start: Uint32Array, frames: Int32Array): void {
     const n = start.length - 1, at = this.#stacks, base = this.stackStart[at];
+    if (at === 0 && start[0] === 0) {
+      this.stackStart = start;
+      this.stackFrames = frames;
+      this.#stacks = n;
+      return;
+    }
     this.#growStacks(at + n, base + start[n]);
     this.stackFrames.set(frames.subarray(0, start[n]), base);
     const stackStart = this.stackStart;
@@ -90,6 +107,12 @@ export class TraceTable {
   /** Adds tracebacks known to be distinct (bulk loading). */
   addTracebacks(stack: Int32Array, total: Float64Array): void {
     const at = this.#tracebacks, n = stack.length;
+    if (at === 0) {
+      this.tracebackStack = stack;
+      this.tracebackTotal = total;
+      this.#tracebacks = n;
+      return;
+    }
     this.#growTracebacks(at + n);
     this.tracebackStack.set(stack, at);
     this.tracebackTotal.set(total, at);
