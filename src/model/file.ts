@@ -4,7 +4,8 @@
  *
  * @module
  */
-import { open, rename, rm } from "node:fs/promises";
+import { closeSync, fdatasync, fsync, openSync, renameSync, writeSync } from "node:fs";
+import { open, rm } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 
 /** Plain words for the errno codes a user can act on. */
@@ -54,16 +55,20 @@ export async function writeFileAtomic(
   const temp = join(dir, `.${basename(path)}.${crypto.randomUUID()}.tmp`);
   let created = false;
   try {
-    const handle = await open(temp, "wx");
+    // Opening, writing to the page cache, closing and renaming do not wait for
+    // the disk: they are made directly, sparing a round trip through the
+    // thread pool each (2-4 ms of 6-8 for a 2 MB dump). The flushes, which do
+    // wait for the disk, stay asynchronous.
+    const fd = openSync(temp, "wx");
     created = true;
     try {
-      await handle.writeFile(bytes);
+      for (let at = 0; at < bytes.length;) at += writeSync(fd, bytes, at, bytes.length - at);
       // fdatasync: the data and the size, without the timestamps a full sync would also flush.
-      await handle.datasync();
+      await new Promise<void>((resolve, reject) => fdatasync(fd, (error) => error ? reject(error) : resolve()));
     } finally {
-      await handle.close();
+      closeSync(fd);
     }
-    await rename(temp, path);
+    renameSync(temp, path);
     created = false;
   } catch (error) {
     if (created) await rm(temp, { force: true }).catch(() => {});
@@ -78,11 +83,11 @@ export async function writeFileAtomic(
 /** Makes the rename itself durable; some systems cannot open a directory, and then the rename stands unsynced. */
 async function syncDirectory(dir: string): Promise<void> {
   try {
-    const handle = await open(dir, "r");
+    const fd = openSync(dir, "r");
     try {
-      await handle.sync();
+      await new Promise<void>((resolve, reject) => fsync(fd, (error) => error ? reject(error) : resolve()));
     } finally {
-      await handle.close();
+      closeSync(fd);
     }
   } catch {
     // Durability of the directory entry is best effort; the file itself is complete either way.
