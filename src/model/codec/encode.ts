@@ -1,20 +1,21 @@
 /**
  * Writing a dump (layout in `format.ts`).
  *
- * Speed: a dump runs once, mostly before the JIT has caught up, so every hot
- * loop sits alone in a small function (quick to optimize, nothing after the
- * loop to deoptimize on) that stores into the buffer at a local position.
+ * Speed: a dump runs once, mostly before the JIT has caught up, and then
+ * every loop costs most while it is interpreted: so there are few of them
+ * (the tables are written in one walk, see `subset.ts`; the domain runs,
+ * traceback ids and sizes in one pass), each alone in a small function
+ * (quick to optimize, nothing after the loop to deoptimize on) that stores
+ * into the buffer at a local position.
  *
  * @module
  */
+import type { TraceColumns } from "../columns.ts";
 import type { SnapshotParts } from "../snapshot.ts";
-import { NONE, type TraceTable } from "../table.ts";
 import { LITTLE_ENDIAN, putLongUint, putUint, putUint28, TWO_28, Writer, zigzag } from "./bytes.ts";
 import {
   FLAG_COUNT,
-  framesText,
   HEADER_BYTES,
-  MAX_LINE,
   MAX_TRACEBACK_LIMIT,
   MAX_UINT,
   MODE_F64,
@@ -23,7 +24,7 @@ import {
   UTF8,
 } from "./format.ts";
 import { writeHeader } from "./header.ts";
-import { selectSubset, type Subset } from "./subset.ts";
+import { scanTraces, type Tables, type TraceScan, writeTables } from "./subset.ts";
 
 /**
  * The bytes of a dump of a snapshot's parts. The result may be a view into a
@@ -52,29 +53,36 @@ export function encodeSnapshot(parts: SnapshotParts): Uint8Array {
     throw new RangeError(`cannot dump: traceback limit ${tracebackLimit} is above ${MAX_TRACEBACK_LIMIT}`);
   }
   const n = columns.length;
-  const used = selectSubset(table, columns);
-  // Enough for everything but long domain runs and long strings, so that the
-  // trace columns are written without growing (and copying) the buffer.
-  const tables = 8 * (used.strings.length + 4 * used.frames.length + used.stacks.length + used.stackFrameCount) +
-    16 * used.tracebacks.length;
-  const w = new Writer(HEADER_BYTES + 64 + tables + (columns.count ? 21 : 13) * n);
+  const uses = new Uint32Array(table.tracebackCount);
+  const scan = scanTraces(columns, uses);
+  if (scan.bad >= 0) {
+    const bad = scan.bad;
+    throw new RangeError(
+      `cannot dump: trace ${bad} refers to traceback ${columns.traceback[bad]} of ${table.tracebackCount}`,
+    );
+  }
+  const tables = writeTables(table, uses, scan, n, tracebackLimit);
+  const strings = tables.strings.map((id) => table.strings[id]);
+  let text = 0;
+  for (const s of strings) text += s.length;
+  // Enough for everything but long domain runs, so that the trace columns
+  // are written without growing (and copying) the buffer.
+  const w = new Writer(
+    HEADER_BYTES + 64 + 8 * strings.length + 3 * text + tables.frames.length + tables.stacks.length +
+      tables.tracebacks.length + scan.runBytes + (columns.count ? 21 : 13) * n,
+  );
   w.pos = HEADER_BYTES;
   w.uint(tracebackLimit);
   w.byte(columns.count ? FLAG_COUNT : 0);
-  writeStrings(w, table, used);
-  w.uint(used.frames.length);
-  w.reserve(4 * 8 * used.frames.length);
-  w.pos = putFrames(w.buf, w.pos, table, used);
-  w.uint(used.stacks.length);
-  w.reserve(8 * (used.stacks.length + used.stackFrameCount));
-  w.pos = putStacks(w.buf, w.pos, table, used, tracebackLimit);
-  w.uint(used.tracebacks.length);
-  w.reserve(16 * used.tracebacks.length);
-  w.pos = putTracebacks(w.buf, w.pos, table, used);
+  writeStrings(w, strings);
+  w.uint(tables.frameCount);
+  w.bytes(tables.frames);
+  w.uint(tables.stackCount);
+  w.bytes(tables.stacks);
+  w.uint(tables.tracebackCount);
+  w.bytes(tables.tracebacks);
   w.uint(n);
-  writeDomains(w, columns.domain, n);
-  writeTracebackColumn(w, columns.traceback, used, n);
-  writeNumbers(w, columns.size, n);
+  writeTraces(w, columns, tables, scan, n);
   if (columns.count) writeNumbers(w, columns.count, n);
   const dump = w.buf.subarray(0, w.pos);
   writeHeader(dump);
@@ -84,8 +92,7 @@ export function encodeSnapshot(parts: SnapshotParts): Uint8Array {
 /** Matches a UTF-16 unit that is half of no surrogate pair. */
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
-function writeStrings(w: Writer, table: TraceTable, used: Subset): void {
-  const list = Array.from(used.strings, (id) => table.strings[id]);
+function writeStrings(w: Writer, list: string[]): void {
   // NUL separators keep a pair from forming across two strings.
   const wellFormed = !LONE_SURROGATE.test(list.join("\0"));
   w.uint(list.length);
@@ -110,94 +117,75 @@ function writeStrings(w: Writer, table: TraceTable, used: Subset): void {
   w.pos = p;
 }
 
-function putFrames(buf: Uint8Array, p: number, table: TraceTable, used: Subset): number {
-  const { frameFile, frameLine, frameColumn, frameFunction } = table;
-  const { frames, stringId } = used;
-  for (let i = 0; i < frames.length; i++) {
-    const f = frames[i];
-    const line = frameLine[f];
-    // NONE is -1, so column+1 is 0 exactly when the column is absent.
-    const column = frameColumn[f] + 1;
-    if (!(Math.abs(line) < MAX_LINE && Math.abs(column) < MAX_LINE && line % 1 === 0 && column % 1 === 0)) {
-      badFrame(table, f);
+/**
+ * The domain runs, the traceback column and the size column. With ids of one
+ * or two bytes, where each part starts is known beforehand, so one pass
+ * over the traces writes all three; otherwise (or when a size has no varint
+ * form) each is written in a pass of its own.
+ */
+function writeTraces(w: Writer, columns: TraceColumns, used: Tables, scan: TraceScan, n: number): void {
+  w.uint(scan.runs);
+  const width = used.tracebackWidth;
+  if (width === 1 || width === 2) {
+    w.reserve(scan.runBytes + 2 + width * n + 8 * n + 4);
+    const { buf } = w;
+    const ids = w.pos + scan.runBytes + 1;
+    const sizes = ids + width * n;
+    buf[ids - 1] = width;
+    buf[sizes] = MODE_UINT;
+    const end = putTraces(buf, w.pos, ids, sizes + 1, columns, used.tracebackId, width);
+    if (end >= 0) {
+      w.pos = end;
+      return;
     }
-    const fn = frameFunction[f];
-    p = putUint(buf, p, stringId[frameFile[f]]);
-    p = putUint(buf, p, zigzag(line));
-    p = putUint(buf, p, zigzag(column));
-    p = putUint(buf, p, fn === NONE ? 0 : stringId[fn] + 1);
   }
-  return p;
+  w.reserve(scan.runBytes);
+  w.pos = putRuns(w.buf, w.pos, columns.domain, n);
+  writeTracebackColumn(w, columns.traceback, used, n);
+  writeNumbers(w, columns.size, n);
 }
 
-function badFrame(table: TraceTable, f: number): never {
-  const where = `${table.strings[table.frameFile[f]]}:${table.frameLine[f]}`;
-  const column = table.frameColumn[f] === NONE ? "" : `, column ${table.frameColumn[f]}`;
-  throw new RangeError(
-    `cannot dump frame ${where}${column}: line and column numbers must be integers of magnitude below 2^52`,
-  );
-}
-
-function putStacks(buf: Uint8Array, p: number, table: TraceTable, used: Subset, limit: number): number {
-  const { stackStart, stackFrames } = table;
-  const { stacks, frameId } = used;
-  for (let i = 0; i < stacks.length; i++) {
-    const s = stacks[i];
-    const end = stackStart[s + 1];
-    if (end === stackStart[s]) throw new RangeError(`cannot dump: stack ${s} has no frames`);
-    if (end - stackStart[s] > limit) {
-      throw new RangeError(
-        `cannot dump: the traceback at ${mostRecent(table, s)} has ${framesText(end - stackStart[s])}, ` +
-          `more than the traceback limit ${limit}`,
-      );
+/**
+ * Writes the domain runs at `runs`, the ids (one or two bytes each) at `ids`
+ * and the sizes as varints at `sizes`, in one pass; returns the end of the
+ * sizes, or -1 at the first size that has no varint form.
+ */
+function putTraces(
+  buf: Uint8Array,
+  runs: number,
+  ids: number,
+  sizes: number,
+  columns: TraceColumns,
+  id: Uint32Array,
+  width: number,
+): number {
+  const { domain, traceback, size, length: n } = columns;
+  const runsEnd = ids - 1;
+  let start = 0, d = n ? domain[0] : 0;
+  for (let i = 0; i < n; i++) {
+    if (domain[i] !== d) {
+      runs = putUint(buf, runs, zigzag(d));
+      runs = putUint(buf, runs, i - start);
+      d = domain[i];
+      start = i;
     }
-    p = putUint(buf, p, end - stackStart[s]);
-    for (let k = stackStart[s]; k < end; k++) p = putUint(buf, p, frameId[stackFrames[k]]);
+    const v = id[traceback[i]];
+    if (width === 2) {
+      buf[ids++] = v;
+      buf[ids++] = v >>> 8;
+    } else buf[ids++] = v;
+    const s = size[i];
+    // As in putWholeNumbers.
+    if (s >>> 0 === s && s < TWO_28 && (s !== 0 || 1 / s > 0)) sizes = putUint28(buf, sizes, s);
+    else if (s >= TWO_28 && s <= MAX_UINT && Math.floor(s) === s) sizes = putLongUint(buf, sizes, s);
+    else return -1;
   }
-  return p;
-}
-
-/** `file:line` of the most recent frame of stack `s`, to name a traceback in messages. */
-function mostRecent(table: TraceTable, s: number): string {
-  const f = table.stackFrames[table.stackStart[s]];
-  return `${table.strings[table.frameFile[f]]}:${table.frameLine[f]}`;
-}
-
-function putTracebacks(buf: Uint8Array, p: number, table: TraceTable, used: Subset): number {
-  const { tracebackStack, tracebackTotal, stackStart } = table;
-  const { tracebacks, stackId } = used;
-  for (let i = 0; i < tracebacks.length; i++) {
-    const tb = tracebacks[i];
-    const s = tracebackStack[tb];
-    // totalNframe + 1, 0 when absent.
-    const total = tracebackTotal[tb] + 1;
-    if (!(total >= 0 && total <= MAX_UINT && total % 1 === 0)) {
-      throw new RangeError(`cannot dump: totalNframe must be a non-negative integer or absent, not ${total - 1}`);
-    }
-    const frames = stackStart[s + 1] - stackStart[s];
-    if (total !== 0 && total <= frames) {
-      throw new RangeError(
-        `cannot dump: the traceback at ${mostRecent(table, s)} has totalNframe ${total - 1}, ` +
-          `fewer than its ${framesText(frames)}`,
-      );
-    }
-    p = putUint(buf, p, stackId[s]);
-    p = putUint(buf, p, total);
+  if (n) {
+    runs = putUint(buf, runs, zigzag(d));
+    runs = putUint(buf, runs, n - start);
   }
-  return p;
-}
-
-function writeDomains(w: Writer, domain: Int32Array, n: number): void {
-  const runs = countRuns(domain, n);
-  w.uint(runs);
-  w.reserve(10 * runs);
-  w.pos = putRuns(w.buf, w.pos, domain, n);
-}
-
-function countRuns(domain: Int32Array, n: number): number {
-  let runs = n ? 1 : 0;
-  for (let i = 1; i < n; i++) if (domain[i] !== domain[i - 1]) runs++;
-  return runs;
+  if (runs !== runsEnd) throw new Error(`internal error: domain runs took ${runs - runsEnd} bytes more than counted`);
+  return sizes;
 }
 
 function putRuns(buf: Uint8Array, p: number, domain: Int32Array, n: number): number {
@@ -212,14 +200,12 @@ function putRuns(buf: Uint8Array, p: number, domain: Int32Array, n: number): num
   return p;
 }
 
-/** Traceback ids as varints, or fixed-width when that is smaller (many tracebacks used evenly). */
-function writeTracebackColumn(w: Writer, traceback: Uint32Array, used: Subset, n: number): void {
-  const count = used.tracebacks.length;
-  const width = count <= 0x100 ? 1 : count <= 0x10000 ? 2 : count <= 0x1000000 ? 3 : 4;
-  const fixed = width * n <= used.tracebackVarintBytes;
-  w.byte(fixed ? width : 0);
+/** Traceback ids in the form chosen with the tables (see {@link Tables.tracebackWidth}). */
+function writeTracebackColumn(w: Writer, traceback: Uint32Array, used: Tables, n: number): void {
+  const width = used.tracebackWidth;
+  w.byte(width);
   w.reserve(5 * n + 4);
-  w.pos = fixed
+  w.pos = width
     ? putFixedIds(w.buf, w.pos, traceback, used.tracebackId, n, width)
     : putVarintIds(w.buf, w.pos, traceback, used.tracebackId, n);
 }
@@ -285,7 +271,7 @@ function putWholeNumbers(buf: Uint8Array, p: number, values: Float64Array, n: nu
     const v = values[i];
     // `v >>> 0 === v` passes whole numbers below 2^32 only (not NaN); 1 / v tells -0 from 0.
     if (v >>> 0 === v && v < TWO_28 && (v !== 0 || 1 / v > 0)) p = putUint28(buf, p, v);
-    else if (v >= TWO_28 && v <= MAX_UINT && v % 1 === 0) p = putLongUint(buf, p, v);
+    else if (v >= TWO_28 && v <= MAX_UINT && Math.floor(v) === v) p = putLongUint(buf, p, v);
     else return -1;
   }
   return p;

@@ -17,8 +17,9 @@
  * tracebacks  uint n · n × (uint stack · uint totalNframe+1 (0: absent))
  * traces      uint n
  *             · domain: uint runs · runs × (sint domain · uint run length)
- *             · traceback: u8 width · (0: n × uint | 1-4: n × u<width>), ids
- *               numbered by falling use; whichever form is smaller
+ *             · traceback: u8 width · (0: n × uint | 1-4: n × u<width>),
+ *               whichever form is smaller; the writer numbers tracebacks by
+ *               falling use for varints (the most used the shortest)
  *             · size: u8 mode · (mode 0: n × uint | mode 1: n × f64)
  *             · count, when flagged: u8 mode · as size
  * ```
