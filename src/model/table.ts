@@ -182,6 +182,46 @@ export class TraceTable {
     return id;
   }
 
+  /**
+   * Id of a frame given by its string ids, or `NONE` when the table has no
+   * such frame; nothing is added (see {@link TraceTable.addFrames} to add
+   * many at once).
+   */
+  findFrame(file: number, line: number, column: number, fn: number): number {
+    if (this.#indexed.frames < this.#frames) this.#catchUp();
+    const slots = this.#frameSlots;
+    const mask = slots.length - 1;
+    const { frameFile, frameLine, frameColumn, frameFunction } = this;
+    let h = frameHash(file, line, column, fn) & mask;
+    for (let id = slots[h] - 1; id >= 0; id = slots[h] - 1) {
+      if (frameFile[id] === file && frameLine[id] === line && frameColumn[id] === column && frameFunction[id] === fn) {
+        return id;
+      }
+      h = (h + 1) & mask;
+    }
+    return NONE;
+  }
+
+  /** Id of a stack of frame ids (most recent first), or `NONE` when the table has none such; nothing is added. */
+  findStack(frameIds: ArrayLike<number>): number {
+    if (this.#indexed.stacks < this.stackCount) this.#catchUp();
+    const slots = this.#stackSlots;
+    const mask = slots.length - 1;
+    const { stackStart, stackFrames } = this;
+    const n = frameIds.length;
+    let h = stackHash(frameIds, 0, n) & mask;
+    for (let id = slots[h] - 1; id >= 0; id = slots[h] - 1) {
+      const at = stackStart[id];
+      if (stackStart[id + 1] - at === n) {
+        let k = 0;
+        while (k < n && stackFrames[at + k] === frameIds[k]) k++;
+        if (k === n) return id;
+      }
+      h = (h + 1) & mask;
+    }
+    return NONE;
+  }
+
   /** Id of a raw `[filename, lineno, column?, functionName?]` frame. */
   internRawFrame(frame: RawFrame): number {
     const filename = frame[0], column = frame[2], fn = frame[3];

@@ -86,3 +86,30 @@ test("an empty traceback becomes <unknown>:0, as CPython reports a frame it coul
 test("a malformed raw trace throws TypeError naming its index", () => {
   assert.throws(() => new Snapshot([[0, 1, [["a", 1]], 1], [0, "x" as unknown as number, [], 1]], 1), /trace 1/);
 });
+
+test("compareTo adds the other table's new keys once, and they are interned after as any other", () => {
+  const old = new Snapshot([
+    [0, 10, [["b.js", 2]], 1],
+    [0, 7, [["gone.js", 1], ["a.js", 1]], 2],
+    [0, 3, [["new.js", 4, 2, "f"], ["gone.js", 1]], 2],
+  ], 2);
+  const now = new Snapshot(raw, 2);
+  const before = [now.table.frameCount, now.table.stackCount];
+  const shown = (diffs: ReturnType<Snapshot["compareTo"]>) =>
+    diffs.map((d) => [String(d), [...d.traceback].map(String)]);
+  for (const key of ["lineno", "traceback"] as const) {
+    const expected = shown(new Snapshot(raw, 2).compareTo(old, key));
+    assert.deepEqual(shown(now.compareTo(old, key)), expected, key);
+    assert.deepEqual(shown(now.compareTo(old, key)), expected, `${key} again`);
+  }
+  // Frames gone.js:1 and new.js:4 as lineno keys; all three stacks of old as traceback keys.
+  assert.deepEqual([now.table.frameCount, now.table.stackCount], [before[0] + 2, before[1] + 3]);
+  const table = now.table;
+  const gone = table.internRawFrame(["gone.js", 1]);
+  assert.equal(table.frameCount, before[0] + 2, "interning a frame compareTo added finds it");
+  assert.equal(table.findFrame(table.internString("new.js"), 4, 2, table.internString("f")), before[0] + 1);
+  const a1 = table.internRawFrame(["a.js", 1]);
+  assert.equal(table.internStack([gone, a1]), table.findStack([gone, a1]));
+  assert.ok(table.findStack([gone, a1]) >= before[1], "the stack compareTo added");
+  assert.equal(table.stackCount, before[1] + 3);
+});
