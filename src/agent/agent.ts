@@ -92,7 +92,10 @@ export async function runAgent(
   link.release();
   watch.unref();
   if (launch.snapshotAtExit) {
-    report = reportEnding(tracer, link, join(dirname(launch.socket), EXIT_REPORT_FILE));
+    // A program outliving its controller (the terminal's hangup reaches it as the controller dies) writes no report.
+    const direct = process.ppid === launch.parentPid;
+    const orphaned = () => direct && process.ppid !== launch.parentPid;
+    report = reportEnding(tracer, link, join(dirname(launch.socket), EXIT_REPORT_FILE), orphaned);
   }
 }
 

@@ -80,18 +80,24 @@ class PeakKeeper {
 
 /**
  * Reports the program's end to the controller as it comes; `stop()` turns
- * the report off (the controller is gone: nobody would read it).
+ * the report off, and so does `orphaned()` when true at the end (the
+ * controller is gone: nobody would read it).
  *
  * @example
  * ```ts
  * import type { ControllerLink } from "./server.ts";
  * import { tracerForAgent } from "./tracer.ts";
  * declare const link: ControllerLink;
- * const report = reportEnding(tracerForAgent(), link, "/tmp/tracemalloc-x/exit-report");
+ * const report = reportEnding(tracerForAgent(), link, "/tmp/tracemalloc-x/exit-report", () => false);
  * report.stop();
  * ```
  */
-export function reportEnding(tracer: AgentTracer, link: ControllerLink, file: string): { stop(): void } {
+export function reportEnding(
+  tracer: AgentTracer,
+  link: ControllerLink,
+  file: string,
+  orphaned: () => boolean,
+): { stop(): void } {
   const peak = new PeakKeeper(tracer);
   let done = false;
   const watch = onEnding((ending) => {
@@ -99,6 +105,8 @@ export function reportEnding(tracer: AgentTracer, link: ControllerLink, file: st
     // Deno may still go on after an uncaught error a listener of its own prevented: a later end writes again.
     if (ending.how !== "exception") done = true;
     peak.stop();
+    // Nobody would read it, and it would keep the session's directory from being removed.
+    if (orphaned()) return;
     writeReport(file, endingFrames(tracer, peak, ending));
   });
   process.on("beforeExit", () => {
