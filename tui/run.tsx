@@ -193,9 +193,11 @@ export async function runTui(options: TuiOptions = {}): Promise<number> {
       ink.cleanup();
     } finally {
       stdout.write(SHOW_CURSOR);
-      for (const remove of removers) remove();
     }
+    // The handlers stay until the session is closed: after a hangup a write to the dead terminal fails (EPIPE),
+    // and without them Deno would end at once, before the session ends its program.
     if (owned) await session.close().catch(() => {});
+    for (const remove of removers) remove();
   }
   if (failure !== null) {
     stderr.write(
