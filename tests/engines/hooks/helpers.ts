@@ -127,16 +127,24 @@ export async function tracedBytes(
  */
 export async function collectUntil(
   done: () => boolean | Promise<boolean>,
-  rounds = 10,
+  rounds = 20,
 ): Promise<boolean> {
   const rt = runtime();
   assert.ok(rt.capabilities.gc, "this runtime can force a garbage collection");
   for (let i = 0; i < rounds; i++) {
+    // JavaScriptCore scans the stack conservatively: a stale slot still pointing at the dropped object keeps it.
+    clobberStack(64);
     assert.ok(await rt.gc(), "garbage collection ran");
-    await new Promise((resolve) => setTimeout(resolve, 0));
+    await new Promise((resolve) => setTimeout(resolve, i));
     if (await done()) return true;
   }
   return false;
+}
+
+/** Overwrites stack slots below the caller with numbers, `depth` frames deep. */
+function clobberStack(depth: number): number {
+  const slots = [depth, depth + 1, depth + 2, depth + 3];
+  return depth === 0 ? 0 : clobberStack(depth - 1) + slots.length;
 }
 
 /** Makes a value unreachable from the caller's frame by building it in a separate call. */
