@@ -6,15 +6,20 @@
  *
  * Every operation runs in a fresh process of its own, on both sides: its
  * first call there (what a command-line run or a refresh meets, before the
- * JIT has seen the code) and then its best of `--repeat` warm calls. Our
- * side starts timing once the module loader's own background work is over
- * (tsx writes its transform cache asynchronously, which delayed the first
- * file read by 3-8 ms); the JIT has still seen none of the model's code. The
+ * JIT has seen the code) and then its best of `--repeat` warm calls. The
  * snapshots an operation needs are built from raw traces first, in that
  * same process; the `construction` row times that build (CPython's
  * `Snapshot()` only keeps the list, so that row has no ratio). `load` reads
  * what the `dump` process wrote. Prints microseconds per trace and the ratio
  * CPython / ours for each column; the target is 10x everywhere.
+ *
+ * Each timed first call (and the build) starts on a settled process, on both
+ * sides: a full collection, then 200 ms idle. Building the inputs leaves the
+ * collector and the compiler work to finish in the background (and tsx
+ * writes its transform cache), which otherwise fell on whatever ran next: a
+ * first compareTo() at 100k took 98-183 ms straight after the build and
+ * 77-110 ms once settled. The JIT has still seen none of the operation's
+ * code.
  *
  * Options: `--sizes 100000,1000000`, `--tracebacks 50000`, `--files 2000`,
  * `--repeat 5`, `--all` (also filename, cumulative and filterTraces rows),
@@ -90,15 +95,18 @@ function rawTraces(w: Workload): RawTrace[] {
 
 /** One operation in a fresh CPython: argv new.json old.json dir op repeat; prints {first, warm} in ms. */
 const PYTHON = String.raw`
-import json, os, sys, time, tracemalloc
+import gc, json, os, sys, time, tracemalloc
 new_path, old_path, dir, op, repeat = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5])
 def load(path):
     w = json.load(open(path))
     tbs = [tuple(tuple(f) for f in frames) for frames in w["tracebacks"]]
     return [(d, s, tbs[t], len(tbs[t])) for d, s, t in zip(w["domain"], w["size"], w["tb"])]
 dump = os.path.join(dir, "py.pickle")
+def settle():
+    gc.collect(); time.sleep(0.2)
 if op != "load":
     raw_new = load(new_path)
+    settle()
     t = time.perf_counter(); new = tracemalloc.Snapshot(raw_new, 5); build = time.perf_counter() - t
 if op == "compareTo lineno":
     old = tracemalloc.Snapshot(load(old_path), 5)
@@ -115,6 +123,7 @@ ops = {
   "load": lambda: tracemalloc.Snapshot.load(dump),
 }
 fn = ops[op]
+settle()
 t = time.perf_counter(); fn(); first = time.perf_counter() - t
 warm = float("inf")
 for _ in range(repeat):
@@ -140,12 +149,17 @@ async function timeIt(fn: () => unknown): Promise<number> {
   return performance.now() - t;
 }
 
+/** A full collection, then 200 ms idle for the runtime's background work (see the module comment). */
+async function settle(): Promise<void> {
+  await runtime().gc();
+  await new Promise((resolve) => setTimeout(resolve, 200));
+}
+
 /** Child mode: one operation in this fresh process; prints a {@link Timing} as JSON. */
 async function child(op: string, traces: number, dir: string): Promise<void> {
   const dumpPath = join(dir, "js.tmjs");
   const out: Partial<Timing> = {};
-  // Let the loader finish what it does in the background (see the module comment).
-  await new Promise((resolve) => setTimeout(resolve, 200));
+  await settle();
   if (op === "load") {
     out.first = await timeIt(() => Snapshot.load(dumpPath));
     out.warm = Infinity;
@@ -160,6 +174,7 @@ async function child(op: string, traces: number, dir: string): Promise<void> {
   const newRaw = rawTraces(generate(1, traces));
   const oldRaw = op === "compareTo lineno" ? rawTraces(generate(2, traces)) : [];
   let now!: Snapshot, old!: Snapshot;
+  await settle();
   out.build = await timeIt(() => now = new Snapshot(newRaw, LIMIT));
   if (op === "construction") {
     out.first = out.build;
@@ -182,6 +197,7 @@ async function child(op: string, traces: number, dir: string): Promise<void> {
   };
   const fn = ops[op];
   if (!fn) throw new Error(`unknown operation ${op}`);
+  await settle();
   out.first = await timeIt(fn);
   out.warm = Infinity;
   for (let i = 0; i < REPEAT; i++) out.warm = Math.min(out.warm, await timeIt(fn));
