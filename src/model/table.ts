@@ -158,17 +158,10 @@ export class TraceTable {
 
   /** Id of a frame given by its string ids (`NONE` for absent fields). */
   internFrame(file: number, line: number, column: number, fn: number): number {
-    if (this.#indexed.frames < this.#frames) this.#catchUp();
+    const found = this.#probeFrame(file, line, column, fn);
+    if (found >= 0) return found;
     const slots = this.#frameSlots;
-    const mask = slots.length - 1;
-    const { frameFile, frameLine, frameColumn, frameFunction } = this;
-    let h = frameHash(file, line, column, fn) & mask;
-    for (let id = slots[h] - 1; id >= 0; id = slots[h] - 1) {
-      if (frameFile[id] === file && frameLine[id] === line && frameColumn[id] === column && frameFunction[id] === fn) {
-        return id;
-      }
-      h = (h + 1) & mask;
-    }
+    const h = -found - 1;
     const id = this.#frames++;
     this.#growFrames(id + 1);
     this.frameFile[id] = file;
@@ -188,6 +181,11 @@ export class TraceTable {
    * many at once).
    */
   findFrame(file: number, line: number, column: number, fn: number): number {
+    return Math.max(NONE, this.#probeFrame(file, line, column, fn));
+  }
+
+  /** The frame's id when the table has it, else `-(slot + 1)` of the free slot where it would go. */
+  #probeFrame(file: number, line: number, column: number, fn: number): number {
     if (this.#indexed.frames < this.#frames) this.#catchUp();
     const slots = this.#frameSlots;
     const mask = slots.length - 1;
@@ -199,11 +197,16 @@ export class TraceTable {
       }
       h = (h + 1) & mask;
     }
-    return NONE;
+    return -h - 1;
   }
 
   /** Id of a stack of frame ids (most recent first), or `NONE` when the table has none such; nothing is added. */
   findStack(frameIds: ArrayLike<number>): number {
+    return Math.max(NONE, this.#probeStack(frameIds));
+  }
+
+  /** The stack's id when the table has it, else `-(slot + 1)` of the free slot where it would go. */
+  #probeStack(frameIds: ArrayLike<number>): number {
     if (this.#indexed.stacks < this.stackCount) this.#catchUp();
     const slots = this.#stackSlots;
     const mask = slots.length - 1;
@@ -219,7 +222,7 @@ export class TraceTable {
       }
       h = (h + 1) & mask;
     }
-    return NONE;
+    return -h - 1;
   }
 
   /** Id of a raw `[filename, lineno, column?, functionName?]` frame. */
@@ -235,23 +238,13 @@ export class TraceTable {
 
   /** Id of a stack of frame ids, most recent first. */
   internStack(frameIds: ArrayLike<number>): number {
-    if (this.#indexed.stacks < this.stackCount) this.#catchUp();
+    const found = this.#probeStack(frameIds);
+    if (found >= 0) return found;
     const slots = this.#stackSlots;
-    const mask = slots.length - 1;
-    const { stackStart, stackFrames } = this;
+    const h = -found - 1;
     const n = frameIds.length;
-    let h = stackHash(frameIds, 0, n) & mask;
-    for (let id = slots[h] - 1; id >= 0; id = slots[h] - 1) {
-      const at = stackStart[id];
-      if (stackStart[id + 1] - at === n) {
-        let k = 0;
-        while (k < n && stackFrames[at + k] === frameIds[k]) k++;
-        if (k === n) return id;
-      }
-      h = (h + 1) & mask;
-    }
     const id = this.#stacks++;
-    const at = stackStart[id];
+    const at = this.stackStart[id];
     this.#growStacks(id + 1, at + n);
     const frames = this.stackFrames;
     for (let k = 0; k < n; k++) frames[at + k] = frameIds[k];
