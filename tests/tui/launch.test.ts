@@ -1,38 +1,11 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { Readable, Writable } from "node:stream";
 import { DEFAULT_TRACEBACK_LIMIT } from "../../src/defaults.ts";
 import type { ProgramLaunch } from "../../src/session/launch.ts";
 import { Session } from "../../src/session/session.ts";
 import { runTui, type TuiOptions } from "../../tui/run.tsx";
 import { APP_TRACES, FakeTarget } from "./helpers.tsx";
-
-/** A terminal's output in memory. */
-class Output extends Writable {
-  readonly isTTY = true;
-  readonly columns = 100;
-  readonly rows = 30;
-  text = "";
-  override _write(chunk: Uint8Array | string, _encoding: string, done: () => void): void {
-    this.text += typeof chunk === "string" ? chunk : new TextDecoder().decode(chunk);
-    done();
-  }
-}
-
-/** A terminal's keyboard in memory. */
-class Input extends Readable {
-  readonly isTTY = true;
-  setRawMode(): this {
-    return this;
-  }
-  ref(): this {
-    return this;
-  }
-  unref(): this {
-    return this;
-  }
-  override _read(): void {}
-}
+import { Input, Output } from "./terminal.ts";
 
 /** Resolves once `ready()` holds (checked every 10 ms), or fails after 10 s. */
 async function until(ready: () => boolean, what: string): Promise<void> {

@@ -1,41 +1,10 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import process from "node:process";
-import { Readable, Writable } from "node:stream";
 import { Session } from "../../src/session/session.ts";
 import { runTui } from "../../tui/run.tsx";
 import { APP_TRACES, FakeTarget } from "./helpers.tsx";
-
-/** A terminal's output in memory. */
-class Output extends Writable {
-  readonly isTTY = true;
-  readonly columns = 100;
-  readonly rows = 30;
-  text = "";
-  override _write(chunk: Uint8Array | string, _encoding: string, done: () => void): void {
-    this.text += typeof chunk === "string" ? chunk : new TextDecoder().decode(chunk);
-    this.emit("text");
-    done();
-  }
-}
-
-/** A terminal's keyboard in memory. */
-class Input extends Readable {
-  isTTY = true;
-  setRawMode(): this {
-    return this;
-  }
-  ref(): this {
-    return this;
-  }
-  unref(): this {
-    return this;
-  }
-  override _read(): void {}
-  type(data: string): void {
-    this.push(data);
-  }
-}
+import { Input, Output } from "./terminal.ts";
 
 const ENTER_ALTERNATE = "\x1b[?1049h";
 const LEAVE_ALTERNATE = "\x1b[?1049l";
