@@ -20,11 +20,11 @@
  */
 import process from "node:process";
 import { findLeaks } from "../src/model/leaks.ts";
-import type { RawFrame } from "../src/model/frame.ts";
 import type { KeyType } from "../src/model/group.ts";
 import { type RawTrace, Snapshot } from "../src/model/snapshot.ts";
 import { currentRuntimeName } from "../src/runtime/spawn.ts";
 import { Random } from "../tests/oracle/random.ts";
+import { syntheticTracebacks } from "./bench/synthetic.ts";
 
 const argv = process.argv;
 const num = (name: string, fallback: number) => {
@@ -39,14 +39,7 @@ const REPEAT = num("repeat", 5);
 
 function generate(): Snapshot[] {
   const rand = new Random(42);
-  const files = Array.from(
-    { length: FILES },
-    (_, i) => i % 10 === 0 ? `node_modules/pkg${i}/index.js` : `src/mod${i % 50}/file${i}.ts`,
-  );
-  const tracebacks: RawFrame[][] = Array.from(
-    { length: TRACEBACKS },
-    () => Array.from({ length: rand.int(1, 5) }, () => [rand.pick(files), rand.int(1, 500)] as RawFrame),
-  );
+  const tracebacks = syntheticTracebacks(rand, FILES, TRACEBACKS);
   const base: RawTrace[] = Array.from({ length: TRACES }, () => {
     const size = rand.chance(0.95) ? rand.int(16, 512) : rand.int(512, 1 << 20);
     return [rand.chance(0.9) ? 0 : rand.int(1, 2), size, tracebacks[rand.int(0, TRACEBACKS - 1)], 5];

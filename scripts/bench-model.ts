@@ -39,8 +39,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Filter, type RawTrace, Snapshot } from "../mod.ts";
-import type { RawFrame } from "../src/model/frame.ts";
 import { Random } from "../tests/oracle/random.ts";
+import { syntheticTracebacks } from "./bench/synthetic.ts";
 import { runtime } from "../src/runtime/index.ts";
 import { currentRuntimeName, scriptCommand } from "../src/runtime/spawn.ts";
 
@@ -68,14 +68,7 @@ const EXTRA_OPS = [
 /** The synthetic workload, built the same way for both sides from one seed. */
 function generate(seed: number, traces: number) {
   const rand = new Random(seed);
-  const files = Array.from(
-    { length: FILES },
-    (_, i) => i % 10 === 0 ? `node_modules/pkg${i}/index.js` : `src/mod${i % 50}/file${i}.ts`,
-  );
-  const tracebacks: RawFrame[][] = Array.from(
-    { length: TRACEBACKS },
-    () => Array.from({ length: rand.int(1, 5) }, () => [rand.pick(files), rand.int(1, 500)] as RawFrame),
-  );
+  const tracebacks = syntheticTracebacks(rand, FILES, TRACEBACKS);
   const domain = new Int32Array(traces);
   const size = new Float64Array(traces);
   const tb = new Uint32Array(traces);
