@@ -323,6 +323,22 @@ export class Session {
     await previous.close();
   }
 
+  /**
+   * Entry `n` (from 1) of the last listing, for `command` (`traceback`,
+   * `retainers`); a `CommandError` when there is no listing or no such entry.
+   */
+  listedRow(command: string, n: number): { listing: Listing; row: Listing["entries"][number] } {
+    const listing = this.listing;
+    if (!listing) throw new CommandError(command, "no listing yet: run stats, compare or top first");
+    if (n > listing.entries.length) {
+      throw new CommandError(
+        command,
+        `no entry ${n} in the last listing (${listing.command} ${listing.label} has ${listing.entries.length})`,
+      );
+    }
+    return { listing, row: listing.entries[n - 1] };
+  }
+
   /** The entry under `label`, or the latest one when `label` is absent. */
   snapshotEntry(command: string, label?: string): SnapshotEntry {
     const { snapshots } = this.#state;

@@ -67,17 +67,9 @@ export const retainersCommand: Command = {
     ],
   },
   async run(session, args) {
-    const listing = session.listing;
-    if (!listing) throw new CommandError("retainers", "no listing yet: run stats, compare or top first");
     const n = args.number("N")!;
-    if (n > listing.entries.length) {
-      throw new CommandError(
-        "retainers",
-        `no entry ${n} in the last listing (${listing.command} ${listing.label} has ${listing.entries.length})`,
-      );
-    }
+    const { listing, row: chosen } = session.listedRow("retainers", n);
     const entry = session.snapshotEntry("retainers", args.text("LABEL"));
-    const chosen = listing.entries[n - 1];
     const found = await retainersOfRow(session, {
       title: `${entry.label} #${n}: ${chosen}`,
       label: entry.label,

@@ -42,22 +42,9 @@ export const tracebackCommand: Command = {
     ],
   },
   run(session, args) {
-    const listing = session.listing;
-    if (!listing) {
-      throw new CommandError(
-        "traceback",
-        "no listing yet: run stats, compare or top first",
-      );
-    }
     const n = args.number("N")!;
-    if (n > listing.entries.length) {
-      throw new CommandError(
-        "traceback",
-        `no entry ${n} in the last listing (${listing.command} ${listing.label} has ${listing.entries.length})`,
-      );
-    }
+    const { listing, row: chosen } = session.listedRow("traceback", n);
     const entry = session.snapshotEntry("traceback", args.text("LABEL"));
-    const chosen = listing.entries[n - 1];
     const stats = tracebacksOfRow(session.filtered(entry), chosen.traceback, listing);
     if (!stats.length) {
       throw new CommandError(
