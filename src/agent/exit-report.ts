@@ -56,6 +56,11 @@ class PeakKeeper {
     this.#timer = null;
   }
 
+  /** What traced memory must exceed for a new snapshot to be kept. */
+  #bar(): number {
+    return (this.#kept?.memory.current ?? 0) * PEAK_GROWTH;
+  }
+
   #schedule(ms: number): void {
     this.#timer = setTimeout(() => void this.#look(), ms);
     (this.#timer as { unref?: () => void }).unref?.();
@@ -64,9 +69,10 @@ class PeakKeeper {
   async #look(): Promise<void> {
     const started = performance.now();
     try {
-      if (this.tracer.isTracing()) {
+      // The figures first: a snapshot is built only when memory grew past the kept one's.
+      if (this.tracer.isTracing() && (await this.tracer.readLive({ snapshot: false })).memory.current > this.#bar()) {
         const { snapshot, memory } = await this.tracer.readLive();
-        if (snapshot && memory.current > (this.#kept?.memory.current ?? 0) * PEAK_GROWTH) {
+        if (snapshot && memory.current > this.#bar()) {
           this.#kept = { snapshot, memory, at: Math.round(started - this.#began) };
         }
       }
