@@ -11,6 +11,7 @@ import type { Readable, Writable } from "node:stream";
 import { DEFAULT_TRACEBACK_LIMIT } from "../src/defaults.ts";
 import type { HeapEngineName } from "../src/engines/engine.ts";
 import type { RuntimeName } from "../src/runtime/adapter.ts";
+import { AttachedTarget } from "../src/session/attach/target.ts";
 import { checkScript, startCommandLine, traceSettings } from "../src/session/launch.ts";
 import { messageOf } from "../src/session/errors.ts";
 import { DEMO_SCRIPT, openSession } from "../src/session/open.ts";
@@ -40,6 +41,8 @@ export interface TuiOptions {
   readonly script?: string;
   /** Arguments passed to `script`. */
   readonly args?: readonly string[];
+  /** A running program to attach to and trace instead (a pid, or its inspector's `ws://` address). */
+  readonly attach?: string;
   /** Runtime of the program (default: this one). */
   readonly runtime?: RuntimeName;
   /** Frames kept per traceback (default {@link DEFAULT_TRACEBACK_LIMIT}, as `run`). */
@@ -108,6 +111,10 @@ export async function runTui(options: TuiOptions = {}): Promise<number> {
   const stdin = options.stdin ?? process.stdin;
   const stdout = options.stdout ?? process.stdout;
   const stderr = options.stderr ?? process.stderr;
+  if (options.attach !== undefined && options.script !== undefined) {
+    stderr.write("tracemalloc tui: give a script to run or --attach PID, not both\n");
+    return 1;
+  }
   if (options.script !== undefined && !options.session) {
     // Refused here, before the screen opens, as `run` refuses it: the TUI would only show the error and wait.
     // (A session given by the caller launches programs its own way.)
@@ -124,7 +131,9 @@ export async function runTui(options: TuiOptions = {}): Promise<number> {
   }
   const owned = !options.session;
   const session = options.session ?? openSession();
-  const program = options.session && options.script === undefined ? null : options.script ?? DEMO_SCRIPT;
+  const program = options.attach !== undefined || (options.session && options.script === undefined)
+    ? null
+    : options.script ?? DEMO_SCRIPT;
   // The defaults of `run` and the REPL (src/defaults.ts): each engine's own when not given.
   const settings = traceSettings({
     nframe: options.nframe ?? DEFAULT_TRACEBACK_LIMIT,
@@ -141,6 +150,18 @@ export async function runTui(options: TuiOptions = {}): Promise<number> {
     session.setSettings(settings);
     const runtime = options.runtime ? `--runtime ${options.runtime} ` : "";
     startup.push(`run ${runtime}${[program, ...(options.args ?? [])].map(quote).join(" ")}`);
+  }
+  if (options.attach !== undefined) {
+    // Attached before the screen opens, so that a program that cannot be reached is one line on the terminal;
+    // then traced at once, as a program run starts is.
+    try {
+      await session.switchTarget(await AttachedTarget.attach(options.attach));
+    } catch (error) {
+      stderr.write(`tracemalloc tui: cannot attach to ${escapeControl(options.attach)}: ${messageOf(error)}\n`);
+      if (owned) await session.close().catch(() => {});
+      return 1;
+    }
+    startup.push(startLine);
   }
   const controller = new Controller(session);
   const feed = new LiveFeed(session, { interval: options.refreshMs });

@@ -262,6 +262,7 @@ export async function main(
     .addOption(tuiTracing[4])
     .addOption(tuiTracing[5])
     .addOption(runtimeOption())
+    .option("--attach <pid>", "trace a program that is already running (see attach in the REPL's help)")
     .passThroughOptions()
     .action(async (script, args, options) => {
       status = await tui(io, { script, args, ...options });
@@ -285,6 +286,7 @@ export async function main(
 /** What `tui` was given on the command line. */
 interface TuiChoices {
   script?: string;
+  attach?: string;
   args?: readonly string[];
   nframe?: number;
   engine?: HeapEngineName;

@@ -34,6 +34,18 @@ import { LastRead } from "./last-read.ts";
 import type { HeapCensus } from "../runtime/adapter.ts";
 
 /**
+ * What the census needs of a runtime: this process's adapter, or a
+ * program's reached through its inspector (`src/runtime/remote.ts`).
+ *
+ * @example
+ * ```ts
+ * import { runtime } from "../runtime/index.ts";
+ * const rt: CensusRuntime = runtime();
+ * ```
+ */
+export type CensusRuntime = Pick<RuntimeAdapter, "name" | "capabilities" | "heapCensus">;
+
+/**
  * Domain 0 from a heap census by object type (Bun's `bun:jsc`). Needs a
  * runtime whose adapter has the `heapCensus` capability.
  *
@@ -61,14 +73,14 @@ export class JscHeapEngine implements Engine {
     "domain 0 peak is a lower bound: the largest heap size seen when traced memory or traces were read",
     "getObjectTraceback() cannot know JS heap objects (null)",
   ];
-  #rt: RuntimeAdapter;
+  #rt: CensusRuntime;
   #tracing = false;
   #peak = 0;
   #types = 0;
   readonly #last = new LastRead<HeapCensus | null>();
 
-  /** @param rt the runtime adapter (the running runtime's by default) */
-  constructor(rt: RuntimeAdapter = runtime()) {
+  /** @param rt the runtime adapter (the running runtime's by default; a program's reached through its inspector for `attach`) */
+  constructor(rt: CensusRuntime = runtime()) {
     this.#rt = rt;
   }
 

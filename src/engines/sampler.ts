@@ -100,6 +100,21 @@ interface NodeStack {
 }
 
 /**
+ * What the sampler needs of a runtime: this process's adapter, or a
+ * program's reached through its inspector (`src/runtime/remote.ts`).
+ *
+ * @example
+ * ```ts
+ * import { runtime } from "../runtime/index.ts";
+ * const rt: SamplerRuntime = runtime();
+ * ```
+ */
+export type SamplerRuntime = Pick<
+  RuntimeAdapter,
+  "name" | "capabilities" | "openInspector" | "originalPosition" | "isInspectorFrame"
+>;
+
+/**
  * How many allocations a sample of an object of `size` bytes stands for at
  * `interval` (see the module comment): `1 / (1 - exp(-size / interval))`.
  *
@@ -192,7 +207,7 @@ export class SamplerEngine implements Engine {
     };
   }
 
-  #rt: RuntimeAdapter;
+  #rt: SamplerRuntime;
   #session: InspectorSession | null = null;
   #nframe = 1;
   #interval = DEFAULT_SAMPLING_INTERVAL;
@@ -206,8 +221,8 @@ export class SamplerEngine implements Engine {
   #lastNodes = 0;
   readonly #last = new LastRead<{ traces: RawTrace[]; current: number }>();
 
-  /** @param rt the runtime adapter (the running runtime's by default) */
-  constructor(rt: RuntimeAdapter = runtime()) {
+  /** @param rt the runtime adapter (the running runtime's by default; a program's reached through its inspector for `attach`) */
+  constructor(rt: SamplerRuntime = runtime()) {
     this.#rt = rt;
   }
 

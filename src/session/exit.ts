@@ -17,7 +17,11 @@ import type { TargetExit } from "./target.ts";
  * ```
  */
 export function describeExit(exit: TargetExit): string {
-  return exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`;
+  if (exit.signal) return `was killed by ${exit.signal}`;
+  // An attached program is not ours: its exit status is its parent's to read.
+  return exit.code === null
+    ? "can no longer be reached (it ended or closed its inspector)"
+    : `exited with code ${exit.code}`;
 }
 
 /** An abrupt end runs no more tasks, so no collection could run before its snapshot. */

@@ -5,6 +5,7 @@
  * @module
  */
 import type { Command } from "./command.ts";
+import { attachCommand, detachCommand } from "./commands/attach.ts";
 import { exportCommand } from "./commands/export.ts";
 import { filterCommand } from "./commands/filter.ts";
 import { leaksCommand } from "./commands/leaks.ts";
@@ -125,6 +126,8 @@ export function defaultRegistry(): CommandRegistry {
     loadCommand,
     exportCommand,
     runCommand,
+    attachCommand,
+    detachCommand,
     evalCommand,
     waitCommand,
     helpCommand,

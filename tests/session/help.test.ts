@@ -25,6 +25,8 @@ const LANGUAGE = [
   "load",
   "export",
   "run",
+  "attach",
+  "detach",
   "eval",
   "wait",
   "help",
