@@ -34,84 +34,13 @@ import { openSession } from "../src/session/open.ts";
 import type { Session } from "../src/session/session.ts";
 import { LiveFeed } from "../tui/session/feed.ts";
 import { derive } from "../tui/state/derive.ts";
+import { BIG_HEAP_PROGRAM, Progress } from "./bench/big-heap.ts";
 
 const HEAP_MB = Number(process.argv[2] ?? 200);
 const LATENCY_MB = process.argv.length > 3 ? process.argv.slice(3).map(Number) : [100, 500];
 const PHASE_MS = 6000;
 const SETTLE_MS = 1000;
 const RUNTIME = "Bun" in globalThis ? "bun" : "Deno" in globalThis ? "deno" : "node";
-
-/** The watched program: builds its heap, then works in 5 ms slices, printing its progress every 100 ms. */
-const PROGRAM = `
-import process from "node:process";
-const target = Number(process.env.BENCH_HEAP_MB) * 1024 * 1024;
-const heap: { id: number; name: string; tags: number[] }[] = [];
-const base = process.memoryUsage().heapUsed;
-while (process.memoryUsage().heapUsed - base < target) {
-  for (let i = 0; i < 50_000; i++) {
-    const id = heap.length;
-    heap.push({ id, name: "item-" + id, tags: [id, id + 1] });
-  }
-}
-console.log("READY " + heap.length);
-let ops = 0;
-let sink = 0;
-function work(): void {
-  const until = performance.now() + 5;
-  while (performance.now() < until) {
-    for (let k = 0; k < 64; k++) {
-      const o = { a: ops, b: [ops, k], c: "w" + (ops & 1023) };
-      sink += o.b.length + o.c.length + heap[(ops * 7919) % heap.length].id;
-      ops++;
-    }
-  }
-  setImmediate(work);
-}
-setInterval(() => console.log("T " + Date.now() + " " + ops), 100);
-work();
-setInterval(() => { if (sink === -1) console.log(sink); }, 60_000);
-`;
-
-interface Tick {
-  readonly at: number;
-  readonly ops: number;
-}
-
-/** The program's progress, from its standard output. */
-class Progress {
-  readonly ticks: Tick[] = [];
-  ready = false;
-  #buffer = "";
-
-  /** Takes one chunk of standard output. */
-  read(text: string): void {
-    const lines = (this.#buffer + text).split("\n");
-    this.#buffer = lines.pop() ?? "";
-    for (const line of lines) {
-      if (line.startsWith("READY")) this.ready = true;
-      const m = /^T (\d+) (\d+)/.exec(line);
-      if (m) this.ticks.push({ at: Number(m[1]), ops: Number(m[2]) });
-    }
-  }
-
-  /** Resolves once the program has built its heap. */
-  async built(): Promise<void> {
-    const deadline = Date.now() + 180_000;
-    while (!this.ready) {
-      if (Date.now() > deadline) throw new Error("the program never built its heap");
-      await pause(100);
-    }
-  }
-
-  /** Operations per second between `from` and `to` (epoch ms), from the program's own ticks. */
-  rate(from: number, to: number): number {
-    const inside = this.ticks.filter((t) => t.at >= from && t.at <= to);
-    if (inside.length < 2) return NaN;
-    const first = inside[0];
-    const last = inside[inside.length - 1];
-    return (last.ops - first.ops) / ((last.at - first.at) / 1000);
-  }
-}
 
 /** A traced program under a session, with its progress lines collected. */
 class Watched extends Progress {
@@ -310,7 +239,7 @@ async function peakKeeper(script: string): Promise<void> {
 const dir = await mkdtemp(join(tmpdir(), "tracemalloc-bench-watch-"));
 try {
   const script = join(dir, "big-heap.ts");
-  await writeFile(script, PROGRAM);
+  await writeFile(script, BIG_HEAP_PROGRAM);
   await throughput(script);
   if (LATENCY_MB.length && LATENCY_MB[0] > 0) await latency(script);
   await peakKeeper(script);

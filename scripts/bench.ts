@@ -17,7 +17,7 @@ const RUNTIMES: Record<string, (script: string) => string[]> = {
   deno: (s) => ["deno", "run", "-A", "--v8-flags=--expose-gc", s],
   bun: (s) => ["bun", s],
 };
-const BENCHES = ["model", "tracing", "tui", "line", "watch", "buffers", "retainers"];
+const BENCHES = ["model", "tracing", "tui", "line", "watch", "attach", "buffers", "retainers"];
 
 const only = process.argv.slice(2);
 const pick = (names: string[]) => names.filter((n) => !only.some((o) => names.includes(o)) || only.includes(n));
