@@ -136,7 +136,8 @@ export class ChildTarget extends AgentTarget {
       ...command,
       display,
       cwd: options.cwd,
-      env: { ...process.env, ...options.env, [AGENT_ENV]: JSON.stringify(agent) },
+      // What the runtime needs at launch (Deno: prompt socket reads), under the user's own environment.
+      env: { ...command.env, ...process.env, ...options.env, [AGENT_ENV]: JSON.stringify(agent) },
       stdin: options.stdin ?? "ignore",
       release: removeDirectory,
     });

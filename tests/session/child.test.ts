@@ -266,3 +266,23 @@ for (const runtime of RUNTIMES) {
     });
   });
 }
+
+test("a deno program run as a child polls its agent's socket at every turn, unless the user chose otherwise", async () => {
+  assertRuntimeAvailable("deno");
+  await withFiles({ "idle.ts": IDLE_PROGRAM }, async (dir) => {
+    const script = join(dir, "idle.ts");
+    const interval = 'Deno.env.get("DENO_TOKIO_EVENT_INTERVAL")';
+    const prompt = await ChildTarget.launch({ script, runtime: "deno" });
+    try {
+      assert.equal(await prompt.eval(interval), "'1'");
+    } finally {
+      await prompt.close();
+    }
+    const chosen = await ChildTarget.launch({ script, runtime: "deno", env: { DENO_TOKIO_EVENT_INTERVAL: "61" } });
+    try {
+      assert.equal(await chosen.eval(interval), "'61'");
+    } finally {
+      await chosen.close();
+    }
+  });
+});
