@@ -1,15 +1,29 @@
 /**
- * Key-to-screen latency of the TUI with a 100k-row snapshot: the time from
- * a key press reaching the app to the terminal write that shows its
- * effect, through the real render path (Ink, the alternate screen,
- * incremental rendering) into an in-memory terminal of 120×40.
+ * Key-to-screen latency of the TUI at 100k rows, and the live view's
+ * refresh rate: the time from a key press reaching the app to the terminal
+ * write that shows its effect, through the real render path (Ink, the
+ * alternate screen, incremental rendering) into an in-memory terminal of
+ * 120×40.
  *
- * Two scenes: a stored snapshot of 100k rows (nothing else running), and
- * the live view of a target that serves a fresh 100k-row snapshot at every
- * refresh (refreshes keep running while keys are pressed). Budget: 100 ms.
+ * Three scenes: a stored snapshot of 100k rows (nothing else running), two
+ * stored snapshots compared (each decoded into a table of its own, as the
+ * live target's are), and the live view of a target that serves a fresh
+ * 100k-row snapshot at every refresh (two dumps in turn, a thousand rows
+ * apart, so that every refresh changes the table), refreshes running while
+ * keys are pressed. Every kind of key: moves, pages, sorts, drill-in,
+ * regrouping, cumulative, a glob filter typed and removed.
+ *
+ * For each key it prints the percentiles of the time until the screen
+ * acknowledges it (budget: 100 ms at p95) and, for keys that start work (a
+ * sort, a grouping, a filter), the time until its result is on screen. The
+ * live scene also prints how often the table on screen was refreshed (idle
+ * and while keys were pressed), how long the event loop was held at once,
+ * and how many key samples waited for the decoding of a snapshot, which is
+ * done in one piece by the session's target (`src/session/`), not by the
+ * TUI.
  *
  * ```sh
- * node --import tsx scripts/bench-tui.ts [ROWS]
+ * node --import tsx scripts/bench-tui.ts [ROWS] [--only snapshot,compare,live]
  * ```
  *
  * @module
@@ -21,6 +35,8 @@ import { join } from "node:path";
 import process from "node:process";
 import { performance } from "node:perf_hooks";
 import type { TracerOptions } from "../src/engines/engine.ts";
+import { decodeSnapshot } from "../src/model/codec.ts";
+import { readSnapshotFile } from "../src/model/file.ts";
 import { type RawTrace, Snapshot } from "../src/model/snapshot.ts";
 import { Session } from "../src/session/session.ts";
 import type { Target, TargetExit, TargetStatus } from "../src/session/target.ts";
@@ -30,12 +46,18 @@ import { LiveFeed } from "../tui/session/feed.ts";
 
 // The in-memory terminal tells the selected row by its inverse video: colours must be on, as on a real terminal.
 process.env.FORCE_COLOR = "1";
-const { render } = await import("ink");
-const { createElement } = await import("react");
+// The screen, and the build of React it loaded (printed with the results).
 const { App } = await import("../tui/app.tsx");
 const { INK_OPTIONS } = await import("../tui/run.tsx");
+const { render } = await import("ink");
+const React = await import("react");
+const { createElement } = React;
+const REACT_BUILD = typeof (React as { act?: unknown }).act === "function" ? "development" : "production";
 
-const ROWS = Number(process.argv[2] ?? 100_000);
+const args = process.argv.slice(2);
+const only = args.includes("--only") ? args[args.indexOf("--only") + 1].split(",") : null;
+const ROWS = Number(args.find((a, i) => /^\d+$/.test(a) && args[i - 1] !== "--only") ?? 100_000);
+const runs = (scene: string) => !only || only.includes(scene);
 const BUDGET_MS = 100;
 
 /**
@@ -191,9 +213,17 @@ class Keyboard extends EventEmitter {
   }
 }
 
-/** A target serving the snapshot in a dump file, decoded afresh at every request as a child's would be. */
+/** When the main thread was taken by something else than the TUI: the target's decoding of each snapshot. */
+const decoding: [number, number][] = [];
+
+/**
+ * A target serving the snapshots of dump files in turn, each decoded afresh
+ * at every request into a table of its own, as a child's are (the bytes
+ * read first, then decoded in one piece, as `AgentTarget` does).
+ */
 class DumpTarget implements Target {
-  constructor(readonly file: string) {}
+  #next = 0;
+  constructor(readonly files: readonly string[]) {}
   start(_n: number, _o?: TracerOptions): Promise<void> {
     return Promise.resolve();
   }
@@ -219,8 +249,13 @@ class DumpTarget implements Target {
   resetPeak(): Promise<void> {
     return Promise.resolve();
   }
-  takeSnapshot(): Promise<Snapshot> {
-    return Snapshot.load(this.file);
+  async takeSnapshot(): Promise<Snapshot> {
+    const file = this.files[this.#next++ % this.files.length];
+    const bytes = await readSnapshotFile(file);
+    const started = performance.now();
+    const snapshot = new Snapshot(decodeSnapshot(bytes, file));
+    decoding.push([started, performance.now()]);
+    return snapshot;
   }
   gc(): Promise<boolean> {
     return Promise.resolve(false);
@@ -239,15 +274,14 @@ class DumpTarget implements Target {
 }
 
 interface Scene {
+  readonly name: string;
   readonly screen: Screen;
   readonly keyboard: Keyboard;
-  readonly controller: Controller;
   readonly feed: LiveFeed;
-  readonly session: Session;
   close(): void;
 }
 
-function mount(session: Session, live: boolean): Scene {
+function mount(name: string, session: Session, live: boolean): Scene {
   const screen = new Screen();
   const keyboard = new Keyboard();
   const controller = new Controller(session);
@@ -264,11 +298,10 @@ function mount(session: Session, live: boolean): Scene {
   );
   if (!live) feed.close();
   return {
+    name,
     screen,
     keyboard,
-    controller,
     feed,
-    session,
     close() {
       feed.close();
       app.unmount();
@@ -279,17 +312,43 @@ function mount(session: Session, live: boolean): Scene {
 }
 
 /** Whether the selected row (inverse video) is file `f<n>.ts`. */
-const selects = (scene: Scene, n: number) => () => scene.screen.inverseLines().some((l) => l.includes(`/f${n}.ts:1`));
+const selects = (scene: Scene, n: number) => (_: string) =>
+  scene.screen.inverseLines().some((l) => l.includes(`/f${n}.ts:1`));
 
-/** Presses `key` and resolves with the ms until the screen shows what `shows` looks for. */
-function press(scene: Scene, key: string, shows: (screen: string) => boolean, timeoutMs = 30_000): Promise<number> {
+/** The title bar: the one line in inverse video that is not a table row. */
+const title = (screen: string) => screen.split("\n").find((l) => / · by /.test(l)) ?? "";
+
+/** One key's timings: from the press to the screen's acknowledgement, and to its result when it has one. */
+interface Sample {
+  readonly pressed: number;
+  readonly shown: number;
+  readonly done?: number;
+}
+
+/**
+ * Presses `key` and resolves when the screen shows what `shows` looks for
+ * (and then what `done` looks for, if given).
+ */
+function press(
+  scene: Scene,
+  key: string,
+  shows: (screen: string) => boolean,
+  done?: (screen: string) => boolean,
+  timeoutMs = 60_000,
+): Promise<Sample> {
   return new Promise((resolve, reject) => {
     const pressed = performance.now();
+    let shown = 0;
     const check = () => {
-      if (!shows(scene.screen.text())) return;
+      const text = scene.screen.text();
+      if (!shown) {
+        if (!shows(text)) return;
+        shown = scene.screen.lastWrite;
+      }
+      if (done && !done(text)) return;
       scene.screen.off("written", check);
       clearTimeout(timer);
-      resolve(scene.screen.lastWrite - pressed);
+      resolve({ pressed, shown, done: done ? scene.screen.lastWrite : undefined });
     };
     const timer = setTimeout(() => {
       scene.screen.off("written", check);
@@ -324,139 +383,386 @@ function settled(scene: Scene, shows: (screen: string) => boolean, timeoutMs = 6
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** A short pause between keys, varied so that keys land at every phase of the live refreshes. */
+let jitterSeed = 7;
+const between = () => pause(10 + ((jitterSeed = (jitterSeed * 48271) % 2147483647) % 60));
+
 interface Row {
   readonly scene: string;
   readonly key: string;
-  readonly samples: number[];
+  readonly samples: Sample[];
 }
 
-function summary(row: Row): string {
-  const sorted = [...row.samples].sort((a, b) => a - b);
-  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
-  // Indented rows time what follows a key (a table computed); the live scene is shown for information.
-  const judged = row.scene.startsWith("snapshot") && !row.key.startsWith("  ");
-  const verdict = !judged ? "" : at(1) <= BUDGET_MS ? "ok" : "OVER";
-  return `${row.scene.padEnd(22)} ${row.key.padEnd(26)} n=${String(sorted.length).padStart(3)}  median ${
-    at(0.5).toFixed(1).padStart(6)
-  } ms  p95 ${at(0.95).toFixed(1).padStart(6)} ms  max ${at(1).toFixed(1).padStart(6)} ms  ${verdict}`;
+const at = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+const ms = (n: number) => `${n.toFixed(1).padStart(6)} ms`;
+
+/** Whether a decoding of the target's ran between the press and the screen's answer. */
+const waitedForDecoding = (s: Sample) => decoding.some(([from, to]) => from < s.shown && to > s.pressed);
+
+function summary(row: Row): string[] {
+  const shown = row.samples.map((s) => s.shown - s.pressed).sort((a, b) => a - b);
+  const waited = row.samples.filter(waitedForDecoding).length;
+  const verdict = at(shown, 0.95) <= BUDGET_MS ? "ok" : "OVER";
+  const lines = [
+    `${row.scene.padEnd(9)} ${row.key.padEnd(26)} n=${String(shown.length).padStart(3)}  median ${
+      ms(at(shown, 0.5))
+    }  p95 ${ms(at(shown, 0.95))}  max ${ms(at(shown, 1))}  ${verdict}${
+      waited ? `  (${waited} waited for a decoding)` : ""
+    }`,
+  ];
+  const done = row.samples.filter((s) => s.done !== undefined).map((s) => s.done! - s.pressed).sort((a, b) => a - b);
+  if (done.length) {
+    lines.push(
+      `${"".padEnd(9)} ${"  result on screen".padEnd(26)} n=${String(done.length).padStart(3)}  median ${
+        ms(at(done, 0.5))
+      }  p95 ${ms(at(done, 0.95))}  max ${ms(at(done, 1))}`,
+    );
+  }
+  return lines;
 }
 
 /** Rows of the table on a 40-row terminal: what PgDn moves by. */
 const PAGE = 27;
 
+/** Presses each key of `text` in the prompt, each acknowledged when the prompt shows the text so far. */
+async function type(scene: Scene, text: string, samples: Sample[]): Promise<void> {
+  for (let i = 0; i < text.length; i++) {
+    const typed = text.slice(0, i + 1);
+    samples.push(
+      await press(
+        scene,
+        text[i],
+        (t) => t.split("\n").some((l) => l.includes(`filter: ${typed}`) || l.includes(`filter ${typed}`)),
+      ),
+    );
+    await between();
+  }
+}
+
 /** Keys pressed in a table scene, each with what its effect looks like on screen. */
-async function driveTable(scene: Scene, name: string, rows: Row[]): Promise<void> {
-  // Rows are sized so that row p in size order is file f<p>.ts.
-  let position = 0;
-  const down: number[] = [];
-  for (let i = 0; i < 30; i++) {
-    down.push(await press(scene, "j", selects(scene, ++position)));
-    await pause(15);
+async function driveTable(scene: Scene, rows: Row[], ordered: boolean): Promise<void> {
+  const row = (key: string, samples: Sample[]) => rows.push({ scene: scene.name, key, samples });
+  const calm = (t: string) => !t.includes("updating") && !t.includes("sorting");
+  if (ordered) {
+    // Rows are sized so that row p in size order is file f<p>.ts.
+    let position = 0;
+    const down: Sample[] = [];
+    for (let i = 0; i < 100; i++) {
+      down.push(await press(scene, "j", selects(scene, ++position)));
+      await between();
+    }
+    row("j (next row)", down);
+    const up: Sample[] = [];
+    for (let i = 0; i < 40; i++) {
+      up.push(await press(scene, "k", selects(scene, --position)));
+      await between();
+    }
+    row("k (previous row)", up);
+    const pages: Sample[] = [];
+    for (let i = 0; i < 40; i++) {
+      position += PAGE;
+      pages.push(await press(scene, "\x1b[6~", selects(scene, position)));
+      await between();
+    }
+    row("PgDn (next page)", pages);
+    const ends: Sample[] = [];
+    for (let i = 0; i < 5; i++) {
+      ends.push(await press(scene, "\x1b[F", selects(scene, ROWS - 1)));
+      await between();
+      ends.push(await press(scene, "\x1b[H", selects(scene, 0)));
+      await between();
+    }
+    row("End, Home", ends);
+  } else {
+    const down: Sample[] = [];
+    for (let i = 0; i < 60; i++) {
+      const before = scene.screen.inverseLines().join("\n");
+      down.push(await press(scene, "j", () => scene.screen.inverseLines().join("\n") !== before));
+      await between();
+    }
+    row("j (next row)", down);
   }
-  rows.push({ scene: name, key: "j (next row)", samples: down });
-  const pages: number[] = [];
-  for (let i = 0; i < 20; i++) {
-    position += PAGE;
-    pages.push(await press(scene, "\x1b[6~", selects(scene, position)));
-    await pause(15);
+  const sorts: Sample[] = [];
+  const cycle = ["size", "count", "average", "growth"];
+  const from = cycle.findIndex((k) => title(scene.screen.text()).includes(`sorted by ${k}`));
+  for (let round = 0; round < 3; round++) {
+    for (let k = 1; k <= cycle.length; k++) {
+      const sort = cycle[(from + k) % cycle.length];
+      const name = sort === "growth" ? "growth (as compareTo)" : sort;
+      sorts.push(
+        await press(
+          scene,
+          "o",
+          (t) => title(t).includes(`sorted by ${name}`) || title(t).includes(`sorting by ${sort}`),
+          (t) => title(t).includes(`sorted by ${name}`) && calm(title(t)),
+        ),
+      );
+      await between();
+    }
   }
-  rows.push({ scene: name, key: "PgDn (next page)", samples: pages });
-  const ends = [await press(scene, "\x1b[F", selects(scene, ROWS - 1))];
-  await pause(15);
-  ends.push(await press(scene, "\x1b[H", selects(scene, 0)));
-  rows.push({ scene: name, key: "End, Home", samples: ends });
-  const sorts: number[] = [];
-  for (const title of ["sorted by count", "sorted by average", "sorted by growth", "sorted by size"]) {
-    sorts.push(await press(scene, "o", (t) => t.includes(title)));
-    await pause(50);
+  row("o (sort, 4 orders x3)", sorts);
+  const drills: Sample[] = [], backs: Sample[] = [];
+  for (let i = 0; i < 5; i++) {
+    drills.push(await press(scene, "\r", (t) => t.includes("TRACEBACKS of"), (t) => t.includes("memory blocks")));
+    await between();
+    backs.push(await press(scene, "\x1b", (t) => t.includes(" · by ")));
+    await between();
   }
-  rows.push({ scene: name, key: "o (sort, 4 orders)", samples: sorts });
-  const opened = performance.now();
-  const drill = await press(scene, "\r", (t) => t.includes("TRACEBACKS of"));
-  await settled(scene, (t) => t.includes("memory blocks"));
-  rows.push({ scene: name, key: "Enter (drill-in shown)", samples: [drill] });
-  rows.push({ scene: name, key: "  (its tracebacks, after)", samples: [scene.screen.lastWrite - opened] });
-  await pause(50);
-  rows.push({ scene: name, key: "Esc (back)", samples: [await press(scene, "\x1b", (t) => t.includes(" · by "))] });
-  await pause(50);
-  const regrouped = performance.now();
-  const regroup = await press(scene, "g", (t) => t.includes("updating") || t.includes("by filename"));
-  await settled(scene, (t) => t.includes("by filename") && !t.includes("updating"));
-  rows.push({ scene: name, key: "g (regroup acknowledged)", samples: [regroup] });
-  rows.push({ scene: name, key: "  (regrouped table, after)", samples: [scene.screen.lastWrite - regrouped] });
+  row("Enter (drill-in)", drills);
+  row("Esc (back)", backs);
+  const groups: Sample[] = [];
+  for (let round = 0; round < 3; round++) {
+    for (const keyType of ["filename", "traceback", "lineno"]) {
+      groups.push(
+        await press(
+          scene,
+          "g",
+          (t) => title(t).includes(`by ${keyType}`),
+          (t) => title(t).includes(`by ${keyType}`) && calm(title(t)) && !t.includes("computing"),
+        ),
+      );
+      await between();
+    }
+  }
+  row("g (regroup, 3 keys x3)", groups);
+  const cumulative: Sample[] = [];
+  for (let i = 0; i < 4; i++) {
+    const on = i % 2 === 0;
+    cumulative.push(
+      await press(
+        scene,
+        "C",
+        (t) => title(t).includes(", cumulative") === on,
+        (t) => title(t).includes(", cumulative") === on && calm(title(t)),
+      ),
+    );
+    await between();
+  }
+  row("C (cumulative on, off x2)", cumulative);
+  const typing: Sample[] = [], filters: Sample[] = [], removals: Sample[] = [], backToTable: Sample[] = [];
+  for (let i = 0; i < 3; i++) {
+    typing.push(await press(scene, "/", (t) => t.includes("glob filter")));
+    await between();
+    await type(scene, "*f1*", typing);
+    filters.push(
+      await press(
+        scene,
+        "\r",
+        (t) => t.includes(`include "*f1*"`) || t.includes("include *f1*"),
+        (t) => calm(title(t)) && !t.includes("computing") && title(t).includes("rows"),
+      ),
+    );
+    await between();
+    await press(scene, "F", (t) => t.includes("FILTERS"));
+    await between();
+    removals.push(await press(scene, "x", (t) => t.includes("FILTERS · 0 active")));
+    await between();
+    backToTable.push(
+      await press(scene, "\x1b", (t) => t.includes(" · by "), (t) => calm(title(t)) && !t.includes("computing")),
+    );
+    await between();
+  }
+  row("/ and typing a glob", typing);
+  row("Enter (filter added)", filters);
+  row("x (filter removed)", removals);
+  row("Esc (unfiltered table)", backToTable);
+}
+
+/** Traces of the benchmark: row p in size order is file f<p>.ts; `shift` changes every 100th row a little. */
+function traces(shift: number): RawTrace[] {
+  const raw: RawTrace[] = [];
+  for (let i = 0; i < ROWS; i++) {
+    const changed = shift && i % 100 === 0 ? shift : 0;
+    raw.push([
+      i % 3,
+      10 * (ROWS - i) + changed,
+      [[`/srv/app/f${i}.ts`, 1, 1, `fn${i % 97}`], ["/srv/app/main.ts", 9]],
+      2,
+      1 + (i * 7919) % 1000 + changed,
+    ]);
+  }
+  return raw;
+}
+
+/**
+ * How long the event loop was held, from a timer that should fire every
+ * 5 ms: each gap, when it ended, and the CPU time the process used in it (a
+ * gap the process did not use was the machine's other work).
+ */
+function watchEventLoop(): { stop(): Gap[] } {
+  const gaps: Gap[] = [];
+  let last = performance.now();
+  let cpu = process.cpuUsage();
+  const timer = setInterval(() => {
+    const now = performance.now();
+    const used = process.cpuUsage(cpu);
+    gaps.push({ gap: now - last - 5, end: now, cpu: (used.user + used.system) / 1000 });
+    last = now;
+    cpu = process.cpuUsage();
+  }, 5);
+  return {
+    stop() {
+      clearInterval(timer);
+      return gaps;
+    },
+  };
+}
+
+interface Gap {
+  readonly gap: number;
+  readonly end: number;
+  readonly cpu: number;
+}
+
+/** The gaps' percentiles, and what the long ones were: the target's decoding, the app's own work, or neither. */
+function held(gaps: Gap[]): string {
+  const sorted = gaps.map((g) => g.gap).sort((a, b) => a - b);
+  const long = gaps.filter((g) => g.gap > 50);
+  const decoded = long.filter((g) => decoding.some(([from, to]) => from < g.end && to > g.end - g.gap - 5));
+  const own = long.filter((g) => !decoded.includes(g) && g.cpu >= g.gap / 2);
+  return `p99 ${ms(at(sorted, 0.99))}, max ${
+    ms(at(sorted, 1))
+  }; over 50 ms: ${decoded.length} decoding, ${own.length} the app's work (max ${
+    ms(Math.max(0, ...own.map((g) => g.gap)))
+  }), ${long.length - decoded.length - own.length} waiting for the CPU`;
+}
+
+/** The times the live table on screen changed (its totals alternate with the two dumps served). */
+function watchRefreshes(scene: Scene): { stop(): number[] } {
+  const times: number[] = [];
+  let last = "";
+  const seen = () => {
+    const totals = / · (\d+ rows · .* blocks)/.exec(title(scene.screen.text()))?.[1] ?? "";
+    if (totals && totals !== last) {
+      if (last) times.push(scene.screen.lastWrite);
+      last = totals;
+    }
+  };
+  scene.screen.on("written", seen);
+  return {
+    stop() {
+      scene.screen.off("written", seen);
+      return times;
+    },
+  };
+}
+
+function intervals(times: number[]): string {
+  if (times.length < 2) return `${times.length} refreshes`;
+  const gaps = times.slice(1).map((t, i) => t - times[i]).sort((a, b) => a - b);
+  const span = (times.at(-1)! - times[0]) / 1000;
+  return `${((times.length - 1) / span).toFixed(2)} refreshes/s, interval median ${ms(at(gaps, 0.5))} p95 ${
+    ms(at(gaps, 0.95))
+  } max ${ms(at(gaps, 1))}`;
 }
 
 async function main(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), "tracemalloc-bench-tui-"));
   const rows: Row[] = [];
+  const notes: string[] = [];
   try {
-    const raw: RawTrace[] = [];
-    for (let i = 0; i < ROWS; i++) {
-      raw.push([
-        i % 3,
-        10 * (ROWS - i),
-        [[`/srv/app/f${i}.ts`, 1, 1, `fn${i % 97}`], ["/srv/app/main.ts", 9]],
-        2,
-        1 + (i * 7919) % 1000,
-      ]);
-    }
-    const file = join(dir, "big.tmsnap");
+    const files = [join(dir, "a.tmsnap"), join(dir, "b.tmsnap")];
     const built = performance.now();
-    const big = new Snapshot(raw, 2);
-    await big.dump(file);
-    console.log(`${ROWS} rows: snapshot built and dumped in ${(performance.now() - built).toFixed(0)} ms`);
+    await new Snapshot(traces(0), 2).dump(files[0]);
+    await new Snapshot(traces(5), 2).dump(files[1]);
+    console.log(
+      `${ROWS} rows: two snapshots built and dumped in ${
+        (performance.now() - built).toFixed(0)
+      } ms; React's ${REACT_BUILD} build`,
+    );
 
     // Scene 1: a stored snapshot, nothing refreshing.
-    {
-      const session = new Session({ target: new DumpTarget(file) });
-      await session.execute(`load ${file} big`);
-      const scene = mount(session, false);
+    if (runs("snapshot")) {
+      const session = new Session({ target: new DumpTarget(files) });
+      await session.execute(`load ${files[0]} big`);
+      const scene = mount("snapshot", session, false);
       await pause(50);
       scene.keyboard.press("S");
       await settled(scene, (t) => t.includes("SNAPSHOTS"));
-      const started = performance.now();
-      const opened = await press(scene, "\r", (t) => t.includes("SNAPSHOT big"));
-      await settled(scene, (t) => t.includes("f0.ts:1") && !t.includes("updating"));
-      rows.push({ scene: "snapshot (stored)", key: "Enter (view shown)", samples: [opened] });
-      rows.push({
-        scene: "snapshot (stored)",
-        key: "  (its table, after)",
-        samples: [scene.screen.lastWrite - started],
-      });
-      await driveTable(scene, "snapshot (stored)", rows);
+      const opened = await press(
+        scene,
+        "\r",
+        (t) => t.includes("SNAPSHOT big"),
+        (t) => t.includes("f0.ts:1") && !t.includes("updating"),
+      );
+      rows.push({ scene: scene.name, key: "Enter (snapshot opened)", samples: [opened] });
+      await driveTable(scene, rows, true);
       scene.close();
     }
 
-    // Scene 2: the live view, refreshing a fresh 100k-row snapshot all along.
-    {
-      const session = new Session({ target: new DumpTarget(file) });
-      const scene = mount(session, true);
+    // Scene 2: two stored snapshots compared, each with a table of its own.
+    if (runs("compare")) {
+      const session = new Session({ target: new DumpTarget(files) });
+      await session.execute(`load ${files[0]} s1`);
+      await session.execute(`load ${files[1]} s2`);
+      const scene = mount("compare", session, false);
+      await pause(50);
+      const opened = await press(
+        scene,
+        "c",
+        (t) => t.includes("COMPARE s2"),
+        (t) => t.includes("COMPARE s2") && t.includes("f0.ts:1") && !t.includes("updating"),
+      );
+      rows.push({ scene: scene.name, key: "c (comparison opened)", samples: [opened] });
+      await driveTable(scene, rows, false);
+      // The leaks view ranks every snapshot held (3 or more): the model's findLeaks, in one piece.
+      await session.execute(`load ${files[0]} s3`);
+      const ranked = await press(
+        scene,
+        "l",
+        (t) => t.includes("LEAKS over"),
+        (t) => t.includes("LEAKS over") && !t.includes("ranking the places"),
+      );
+      rows.push({ scene: scene.name, key: "l (leaks, 3 snapshots)", samples: [ranked] });
+      scene.close();
+    }
+
+    // Scene 3: the live view, refreshing a fresh 100k-row snapshot all along.
+    if (runs("live")) {
+      const session = new Session({ target: new DumpTarget(files) });
+      const scene = mount("live", session, true);
+      decoding.length = 0;
       scene.feed.start();
       await settled(scene, (t) => t.includes("f0.ts:1") && t.includes("growth"));
-      await driveTable(scene, "live (refreshing)", rows);
+      const loop = watchEventLoop();
+      const idle = watchRefreshes(scene);
+      await pause(10_000);
+      const idleTimes = idle.stop();
+      const idleGaps = held(loop.stop());
+      const busyLoop = watchEventLoop();
+      const busy = watchRefreshes(scene);
+      const decodedBefore = decoding.length;
+      await driveTable(scene, rows, true);
+      const busyTimes = busy.stop();
+      const busyGaps = held(busyLoop.stop());
+      const decodes = decoding.slice(decodedBefore).map(([a, b]) => b - a).sort((a, b) => a - b);
       const took = scene.feed.state.took;
       scene.close();
-      console.log(
-        `one live refresh of ${ROWS} rows takes about ${took.toFixed(0)} ms (keys are handled between its steps)`,
+      notes.push(
+        `live table on screen, no key pressed (10 s): ${intervals(idleTimes)}`,
+        `live table on screen, keys pressed:          ${intervals(busyTimes)}`,
+        `event loop held, no key pressed: ${idleGaps}`,
+        `event loop held, keys pressed:   ${busyGaps}`,
+        `decoding one snapshot in the target (one piece, src/session): median ${ms(at(decodes, 0.5))}, max ${
+          ms(at(decodes, 1))
+        } (${decodes.length} decoded); the last refresh took ${took.toFixed(0)} ms`,
       );
     }
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
-  console.log(`\nkey-to-screen latency, ${ROWS} rows, budget ${BUDGET_MS} ms:`);
-  for (const row of rows) console.log(summary(row));
-  // The budget is for a loaded snapshot. While a live target serves 100k rows at every refresh, decoding and
-  // grouping them are single steps of 50-150 ms in the session layer and the model; a key that arrives during
-  // one waits for it. Those rows are shown, and left out of the verdict.
+  console.log(`\nkey-to-screen latency, ${ROWS} rows, budget ${BUDGET_MS} ms at p95:`);
+  for (const row of rows) for (const line of summary(row)) console.log(line);
+  console.log();
+  for (const note of notes) console.log(note);
   const over = rows.filter((r) =>
-    r.scene.startsWith("snapshot") && !r.key.startsWith("  ") && Math.max(...r.samples) > BUDGET_MS
+    at(r.samples.map((s) => s.shown - s.pressed).sort((a, b) => a - b), 0.95) > BUDGET_MS
   );
   console.log(
     over.length
-      ? `\n${over.length} key(s) over budget with a loaded snapshot`
-      : `\nevery key reaches the screen within ${BUDGET_MS} ms with a loaded ${ROWS}-row snapshot`,
+      ? `\n${over.length} key(s) over budget at p95: ${over.map((r) => `${r.scene} ${r.key}`).join(", ")}`
+      : `\nevery key reaches the screen within ${BUDGET_MS} ms at p95 with ${ROWS} rows`,
   );
-  if (over.length) process.exitCode = 1;
 }
 
 await main();
