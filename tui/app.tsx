@@ -147,6 +147,7 @@ export function App(props: AppProps): ReactElement {
     grouping: ui.grouping,
     paused: ui.paused,
     regrouping: table.state?.regrouping ?? false,
+    shownSort: table.data ? table.sort : undefined,
     snapshots: labels.length,
     filters: filters.length,
     log: control.log.length,

@@ -27,12 +27,7 @@ const WIDE_TRACES: readonly RawTrace[] = [
   [0, 2560, [["/srv/한국어/👨‍👩‍👧/ファイル名がとても長いモジュール.ts", 99, 1, "とても長い関数の名前"]], 1, 1],
 ];
 
-const table = (traces: readonly RawTrace[] = WIDE_TRACES) =>
-  TableData.fromStatistics(
-    "snapshot",
-    { keyType: "lineno", cumulative: false },
-    new Snapshot(traces, 1).statistics("lineno"),
-  );
+const wide = TableData.ofSnapshot("snapshot", { keyType: "lineno", cumulative: false }, new Snapshot(WIDE_TRACES, 1));
 
 /** The lines of an element rendered by Ink, without colours. */
 function lines(element: ReactElement): string[] {
@@ -55,7 +50,16 @@ function endColumn(line: string, needle: string): number {
 for (const width of [96, 72, 50]) {
   test(`at ${width} columns every table row is as wide as the column titles, CJK, emoji and accents included`, () => {
     const shown = lines(
-      <StatsTable data={table()} sort="size" position={1} top={0} height={WIDE_TRACES.length} width={width} empty="" />,
+      <StatsTable
+        data={wide}
+        sort="size"
+        order={wide.order("size")}
+        position={1}
+        top={0}
+        height={WIDE_TRACES.length}
+        width={width}
+        empty=""
+      />,
     );
     assert.equal(shown.length, WIDE_TRACES.length + 1);
     assert.match(shown[0], /# location +size▼ +count +average$/);
@@ -64,7 +68,16 @@ for (const width of [96, 72, 50]) {
 
   test(`at ${width} columns the size, count and average cells end under their titles`, () => {
     const shown = lines(
-      <StatsTable data={table()} sort="size" position={0} top={0} height={WIDE_TRACES.length} width={width} empty="" />,
+      <StatsTable
+        data={wide}
+        sort="size"
+        order={wide.order("size")}
+        position={0}
+        top={0}
+        height={WIDE_TRACES.length}
+        width={width}
+        empty=""
+      />,
     );
     const [titles, ...rows] = shown;
     const sizes = ["40.0 KiB", "20.0 KiB", "10.0 KiB", "5120 B", "2560 B"];
@@ -77,7 +90,16 @@ for (const width of [96, 72, 50]) {
 
 test("a location too long for its column keeps its file name's end and line, cut between whole characters", () => {
   const [, , , , , last] = lines(
-    <StatsTable data={table()} sort="size" position={-1} top={0} height={10} width={60} empty="" />,
+    <StatsTable
+      data={wide}
+      sort="size"
+      order={wide.order("size")}
+      position={-1}
+      top={0}
+      height={10}
+      width={60}
+      empty=""
+    />,
   );
   assert.match(last, / …\S*ール\.ts:99 /);
   assert.ok(!last.includes("\ufffd"), "no half of a surrogate pair");

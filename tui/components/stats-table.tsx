@@ -21,15 +21,17 @@ import { Line, type Part } from "./line.tsx";
  * @example
  * ```ts
  * const props: StatsTableProps = {
- *   data: null, sort: "size", position: 0, top: 0, height: 20, width: 120, empty: "no traces yet",
+ *   data: null, sort: "size", order: null, position: 0, top: 0, height: 20, width: 120, empty: "no traces yet",
  * }; // one line: " no traces yet"
  * ```
  */
 export interface StatsTableProps {
   /** The rows, or null while there is no table. */
   readonly data: TableData | null;
-  /** The order the rows are shown in. */
+  /** The order the rows are shown in (its column is marked). */
   readonly sort: SortKey;
+  /** The rows in that order, or null while there is none. */
+  readonly order: Uint32Array | null;
   /** The selected row's position in sort order, and the first row shown. */
   readonly position: number;
   /** The position in sort order of the first row shown. */
@@ -159,12 +161,13 @@ function location(parts: Part[], width: number): Part[] {
  * ```tsx
  * import type { TableData } from "../state/table.ts";
  * declare const table: TableData;
- * <StatsTable data={table} sort="size" position={0} top={0} height={20} width={120} empty="no traces yet" />
+ * <StatsTable data={table} sort="size" order={table.order("size")} position={0} top={0} height={20} width={120}
+ *   empty="no traces yet" />
  * ```
  */
 export function StatsTable(props: StatsTableProps): ReactElement {
-  const { data, sort, position, top, height, width } = props;
-  if (!data || !data.length) {
+  const { data, sort, order, position, top, height, width } = props;
+  if (!data || !data.length || !order) {
     return (
       <Box flexDirection="column" height={height + 1}>
         <Line width={width} parts={[{ text: ` ${props.empty}`, dim: true }]} />
@@ -184,13 +187,12 @@ export function StatsTable(props: StatsTableProps): ReactElement {
       color: col.sort === sort ? "cyan" : undefined,
     });
   }
-  const order = data.order(sort);
   const rows: ReactElement[] = [];
   const end = Math.min(data.length, top + height);
   for (let p = top; p < end; p++) {
     const row = order[p];
     const parts: Part[] = [{ text: right(String(p + 1), rankWidth) + " ", dim: true }];
-    parts.push(...location(locationOf(data.tracebacks[row], data.grouping.keyType), locationWidth));
+    parts.push(...location(locationOf(data.traceback(row), data.grouping.keyType), locationWidth));
     for (const col of cols) {
       const cell = col.cell(data, row);
       parts.push({ text: " " }, { ...cell, text: right(cell.text, col.width) });

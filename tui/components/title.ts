@@ -31,6 +31,8 @@ export interface TitleFacts {
   readonly paused: boolean;
   /** A new grouping or filter set is being applied. */
   readonly regrouping: boolean;
+  /** The order the rows are shown in, when it is not yet the view's (its order is being computed). */
+  readonly shownSort?: SortKey;
   /** Number of snapshots held. */
   readonly snapshots: number;
   /** Number of active filters. */
@@ -74,11 +76,13 @@ export function titleOf(view: View, facts: TitleFacts): Part[] {
       ? ` ALLOCATED, freed included${facts.seconds === undefined ? "" : `, over ${facts.seconds.toFixed(1)} s`}`
       : ` COMPARE ${view.newLabel} (new) with ${view.oldLabel} (base)`;
     const { keyType, cumulative } = facts.grouping;
+    const sorted = facts.shownSort ?? view.sort;
     const parts: Part[] = [
       { text: name, bold: true },
-      { text: ` · by ${keyType}${cumulative ? ", cumulative" : ""} · sorted by ${SORT_NAMES[view.sort]}` },
+      { text: ` · by ${keyType}${cumulative ? ", cumulative" : ""} · sorted by ${SORT_NAMES[sorted]}` },
     ];
     if (facts.regrouping) parts.push({ text: " · updating…", color: "yellow" });
+    else if (sorted !== view.sort) parts.push({ text: ` · sorting by ${view.sort}…`, color: "yellow" });
     if (data?.kind === "allocated") {
       const totals = data.totals;
       const rows = `${data.length} row${data.length === 1 ? "" : "s"}`;

@@ -64,7 +64,8 @@ export function ViewBody(props: ViewBodyProps): ReactElement {
     body = (
       <StatsTable
         data={table.data}
-        sort={table.view.sort}
+        sort={table.sort}
+        order={table.order}
         position={table.position}
         top={table.top}
         height={height - 1}

@@ -13,7 +13,7 @@ import type { LeakRanking } from "../state/leaks.ts";
 import { noteInput } from "../state/idle.ts";
 import { handleKey, type Intent, type KeyContext } from "../state/keys.ts";
 import { type Action, currentView, isTable, reduce, type UiState } from "../state/ui.ts";
-import { resolveCursor, type TableOnScreen } from "./use-tables.ts";
+import { resolveCursor, shownSort, type TableOnScreen } from "./use-tables.ts";
 
 /**
  * What the keymap needs from the screen as last drawn.
@@ -72,11 +72,14 @@ export function useKeys(inputs: KeyInputs): void {
     const { table, page, length, labels, nextLabel, tracing, startLine } = latest.current;
     const view = currentView(state);
     const data = table.data;
+    // The state may be ahead of the screen (keys typed before it was drawn): its order as it will be shown.
+    const sort = isTable(view) && data ? shownSort(data, view.sort) : null;
+    const order = sort && data?.orderIfReady(sort);
     return {
       ui: state,
       page,
-      table: isTable(view) && data && view.kind === table.view?.kind
-        ? { data, position: resolveCursor(view.cursor, data, view.sort) }
+      table: isTable(view) && data && order && view.kind === table.view?.kind
+        ? { data, order, position: resolveCursor(view.cursor, data, sort!) }
         : null,
       length,
       labels,
@@ -91,12 +94,12 @@ export function useKeys(inputs: KeyInputs): void {
     latest.current.dispatch(action);
   };
 
-  const openDrill = (at: number) => {
+  const openDrill = (at: number, context: KeyContext) => {
     const { derived, view } = latest.current.table;
-    if (!derived || !view) return;
+    if (!derived || !view || context.table?.data !== derived.data) return;
     const data = derived.data;
-    const row = data.order(view.sort)[at];
-    const key = data.tracebacks[row];
+    const row = context.table.order[at];
+    const key = data.traceback(row);
     // A row gone from the new snapshot has its traces in the old one.
     const snapshot = data.size[row] === 0 && derived.old ? derived.old : derived.snapshot;
     const where = locationOf(key, data.grouping.keyType).map((p) => p.text).join("");
@@ -154,7 +157,7 @@ export function useKeys(inputs: KeyInputs): void {
     });
   };
 
-  const perform = (intent: Intent) => {
+  const perform = (intent: Intent, context: KeyContext) => {
     const { controller, quit } = latest.current;
     switch (intent.type) {
       case "ui":
@@ -168,7 +171,7 @@ export function useKeys(inputs: KeyInputs): void {
       case "delete-snapshot":
         return controller.deleteSnapshot(intent.label);
       case "drill":
-        return openDrill(intent.position);
+        return openDrill(intent.position, context);
       case "drill-leak":
         return openLeak(intent.position);
       case "complete":
@@ -183,7 +186,8 @@ export function useKeys(inputs: KeyInputs): void {
     const keys = !uiNow.current.prompt && !special && input.length > 1 ? [...input] : [input];
     for (const one of keys) {
       const own = keys.length > 1 ? keyOf(one, key) : key;
-      for (const intent of handleKey(one, own, contextFor(uiNow.current))) perform(intent);
+      const context = contextFor(uiNow.current);
+      for (const intent of handleKey(one, own, context)) perform(intent, context);
     }
   });
 }

@@ -11,7 +11,7 @@ import type { SnapshotEntry } from "../../src/session/session.ts";
 import type { Allocated } from "../../src/tracer.ts";
 import type { LiveSample } from "../session/feed.ts";
 import type { Derived, TableSource } from "../state/derive.ts";
-import type { SortKey, TableData } from "../state/table.ts";
+import { SORT_KEYS, type SortKey, type TableData } from "../state/table.ts";
 import { currentView, type Cursor, isTable, type TableView, type UiState, visibleTop } from "../state/ui.ts";
 import { type DerivedState, useDerived } from "./use-derived.ts";
 
@@ -19,8 +19,10 @@ import { type DerivedState, useDerived } from "./use-derived.ts";
 type StoredView = Extract<TableView, { kind: "snapshot" | "compare" }>;
 
 /**
- * The position of the cursor's row in `data`: the same row as before a
- * refresh or re-sort when it is still there, else the same position.
+ * The position of the cursor's row in `data` shown in `sort` order: the
+ * same row as before a refresh or re-sort when it is still there, else the
+ * same position. Looks at one row, or finds the row by its key: never a
+ * pass over the rows.
  *
  * @example
  * ```ts
@@ -33,11 +35,33 @@ type StoredView = Extract<TableView, { kind: "snapshot" | "compare" }>;
 export function resolveCursor(cursor: Cursor, data: TableData | null, sort: SortKey): number {
   if (!data || !data.length) return 0;
   const position = Math.min(cursor.position, data.length - 1);
-  if (!cursor.key) return position;
-  const here = data.tracebacks[data.order(sort)[position]];
+  const order = data.orderIfReady(sort);
+  if (!cursor.key || !order) return position;
+  const here = data.traceback(order[position]);
   if (here === cursor.key || here.equals(cursor.key)) return position;
   const found = data.positionOf(cursor.key, sort);
   return found >= 0 ? found : position;
+}
+
+/**
+ * The order a table is shown in: the one asked for once it is computed;
+ * until then the nearest computed one before it in the cycle of `o` (the
+ * one just shown, after `o`), the title saying that it is sorting.
+ *
+ * @example
+ * ```ts
+ * import type { TableData } from "../state/table.ts";
+ * declare const table: TableData;
+ * shownSort(table, "count"); // "count" once computed, else "size" if that is
+ * ```
+ */
+export function shownSort(data: TableData, asked: SortKey): SortKey {
+  const at = SORT_KEYS.indexOf(asked);
+  for (let back = 0; back < SORT_KEYS.length; back++) {
+    const sort = SORT_KEYS[(at - back + SORT_KEYS.length) % SORT_KEYS.length];
+    if (data.orderIfReady(sort)) return sort;
+  }
+  return asked;
 }
 
 /**
@@ -58,6 +82,10 @@ export interface TableOnScreen {
   readonly derived: Derived | null;
   /** The rows shown, or null. */
   readonly data: TableData | null;
+  /** The order the rows are shown in: the view's, or the one shown before while the view's is computed. */
+  readonly sort: SortKey;
+  /** The rows in that order (null when there are no rows or no order yet). */
+  readonly order: Uint32Array | null;
   /** The selected row's position in sort order, and the first row shown. */
   readonly position: number;
   /** The position in sort order of the first row shown. */
@@ -175,7 +203,10 @@ export function useTables(inputs: TableInputs): TableOnScreen {
     ? state.derived
     : null;
   const data = derived?.data ?? null;
-  const position = tableView ? resolveCursor(tableView.cursor, data, tableView.sort) : 0;
+  const asked = tableView?.sort ?? "size";
+  const sort = data ? shownSort(data, asked) : asked;
+  const order = data?.orderIfReady(sort) ?? null;
+  const position = tableView ? resolveCursor(tableView.cursor, data, sort) : 0;
   const top = tableView ? visibleTop(Math.min(tableView.cursor.top, position), position, page) : 0;
-  return { view: tableView, state, derived, data, position, top };
+  return { view: tableView, state, derived, data, sort, order, position, top };
 }

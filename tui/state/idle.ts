@@ -34,7 +34,7 @@ export function noteInput(now: number = Date.now()): void {
  * import type { TableData } from "./table.ts";
  * declare const table: TableData;
  * let cancelled = false;
- * if (await whenIdle(300, () => cancelled)) table.prepare("count");
+ * if (await whenIdle(300, () => cancelled)) await table.prepare("count", { cancelled: () => cancelled });
  * ```
  */
 export async function whenIdle(quietMs: number, cancelled: () => boolean): Promise<boolean> {

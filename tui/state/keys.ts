@@ -49,8 +49,11 @@ export interface KeyContext {
   readonly ui: UiState;
   /** Rows of the list or text on screen that fit in one page. */
   readonly page: number;
-  /** The table on screen and the cursor's position in it (after following its row across refreshes). */
-  readonly table: { readonly data: TableData; readonly position: number } | null;
+  /**
+   * The table on screen, the order its rows are shown in, and the cursor's
+   * position in that order (after following its row across refreshes).
+   */
+  readonly table: { readonly data: TableData; readonly order: Uint32Array; readonly position: number } | null;
   /** Number of entries (snapshots, filters) or lines (drill-in, help, log) of the view on screen. */
   readonly length: number;
   /** Snapshot labels, oldest first. */
@@ -186,7 +189,7 @@ function movement(input: string, key: Key, context: KeyContext): Intent[] | null
     const table = context.table;
     if (!table || !table.data.length) return [];
     const position = clamp(table.position + delta, table.data.length - 1);
-    const key = table.data.tracebacks[table.data.order(view.sort)[position]];
+    const key = table.data.traceback(table.order[position]);
     return [ui({ type: "cursor", position, key, page })];
   }
   if (view.kind === "snapshots" || view.kind === "filters" || view.kind === "leaks") {

@@ -10,7 +10,7 @@ import { findLeaks, type LeakStatistic, MIN_SNAPSHOTS } from "../../src/model/le
 import type { Snapshot } from "../../src/model/snapshot.ts";
 import { filtered, type Filters } from "../../src/session/filtered.ts";
 import type { SnapshotEntry } from "../../src/session/state.ts";
-import { breathe } from "./join.ts";
+import { breathe } from "./pace.ts";
 
 /**
  * The places that grew over the snapshots held, steadiest first.

@@ -1,5 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { DomainFilter } from "../../../src/model/filter.ts";
 import { type RawTrace, Snapshot } from "../../../src/model/snapshot.ts";
 import { joinTables } from "../../../tui/state/join.ts";
 import { TableData } from "../../../tui/state/table.ts";
@@ -23,24 +24,42 @@ function random(seed: number, n: number): Snapshot {
 
 for (const keyType of ["lineno", "filename", "traceback"] as const) {
   for (const cumulative of keyType === "traceback" ? [false] : [false, true]) {
-    test(`a joined compare table is compareTo's, in its order (by ${keyType}${cumulative ? ", cumulative" : ""})`, async () => {
+    const by = `by ${keyType}${cumulative ? ", cumulative" : ""}`;
+    const grouping = { keyType, cumulative };
+    const rows = (table: TableData) =>
+      [...table.order("growth")].map((i) =>
+        `${table.traceback(i)}|${table.size[i]}|${table.sizeDiff[i]}|${table.count[i]}|${table.countDiff[i]}`
+      );
+    const theirs = (now: Snapshot, before: Snapshot) =>
+      now.compareTo(before, keyType, cumulative).map((d) =>
+        `${d.traceback}|${d.size}|${d.sizeDiff}|${d.count}|${d.countDiff}`
+      );
+
+    test(`a joined compare table is compareTo's, in its order (${by})`, async () => {
       const now = random(1, 300);
       const before = random(2, 250);
-      const grouping = { keyType, cumulative };
       const joined = await joinTables(
         "compare",
-        TableData.fromStatistics("snapshot", grouping, now.statistics(keyType, cumulative)),
-        TableData.fromStatistics("snapshot", grouping, before.statistics(keyType, cumulative)),
+        TableData.ofSnapshot("snapshot", grouping, now),
+        TableData.ofSnapshot("snapshot", grouping, before),
         true,
         never,
       );
-      const ours = [...joined!.order("growth")].map((i) =>
-        `${joined!.tracebacks[i]}|${joined!.size[i]}|${joined!.sizeDiff[i]}|${joined!.count[i]}|${joined!.countDiff[i]}`
+      assert.deepEqual(rows(joined!), theirs(now, before));
+    });
+
+    test(`snapshots sharing a table join as compareTo compares them (${by})`, async () => {
+      const now = random(5, 400);
+      const before = now.filterTraces([new DomainFilter(true, 0)]);
+      assert.equal(before.table, now.table);
+      const joined = await joinTables(
+        "compare",
+        TableData.ofSnapshot("snapshot", grouping, now),
+        TableData.ofSnapshot("snapshot", grouping, before),
+        true,
+        never,
       );
-      const theirs = now.compareTo(before, keyType, cumulative).map((d) =>
-        `${d.traceback}|${d.size}|${d.sizeDiff}|${d.count}|${d.countDiff}`
-      );
-      assert.deepEqual(ours, theirs);
+      assert.deepEqual(rows(joined!), theirs(now, before));
     });
   }
 }
@@ -51,8 +70,8 @@ test("a joined live table leaves out the rows that are gone", async () => {
   const before = new Snapshot([[0, 4, [["a.ts", 1]], 1], [0, 7, [["gone.ts", 1]], 1]], 1);
   const joined = await joinTables(
     "live",
-    TableData.fromStatistics("live", grouping, now.statistics("lineno")),
-    TableData.fromStatistics("live", grouping, before.statistics("lineno")),
+    TableData.ofSnapshot("live", grouping, now),
+    TableData.ofSnapshot("live", grouping, before),
     false,
     never,
   );
@@ -60,10 +79,24 @@ test("a joined live table leaves out the rows that are gone", async () => {
   assert.equal(joined!.sizeDiff[0], 6);
 });
 
+test("frames differing only by column or function name are other rows", async () => {
+  const grouping = { keyType: "lineno", cumulative: false } as const;
+  const now = new Snapshot([[0, 10, [["a.ts", 1, 2, "f"]], 1], [0, 5, [["a.ts", 1]], 1]], 1);
+  const before = new Snapshot([[0, 4, [["a.ts", 1, 3, "f"]], 1], [0, 3, [["a.ts", 1, 2]], 1]], 1);
+  const joined = await joinTables(
+    "compare",
+    TableData.ofSnapshot("snapshot", grouping, now),
+    TableData.ofSnapshot("snapshot", grouping, before),
+    true,
+    never,
+  );
+  assert.equal(joined!.length, 4);
+  assert.deepEqual([...joined!.sizeDiff].sort((a, b) => a - b), [-4, -3, 5, 10]);
+});
+
 test("a cancelled join gives nothing", async () => {
   const grouping = { keyType: "lineno", cumulative: false } as const;
-  const big = random(3, 20000);
-  const table = TableData.fromStatistics("live", grouping, big.statistics("lineno"));
-  const other = TableData.fromStatistics("live", grouping, random(4, 20000).statistics("lineno"));
+  const table = TableData.ofSnapshot("live", grouping, random(3, 20000));
+  const other = TableData.ofSnapshot("live", grouping, random(4, 20000));
   assert.equal(await joinTables("live", table, other, false, { cancelled: () => true }), null);
 });

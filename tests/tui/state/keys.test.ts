@@ -30,13 +30,14 @@ const NO_KEY: Key = {
 };
 
 const rows = new Snapshot(Array.from({ length: 50 }, (_, i) => [0, 1000 - i, [[`f${i}.ts`, 1]], 1] as const), 1);
-const table = TableData.fromStatistics("live", { keyType: "lineno", cumulative: false }, rows.statistics("lineno"));
+const table = TableData.ofSnapshot("live", { keyType: "lineno", cumulative: false }, rows);
+const order = table.order("size");
 
 function context(ui: UiState = initialUi(), extra: Partial<KeyContext> = {}): KeyContext {
   return {
     ui,
     page: 10,
-    table: { data: table, position: 0 },
+    table: { data: table, order, position: 0 },
     length: 0,
     labels: [],
     tracing: true,
@@ -79,7 +80,7 @@ test("PgDn moves the cursor a page down and keeps it on screen", () => {
 
 test("End goes to the last row and k goes back up one", () => {
   let ui = after(initialUi(), handleKey("", { ...NO_KEY, end: true }, context()));
-  ui = after(ui, handleKey("k", NO_KEY, context(ui, { table: { data: table, position: 49 } })));
+  ui = after(ui, handleKey("k", NO_KEY, context(ui, { table: { data: table, order, position: 49 } })));
   const view = ui.views[0];
   assert.ok(view.kind === "live");
   assert.equal(view.cursor.position, 48);
