@@ -1,14 +1,15 @@
 /**
  * The lines of a drill-in view, computed off the key path: Enter shows the
- * view at once, the tracebacks follow.
+ * view at once, the tracebacks follow, found in slices.
  *
  * @module
  */
 import { useEffect, useMemo, useState } from "react";
 import type { Statistic } from "../../src/model/statistic.ts";
 import { messageOf } from "../../src/session/errors.ts";
-import { tracebacksOfRow } from "../../src/session/tracebacks.ts";
 import { type DrillLine, drillLines, type DrillRequest } from "../state/drill.ts";
+import { breathe, runSliced } from "../state/pace.ts";
+import { rowTracebackSteps } from "../state/row-tracebacks.ts";
 
 /** Lines of source shown either side of each frame's line. */
 const RADIUS = 2;
@@ -29,14 +30,20 @@ export function useDrill(request: DrillRequest | null, newestFirst: boolean): re
   const [stats, setStats] = useState<{ request: DrillRequest; stats: Statistic[] | string } | null>(null);
   useEffect(() => {
     if (!request) return;
-    const timer = setTimeout(() => {
-      try {
-        setStats({ request, stats: tracebacksOfRow(request.snapshot, request.key, request.grouping) });
-      } catch (error) {
-        setStats({ request, stats: messageOf(error) });
-      }
-    }, 0);
-    return () => clearTimeout(timer);
+    let cancelled = false;
+    void (async () => {
+      // Let the frame that acknowledges the key reach the screen first.
+      await breathe(20);
+      const found = await runSliced(rowTracebackSteps(request.snapshot, request.key, request.grouping), {
+        cancelled: () => cancelled,
+      });
+      if (found && !cancelled) setStats({ request, stats: found });
+    })().catch((error) => {
+      if (!cancelled) setStats({ request, stats: messageOf(error) });
+    });
+    return () => {
+      cancelled = true;
+    };
   }, [request]);
   return useMemo(() => {
     if (!request || stats?.request !== request) return null;

@@ -1,6 +1,6 @@
 /**
  * Drill-in: the lines that show the tracebacks behind one row of a table
- * (found by `tracebacksOfRow`, as `traceback LABEL N` finds them) with
+ * (found in steps by `rowTracebackSteps`, as `traceback LABEL N` finds them) with
  * their source and a few lines around it.
  *
  * @module

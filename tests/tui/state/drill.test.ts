@@ -4,10 +4,13 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Frame } from "../../../src/model/frame.ts";
-import { Snapshot } from "../../../src/model/snapshot.ts";
+import { type RawTrace, Snapshot } from "../../../src/model/snapshot.ts";
+import type { Statistic } from "../../../src/model/statistic.ts";
 import { Traceback } from "../../../src/model/traceback.ts";
 import { tracebacksOfRow } from "../../../src/session/tracebacks.ts";
 import { drillLines, sourceContext } from "../../../tui/state/drill.ts";
+import { runNow } from "../../../tui/state/pace.ts";
+import { rowTracebackSteps } from "../../../tui/state/row-tracebacks.ts";
 
 const snapshot = new Snapshot([
   [0, 100, [["a.ts", 9, 1, "leaf"], ["main.ts", 1]], 2],
@@ -78,4 +81,43 @@ test("a traceback shorter than the traceback limit says nothing about older fram
     tracebackLimit: 3,
   });
   assert.ok(!lines.some((l) => l.text.includes("older frames")));
+});
+
+/** Pseudo-random traces over a few files, lines and functions, the same for the same seed. */
+function randomSnapshot(seed: number, n: number): Snapshot {
+  let x = seed;
+  const next = () => (x = (x * 1103515245 + 12345) % 2147483648) / 2147483648;
+  const raw: RawTrace[] = [];
+  for (let i = 0; i < n; i++) {
+    const frames: [string, number, number?, string?][] = [];
+    for (let d = 0; d < Math.floor(next() * 4); d++) {
+      const fn = next() < 0.3 ? undefined : `fn${Math.floor(next() * 3)}`;
+      frames.push([`f${Math.floor(next() * 4)}.ts`, 1 + Math.floor(next() * 4), next() < 0.2 ? undefined : 1, fn]);
+    }
+    raw.push([0, 8 * (1 + Math.floor(next() * 3)), frames, frames.length, 1]);
+  }
+  return new Snapshot(raw, 3);
+}
+
+for (const keyType of ["lineno", "filename", "traceback"] as const) {
+  for (const cumulative of keyType === "traceback" ? [false] : [false, true]) {
+    test(`the tracebacks found in steps are tracebacksOfRow's, by ${keyType}${cumulative ? ", cumulative" : ""}`, () => {
+      const snapshot = randomSnapshot(keyType.length + (cumulative ? 1 : 0), 3000);
+      const grouping = { keyType, cumulative };
+      const shown = (stats: readonly Statistic[]) => stats.map((s) => `${s.traceback}|${s.size}|${s.count}`);
+      for (const row of snapshot.statistics(keyType, cumulative)) {
+        assert.deepEqual(
+          shown(runNow(rowTracebackSteps(snapshot, row.traceback, grouping))),
+          shown(tracebacksOfRow(snapshot, row.traceback, grouping)),
+          String(row.traceback),
+        );
+      }
+    });
+  }
+}
+
+test("a key the snapshot does not hold has no tracebacks", () => {
+  const snapshot = randomSnapshot(9, 100);
+  const elsewhere = new Snapshot([[0, 1, [["elsewhere.ts", 1]], 1]], 1).statistics("lineno")[0].traceback;
+  assert.deepEqual(runNow(rowTracebackSteps(snapshot, elsewhere, { keyType: "lineno", cumulative: false })), []);
 });
