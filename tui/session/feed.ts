@@ -61,6 +61,9 @@ export interface FeedState {
   readonly took: number;
 }
 
+/** How long a refresh after a command waits: a frame of the screen (Ink draws at most 60 a second), and some. */
+const ANSWER_FIRST_MS = 25;
+
 /**
  * How a {@link LiveFeed} runs.
  *
@@ -119,7 +122,8 @@ export class LiveFeed {
     this.#now = options.now ?? Date.now;
     this.#state = { status: null, samples: [], live: null, error: null, since: this.#now(), took: 0 };
     const news = () => {
-      if (this.#started) this.refresh();
+      // A frame's wait first, so that the screen shows what the command did before the snapshot is decoded.
+      if (this.#started) this.refresh(ANSWER_FIRST_MS);
     };
     this.#off = [
       session.onChange((change) => change.type === "command" && news()),
@@ -152,8 +156,8 @@ export class LiveFeed {
     if (!paused) this.refresh();
   }
 
-  /** Refreshes as soon as possible (after a command changed the target's state). */
-  refresh(): void {
+  /** Refreshes as soon as possible, or in `delay` ms (after a command changed the target's state). */
+  refresh(delay = 0): void {
     if (this.#closed) return;
     if (this.#running) {
       this.#again = true;
@@ -163,7 +167,7 @@ export class LiveFeed {
       clearTimeout(this.#timer);
       this.#timer = null;
     }
-    this.#schedule(0);
+    this.#schedule(delay);
   }
 
   /** Stops for good, and stops listening to the session. */
