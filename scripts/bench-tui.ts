@@ -43,12 +43,12 @@ import type { Target, TargetExit, TargetStatus } from "../src/session/target.ts"
 import type { Allocated } from "../src/tracer.ts";
 import { Controller } from "../tui/session/controller.ts";
 import { LiveFeed } from "../tui/session/feed.ts";
+import { loadApp } from "../tui/mod.ts";
 
 // The in-memory terminal tells the selected row by its inverse video: colours must be on, as on a real terminal.
 process.env.FORCE_COLOR = "1";
-// The screen, and the build of React it loaded (printed with the results).
-const { App } = await import("../tui/app.tsx");
-const { INK_OPTIONS } = await import("../tui/run.tsx");
+// The screen loaded as the TUI loads it (React's production build unless NODE_ENV says otherwise).
+const { App, INK_OPTIONS } = await loadApp();
 const { render } = await import("ink");
 const React = await import("react");
 const { createElement } = React;
