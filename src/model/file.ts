@@ -4,8 +4,8 @@
  *
  * @module
  */
-import { closeSync, fdatasync, fsync, openSync, renameSync, writeSync } from "node:fs";
-import { open, rm } from "node:fs/promises";
+import { closeSync, fdatasync, fstatSync, fsync, openSync, readSync, renameSync, writeSync } from "node:fs";
+import { rm } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 
 /** Plain words for the errno codes a user can act on. */
@@ -106,31 +106,43 @@ async function syncDirectory(dir: string): Promise<void> {
  * const parts = decodeSnapshot(await readSnapshotFile("app.dump"), "app.dump");
  * ```
  */
-export async function readSnapshotFile(path: string): Promise<Uint8Array> {
+export function readSnapshotFile(path: string): Promise<Uint8Array> {
   try {
-    // One read of the size the file has, where readFile() reads in chunks of 512 KiB, a round trip each.
-    const handle = await open(path, "r");
-    try {
-      const size = (await handle.stat()).size;
-      // A file of no stated size (a pipe, /proc) is read on until its end.
-      let bytes = new Uint8Array(size || 1 << 16);
-      let at = 0;
-      for (;;) {
-        const { bytesRead } = await handle.read(bytes, at, bytes.length - at, null);
-        at += bytesRead;
-        if (bytesRead === 0 || at === size) return bytes.subarray(0, at);
-        if (at === bytes.length) {
-          const more = new Uint8Array(2 * at);
-          more.set(bytes);
-          bytes = more;
-        }
+    return Promise.resolve(readFileNow(path));
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
+
+/** The bytes of the file at `path`, read directly (see {@link readSnapshotFile}). */
+function readFileNow(path: string): Uint8Array {
+  // Read directly: from the page cache this is memory copying, and each asynchronous open, stat, read and close
+  // is a round trip through the thread pool (a 1.7 MB dump: 2.5-9 ms on Node, 6-11 on Deno, 5-6 on Bun on a
+  // first call, against 1.1-2 read directly), as the atomic write does (see writeFileAtomic).
+  let fd: number;
+  try {
+    fd = openSync(path, "r");
+  } catch (error) {
+    throw new Error(`${path}: cannot read: ${describeError(error)}`, { cause: error });
+  }
+  try {
+    const size = fstatSync(fd).size;
+    // One read of the size the file has; a file of no stated size (a pipe, /proc) is read on until its end.
+    let bytes = new Uint8Array(size || 1 << 16);
+    let at = 0;
+    for (;;) {
+      const bytesRead = readSync(fd, bytes, at, bytes.length - at, null);
+      at += bytesRead;
+      if (bytesRead === 0 || at === size) return bytes.subarray(0, at);
+      if (at === bytes.length) {
+        const more = new Uint8Array(2 * at);
+        more.set(bytes);
+        bytes = more;
       }
-    } finally {
-      await handle.close();
     }
   } catch (error) {
-    throw new Error(`${path}: cannot read: ${describeError(error)}`, {
-      cause: error,
-    });
+    throw new Error(`${path}: cannot read: ${describeError(error)}`, { cause: error });
+  } finally {
+    closeSync(fd);
   }
 }
