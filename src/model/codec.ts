@@ -6,6 +6,6 @@
  * @module
  */
 export { DUMP_FORMAT_VERSION, SnapshotFormatError } from "./codec/format.ts";
-export { xxhash32 } from "./codec/checksum.ts";
+export { sha256Prefix, xxhash32 } from "./codec/checksum.ts";
 export { encodeSnapshot } from "./codec/encode.ts";
 export { decodeSnapshot } from "./codec/decode.ts";

@@ -8,6 +8,7 @@ import {
   decodeSnapshot,
   DUMP_FORMAT_VERSION,
   encodeSnapshot,
+  sha256Prefix,
   SnapshotFormatError,
   xxhash32,
 } from "../../src/model/codec.ts";
@@ -50,17 +51,21 @@ async function withTempDir(
   }
 }
 
-/** Wraps a hand-made payload in a valid header, checksum included. */
-function withHeader(payload: number[]): Uint8Array {
+/** Wraps a hand-made payload of format `version` in a valid header, checksum included. */
+function withHeader(payload: ArrayLike<number>, version: number): Uint8Array {
   const out = new Uint8Array(24 + payload.length);
   out.set([0x89, 0x54, 0x4d, 0x4a, 0x53, 0x0d, 0x0a, 0x1a]);
   out.set(payload, 24);
   const view = new DataView(out.buffer);
-  view.setUint32(8, DUMP_FORMAT_VERSION, true);
+  view.setUint32(8, version, true);
   view.setUint32(12, payload.length, true);
-  view.setUint32(20, xxhash32(out.subarray(24)), true);
+  const payloadBytes = out.subarray(24);
+  view.setUint32(20, version === 1 ? xxhash32(payloadBytes) : sha256Prefix(payloadBytes), true);
   return out;
 }
+
+/** A hand-made version 1 payload in a valid header. */
+const v1 = (payload: number[]) => withHeader(payload, 1);
 
 /** Asserts that decoding fails with a SnapshotFormatError naming `name`, and returns its message. */
 function refused(bytes: Uint8Array, name = "dump.tmjs"): string {
@@ -512,7 +517,7 @@ test("damaged payloads with a matching checksum are refused or decoded, never cr
     for (let k = 1 + random(3); k > 0; k--) {
       payload[random(payload.length)] = random(256);
     }
-    const damaged = withHeader(payload);
+    const damaged = withHeader(payload, DUMP_FORMAT_VERSION);
     let snapshot: Snapshot;
     try {
       snapshot = new Snapshot(decodeSnapshot(damaged, "fuzz"));
@@ -532,9 +537,9 @@ test("damaged payloads with a matching checksum are refused or decoded, never cr
   }
 });
 
-test("a dump whose table repeats an entry is refused", () => {
+test("a version 1 dump whose table repeats an entry is refused", () => {
   // Hand-made payloads: limit 1, no count column, tables as given, no traces.
-  const dump = (...tables: number[][]) => withHeader([1, 0, ...tables.flat(), 0, 0, 1, 0]);
+  const dump = (...tables: number[][]) => v1([1, 0, ...tables.flat(), 0, 0, 1, 0]);
   const a = [1, 0, 1, 1, 0x61]; // strings ["a"]
   const frame = [1, 0, 2, 0, 0]; // frames [a:1]
   const stack = [1, 1, 0]; // stacks [[frame 0]]
@@ -561,23 +566,23 @@ test("a dump whose table repeats an entry is refused", () => {
   );
 });
 
-test("a dump whose ids point outside their tables is refused even with a good checksum", () => {
+test("a version 1 dump whose ids point outside their tables is refused even with a good checksum", () => {
   // strings ["a"]; one frame a:1; one stack [frame 5]: out of range.
   const payload = [1, 0, 1, 0, 1, 1, 0x61, 1, 0, 2, 0, 0, 1, 1, 5, 0, 0];
-  assert.match(refused(withHeader(payload)), /refers to frame 5 of 1/);
+  assert.match(refused(v1(payload)), /refers to frame 5 of 1/);
 });
 
-test("a dump with a frameless stack is refused", () => {
+test("a version 1 dump with a frameless stack is refused", () => {
   // No strings or frames; one empty stack, one traceback, one trace of 5 bytes.
   const payload = [1, 0, 0, 0, 0, 0, 1, 0, 1, 0, 0, 1, 1, 0, 1, 1, 0, 0, 5];
-  assert.match(refused(withHeader(payload)), /stack 0 has no frames/);
+  assert.match(refused(v1(payload)), /stack 0 has no frames/);
 });
 
-test("a count larger than the file is refused before anything is allocated", () => {
+test("a version 1 count larger than the file is refused before anything is allocated", () => {
   // 2^50 strings announced in a tiny file.
   const payload = [1, 0, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x02];
   assert.match(
-    refused(withHeader(payload)),
+    refused(v1(payload)),
     /string count \d+ exceeds the file's size/,
   );
 });
@@ -593,7 +598,7 @@ function varint(v: number): number[] {
 const zigzag = (v: number) => v < 0 ? -2 * v - 1 : 2 * v;
 
 /**
- * A dump made by hand of one 5-byte trace in file "a" with the traceback
+ * A version 1 dump made by hand of one 5-byte trace in file "a" with the traceback
  * `frames` (pairs of line and column+1, most recent first), `total` its
  * totalNframe (null: absent), under traceback limit `limit`. The checksum is
  * right, so only the values can be wrong.
@@ -601,7 +606,7 @@ const zigzag = (v: number) => v < 0 ? -2 * v - 1 : 2 * v;
 function oneTrace(
   { limit = 5, frames = [[1, 0]], total = null }: { limit?: number; frames?: number[][]; total?: number | null },
 ): Uint8Array {
-  return withHeader([
+  return v1([
     ...varint(limit),
     0, // flags: no count column
     ...[1, 0, 1, 1, 0x61], // strings ["a"], UTF-8
@@ -613,13 +618,13 @@ function oneTrace(
   ]);
 }
 
-test("a hand-made dump of one trace loads as written (the template of the next tests)", () => {
+test("a hand-made version 1 dump of one trace loads as written (the template of the next tests)", () => {
   const loaded = new Snapshot(decodeSnapshot(oneTrace({ limit: 2, frames: [[3, 8], [-4, 0]], total: 9 }), "ok"));
   assert.deepEqual(rawOf(loaded), [[0, 5, [["a", 3, 7, null], ["a", -4, null, null]], 9, 1]]);
   assert.equal(loaded.tracebackLimit, 2);
 });
 
-test("a dump with values dump would refuse is refused on load, naming the field", () => {
+test("a version 1 dump with values dump would refuse is refused on load, naming the field", () => {
   const cases: [Parameters<typeof oneTrace>[0], string][] = [
     [{ limit: 70000 }, "traceback limit 70000 is above 65535"],
     [{ limit: 2 ** 53 }, "traceback limit 9007199254740992 is above 65535"],
@@ -637,7 +642,7 @@ test("a dump with values dump would refuse is refused on load, naming the field"
   }
 });
 
-test("whatever loads dumps again, at every bound of limit, frames, totalNframe, line and column", () => {
+test("whatever loads from version 1 dumps again, at every bound of limit, frames, totalNframe, line and column", () => {
   const limits = [0, 1, 2, 3, 65535, 65536, 2 ** 32, 2 ** 53];
   const lengths = [1, 2, 3];
   const totals = [null, 0, 1, 2, 3, 2 ** 53 - 1];
@@ -674,7 +679,8 @@ test("a future format version is refused with the version message", () => {
   const bytes = encodeSnapshot(new Snapshot(small, 2));
   const future = DUMP_FORMAT_VERSION + 1;
   new DataView(bytes.buffer, bytes.byteOffset).setUint32(8, future, true);
-  const message = `dump.tmjs: unsupported dump format version ${future} (this build reads ${DUMP_FORMAT_VERSION})`;
+  const message =
+    `dump.tmjs: unsupported dump format version ${future} (this build reads versions 1 to ${DUMP_FORMAT_VERSION})`;
   assert.equal(refused(bytes), message);
   // Whatever a later version puts after its version number.
   assert.equal(refused(bytes.slice(0, 12)), message);
@@ -765,4 +771,347 @@ test("the checksum is xxHash32 with seed 0", () => {
   const shifted = new Uint8Array(22);
   shifted.set(bytes, 1);
   assert.equal(xxhash32(shifted.subarray(1)), 0x848858ce);
+});
+
+test("the version 2 checksum is the first four bytes of the payload's SHA-256", () => {
+  const text = (s: string) => new TextEncoder().encode(s);
+  // SHA-256("abc") starts ba 78 16 bf; SHA-256("") starts e3 b0 c4 42.
+  assert.equal(sha256Prefix(text("abc")), 0xbf1678ba);
+  assert.equal(sha256Prefix(text("")), 0x42c4b0e3);
+  const bytes = encodeSnapshot(new Snapshot(small, 2));
+  assert.equal(new DataView(bytes.buffer, bytes.byteOffset).getUint32(8, true), 2);
+  assert.equal(new DataView(bytes.buffer, bytes.byteOffset).getUint32(20, true), sha256Prefix(bytes.subarray(24)));
+});
+
+/** Version 2 column types, as `format.ts` numbers them. */
+const TYPES = { constant: 0, runs: 1, u8: 2, i8: 3, u16: 4, i16: 5, u32: 6, i32: 7, f64: 8 } as const;
+type TypeName = keyof typeof TYPES;
+
+/** Little-endian bytes of `v` as `type` (one of the fixed-width ones). */
+function entryBytes(type: TypeName, v: number): number[] {
+  const width = { u8: 1, i8: 1, u16: 2, i16: 2, u32: 4, i32: 4, f64: 8 }[type as "u8"];
+  const view = new DataView(new ArrayBuffer(8));
+  if (type === "f64") view.setFloat64(0, v, true);
+  else if (type.startsWith("u")) view.setBigUint64(0, BigInt(v) & 0xffff_ffff_ffff_ffffn, true);
+  else view.setBigInt64(0, BigInt(v), true);
+  return [...new Uint8Array(view.buffer, 0, width)];
+}
+
+/** `bytes` with zeros up to a multiple of 8. */
+const padded = (bytes: number[]) => [...bytes, ...new Array((8 - bytes.length % 8) % 8).fill(0)];
+
+/** A version 2 column of `values` as `type`: descriptor, entries, zero padding. */
+function column(type: TypeName, values: number[]): number[] {
+  const head = [TYPES[type], 0, 0, 0, 0, 0, 0, 0];
+  if (type === "constant") return [...head, ...entryBytes("f64", values[0] ?? 0)];
+  if (type !== "runs") return [...head, ...padded(values.flatMap((v) => entryBytes(type, v)))];
+  const runs: [number, number][] = [];
+  for (const v of values) {
+    if (runs.length && runs[runs.length - 1][0] === v) runs[runs.length - 1][1]++;
+    else runs.push([v, 1]);
+  }
+  head.splice(4, 4, ...entryBytes("u32", runs.length));
+  return [
+    ...head,
+    ...padded(runs.flatMap(([v]) => entryBytes("i32", v))),
+    ...padded(runs.flatMap(([, n]) => entryBytes("u32", n))),
+  ];
+}
+
+/** The columns of a version 2 dump, in file order. */
+type ColumnName =
+  | "string length"
+  | "frame file"
+  | "frame line"
+  | "frame column"
+  | "frame function"
+  | "stack length"
+  | "stack frame"
+  | "traceback stack"
+  | "totalNframe"
+  | "domain"
+  | "traceback"
+  | "size"
+  | "count";
+
+interface V2Parts {
+  limit?: number;
+  flags?: number;
+  strings?: string[];
+  /** file, line, column (-1: none), function (-1: none) */
+  frames?: [number, number, number, number][];
+  stacks?: number[][];
+  /** stack, totalNframe (-1: none) */
+  tracebacks?: [number, number][];
+  /** domain, traceback, size */
+  traces?: [number, number, number][];
+  counts?: number[];
+  /** Column types other than the defaults (u32 for lengths and traceback ids, i32 for ids and domains, f64 else). */
+  types?: Partial<Record<ColumnName, TypeName>>;
+  /** Head counts other than the parts' own, by place (0 limit ... 7 traces). */
+  head?: Record<number, number>;
+}
+
+/**
+ * A version 2 dump made by hand (see `format.ts`), by default of one 5-byte
+ * trace in file "a", line 1, in a valid header: only the values can be wrong.
+ */
+function v2Dump(parts: V2Parts = {}): Uint8Array {
+  const {
+    limit = 5,
+    strings = ["a"],
+    frames = [[0, 1, -1, -1]],
+    stacks = [[0]],
+    tracebacks = [[0, -1]],
+    traces = [[0, 0, 5]],
+    counts,
+    types = {},
+  } = parts;
+  const flags = parts.flags ?? (counts ? 1 : 0);
+  const stackFrames = stacks.reduce((n, s) => n + s.length, 0);
+  const head = [
+    limit,
+    flags,
+    strings.length,
+    frames.length,
+    stacks.length,
+    stackFrames,
+    tracebacks.length,
+    traces.length,
+  ];
+  for (const [k, v] of Object.entries(parts.head ?? {})) head[Number(k)] = v;
+  const col = (name: ColumnName, fallback: TypeName, values: number[]) => column(types[name] ?? fallback, values);
+  const text = [...new TextEncoder().encode(strings.join(""))];
+  return withHeader([
+    ...head.flatMap((v) => entryBytes("u32", v)),
+    ...col("string length", "u32", strings.map((s) => s.length)),
+    ...entryBytes("u32", 0),
+    ...entryBytes("u32", text.length),
+    ...padded(text),
+    ...col("frame file", "i32", frames.map((f) => f[0])),
+    ...col("frame line", "f64", frames.map((f) => f[1])),
+    ...col("frame column", "f64", frames.map((f) => f[2])),
+    ...col("frame function", "i32", frames.map((f) => f[3])),
+    ...col("stack length", "u32", stacks.map((s) => s.length)),
+    ...col("stack frame", "i32", stacks.flat()),
+    ...col("traceback stack", "i32", tracebacks.map((t) => t[0])),
+    ...col("totalNframe", "f64", tracebacks.map((t) => t[1])),
+    ...col("domain", "i32", traces.map((t) => t[0])),
+    ...col("traceback", "u32", traces.map((t) => t[1])),
+    ...col("size", "f64", traces.map((t) => t[2])),
+    ...(counts ? col("count", "f64", counts) : []),
+  ], 2);
+}
+
+test("a hand-made version 2 dump loads as written (the template of the next tests)", () => {
+  assert.deepEqual(rawOf(new Snapshot(decodeSnapshot(v2Dump(), "ok"))), [[0, 5, [["a", 1, null, null]], null, 1]]);
+  const rich = v2Dump({
+    limit: 2,
+    strings: ["a.ts", "f", "b.ts"],
+    frames: [[0, 3, 7, 1], [2, -4, -1, -1]],
+    stacks: [[0, 1], [1]],
+    tracebacks: [[0, 9], [1, -1], [1, 4]],
+    traces: [[-3, 2, 1.5], [7, 0, 2 ** 53], [7, 1, -0]],
+    counts: [1, 2.5, 3],
+  });
+  const loaded = new Snapshot(decodeSnapshot(rich, "ok"));
+  assert.equal(loaded.tracebackLimit, 2);
+  assert.deepEqual(rawOf(loaded), [
+    [-3, 1.5, [["b.ts", -4, null, null]], 4, 1],
+    [7, 2 ** 53, [["a.ts", 3, 7, "f"], ["b.ts", -4, null, null]], 9, 2.5],
+    [7, -0, [["b.ts", -4, null, null]], null, 3],
+  ]);
+  assert.ok(Object.is(loaded.traces.at(2)!.size, -0));
+});
+
+test("every version 2 column type a column may take loads as its values", () => {
+  const traces: [number, number, number][] = [[-2, 0, 1], [-2, 0, 2], [-2, 0, 3], [100, 0, 4]];
+  const domains = traces.map((t) => t[0]);
+  for (const type of ["runs", "i8", "i16", "i32"] as const) {
+    const loaded = new Snapshot(decodeSnapshot(v2Dump({ traces, types: { domain: type } }), type));
+    assert.deepEqual([...loaded.traces].map((t) => t.domain), domains, type);
+  }
+  const same: [number, number, number][] = traces.map(([, tb, size]) => [-2, tb, size]);
+  const loaded = new Snapshot(decodeSnapshot(v2Dump({ traces: same, types: { domain: "constant" } }), "constant"));
+  assert.deepEqual([...loaded.traces].map((t) => t.domain), [-2, -2, -2, -2]);
+  for (const type of ["u8", "u16", "u32", "runs", "constant"] as const) {
+    const tracebacks: [number, number][] = [[0, -1], [0, 3]];
+    const ids = type === "constant" ? [1] : [1, 0, 0, 1];
+    const dump = v2Dump({ tracebacks, traces: ids.map((tb, i) => [0, tb, i]), types: { traceback: type } });
+    if (type === "constant" || type === "runs") {
+      // The traces' key column (their traceback ids) must be fixed-width when there are several traces.
+      if (ids.length > 1) {
+        assert.equal(refused(dump), `dump.tmjs: traceback column of type ${type} (damaged file)`);
+        continue;
+      }
+    }
+    assert.deepEqual(
+      [...new Snapshot(decodeSnapshot(dump, type)).traces].map((t) => t.traceback.totalNframe),
+      ids.map((tb) => tb ? 3 : null),
+      type,
+    );
+  }
+  for (const type of ["u8", "i8", "u16", "i16", "u32", "i32", "f64", "constant"] as const) {
+    const values = type === "constant" ? [7, 7, 7] : type.startsWith("u") ? [0, 7, 200] : [-1, 7, 100];
+    const loaded = new Snapshot(
+      decodeSnapshot(v2Dump({ traces: values.map((v) => [0, 0, v]), types: { size: type } }), type),
+    );
+    assert.deepEqual([...loaded.traces].map((t) => t.size), values, type);
+  }
+});
+
+test("a version 2 dump with values dump would refuse is refused on load, naming the field", () => {
+  const cases: [V2Parts, string][] = [
+    [{ limit: 70000 }, "traceback limit 70000 is above 65535"],
+    [{ flags: 2 }, "unknown flags 2"],
+    [{ head: { 3: 2 ** 31 } }, "frame count 2147483648 exceeds the file's size"],
+    [{ head: { 4: 2 } }, "2 stacks of 1 frame in all"],
+    [{ frames: [[1, 1, -1, -1]] }, "frame 0 refers to string 1 of 1"],
+    [{ frames: [[0, 1, -1, -2]] }, "frame 0 refers to string -2 of 1"],
+    [{ frames: [[0, 1, -1, 1]] }, "frame 0 refers to string 1 of 1"],
+    [{ frames: [[0, 1.5, -1, -1]] }, "frame 0 has line number 1.5, not an integer below 2^52 in magnitude"],
+    [
+      { frames: [[0, 2 ** 52, -1, -1]] },
+      "frame 0 has line number 4503599627370496, not an integer below 2^52 in magnitude",
+    ],
+    [
+      { frames: [[0, 1, 2 ** 52 - 1, -1]] },
+      "frame 0 has column 4503599627370495, not an integer below 2^52 in magnitude",
+    ],
+    [{ frames: [[0, 1, Number.NaN, -1]] }, "frame 0 has column NaN, not an integer below 2^52 in magnitude"],
+    [{ stacks: [[], [0, 0]], tracebacks: [[1, -1]] }, "stack 0 has no frames"],
+    [
+      { limit: 1, frames: [[0, 1, -1, -1], [0, 2, -1, -1]], stacks: [[0, 1]] },
+      "stack 0 has 2 frames, more than the traceback limit 1",
+    ],
+    [{ stacks: [[3]] }, "stack 0 refers to frame 3 of 1"],
+    [{ stacks: [[0], [-1]], tracebacks: [[0, -1], [1, -1]] }, "stack 1 refers to frame -1 of 1"],
+    [{ head: { 5: 2 } }, "the stacks' lengths add up to 1 frame, not 2"],
+    [{ head: { 5: 100 } }, "stack frame column longer than the file"],
+    [{ tracebacks: [[1, -1]] }, "traceback 0 refers to stack 1 of 1"],
+    [{ tracebacks: [[0, 0]] }, "traceback 0 has totalNframe 0, fewer than its 1 frame"],
+    [{ tracebacks: [[0, -2]], types: { totalNframe: "i8" } }, "traceback 0 has totalNframe -2, fewer than its 1 frame"],
+    [{ tracebacks: [[0, -2]] }, "traceback 0 has totalNframe -2, not an integer from 0 to 2^53 - 2 or -1"],
+    [{ tracebacks: [[0, 1.5]] }, "traceback 0 has totalNframe 1.5, not an integer from 0 to 2^53 - 2 or -1"],
+    [{ traces: [[0, 1, 5]] }, "trace 0 refers to traceback 1 of 1"],
+    [{ types: { domain: "f64" } }, "domain column of type f64"],
+    [{ types: { "frame file": "u32" } }, "frame file column of type u32"],
+    [{ types: { traceback: "i32" } }, "traceback column of type i32"],
+    [{ traces: [[2 ** 31, 0, 5]], types: { domain: "constant" } }, "domain 2147483648 out of range"],
+    [{ traces: [[0, 0, 5], [0, 0, 6]], types: { "frame line": "constant" } }, "trace 0 refers to traceback 0 of 1"],
+  ];
+  // (The last case is well formed: one frame may have a constant line.)
+  cases.pop();
+  for (const [parts, problem] of cases) {
+    assert.equal(refused(v2Dump(parts)), `dump.tmjs: ${problem} (damaged file)`, JSON.stringify(parts));
+  }
+  const frames: [number, number, number, number][] = [[0, 1, -1, -1], [0, 2, -1, -1]];
+  assert.equal(
+    refused(v2Dump({ frames, stacks: [[0, 1]], types: { "frame line": "constant" } })),
+    "dump.tmjs: frame line column of type constant (damaged file)",
+  );
+});
+
+test("a version 2 dump's framing is checked: types, padding, runs, string table, length", () => {
+  const good = v2Dump();
+  // The domain column's descriptor: after the head (32), strings (8 + 8 + 8 + 8), frames (4 × 16), stacks
+  // (2 × 16) and tracebacks (2 × 16).
+  const domain = 24 + 32 + 32 + 64 + 32 + 32;
+  assert.equal(good[domain], TYPES.i32);
+  const patched = (at: number, byte: number) => {
+    const payload = [...good.subarray(24)];
+    payload[at - 24] = byte;
+    return withHeader(payload, 2);
+  };
+  assert.equal(refused(patched(domain, 9)), "dump.tmjs: unknown domain column type 9 (damaged file)");
+  assert.equal(
+    refused(patched(domain + 1, 1)),
+    "dump.tmjs: nonzero padding in the domain column's descriptor (damaged file)",
+  );
+  assert.equal(refused(patched(domain + 12, 1)), "dump.tmjs: nonzero padding after the domain column (damaged file)");
+  const longer = withHeader([...good.subarray(24), 0, 0, 0, 0, 0, 0, 0, 0], 2);
+  assert.equal(refused(longer), "dump.tmjs: 8 unexpected bytes after the traces (damaged file)");
+  const shorter = withHeader([...good.subarray(24, good.length - 8)], 2);
+  assert.equal(refused(shorter), "dump.tmjs: size column longer than the file (damaged file)");
+  // Runs that do not cover the column exactly.
+  const runs = v2Dump({ traces: [[0, 0, 1], [1, 0, 2]], types: { domain: "runs" } });
+  const runLengths = domain + 8 + 8;
+  assert.equal(runs[runLengths], 1);
+  const payload = [...runs.subarray(24)];
+  payload[runLengths - 24] = 2;
+  assert.equal(refused(withHeader(payload, 2)), "dump.tmjs: domain column's run 1 does not fit (damaged file)");
+  const strings = v2Dump({ strings: ["ab"] });
+  const text = [...strings.subarray(24)];
+  text[32 + 8] = 3; // the first string's length: 3 of a 2-byte table
+  assert.equal(refused(withHeader(text, 2)), "dump.tmjs: string lengths do not match the string table (damaged file)");
+  text[32 + 8] = 2;
+  text[32 + 16 + 8] = 0xff; // invalid UTF-8
+  assert.equal(refused(withHeader(text, 2)), "dump.tmjs: invalid UTF-8 in the string table (damaged file)");
+  text[32 + 16 + 8] = 0x61;
+  text[32 + 16] = 2; // encoding
+  assert.equal(refused(withHeader(text, 2)), "dump.tmjs: unknown string encoding 2 (damaged file)");
+});
+
+test("entries a version 2 dump repeats load as they are, and dump and load again", () => {
+  // Only a file made so can repeat an entry (the checksum catches damage); the reader does not look for repeats.
+  const dump = v2Dump({
+    strings: ["a", "a"],
+    frames: [[0, 1, -1, -1], [1, 1, -1, -1]],
+    stacks: [[0], [1]],
+    tracebacks: [[0, -1], [1, -1]],
+    traces: [[0, 0, 5], [0, 1, 6]],
+  });
+  const loaded = new Snapshot(decodeSnapshot(dump, "repeats"));
+  assert.deepEqual(rawOf(loaded), [[0, 5, [["a", 1, null, null]], null, 1], [0, 6, [["a", 1, null, null]], null, 1]]);
+  assert.deepEqual(rawOf(roundTrip(loaded)), rawOf(loaded));
+  assert.equal(loaded.statistics("lineno").length, 2);
+});
+
+test("a table holding entries its traces do not use dumps only those they use", () => {
+  const base = new Snapshot(small, 2);
+  // compareTo() with another table's snapshot adds that table's keys to this one.
+  base.compareTo(new Snapshot([[0, 1, [["other/only-there.ts", 4]], 1]], 1), "lineno");
+  assert.ok(base.table.strings.includes("other/only-there.ts"));
+  const loaded = roundTrip(base);
+  assert.ok(!loaded.table.strings.includes("other/only-there.ts"));
+  assert.deepEqual(rawOf(loaded), rawOf(base));
+});
+
+test("encoding picks used entries out of a shared table with the same refusals", () => {
+  const raw: RawTrace[] = [...small, [0, 1, [["a.ts", 1.5]], 1]];
+  const full = new Snapshot(raw, 2);
+  assert.throws(() => encodeSnapshot(full), /a\.ts:1\.5/);
+  // Filtered: the table is shared, and only the traces kept are written (the bad frame among them).
+  assert.throws(() => encodeSnapshot(full.filterTraces([new Filter(false, "src/*")])), /a\.ts:1\.5/);
+  const kept = full.filterTraces([new Filter(false, "a.ts")]);
+  assert.deepEqual(rawOf(roundTrip(kept)), rawOf(kept));
+});
+
+test("version 1 dumps are refused when damaged or truncated, and fuzzed ones refused or decoded", async () => {
+  const path = fileURLToPath(new URL("fixtures/dump-v1-rich.tmjs", import.meta.url));
+  const bytes = new Uint8Array(await readFile(path));
+  for (let length = 0; length < bytes.length; length++) refused(bytes.slice(0, length));
+  for (let i = 0; i < bytes.length; i++) {
+    const damaged = bytes.slice();
+    damaged[i] ^= 0x80;
+    refused(damaged);
+  }
+  let seed = 11;
+  const random = (n: number) => {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    return seed % n;
+  };
+  for (let round = 0; round < 1000; round++) {
+    const payload = [...bytes.subarray(24)];
+    for (let k = 1 + random(3); k > 0; k--) payload[random(payload.length)] = random(256);
+    let snapshot: Snapshot;
+    try {
+      snapshot = new Snapshot(decodeSnapshot(v1(payload), "fuzz"));
+    } catch (error) {
+      assert.ok(error instanceof SnapshotFormatError, `round ${round}: ${error}`);
+      continue;
+    }
+    snapshot.statistics("traceback");
+    assert.deepEqual(rawOf(roundTrip(snapshot)), rawOf(snapshot));
+  }
 });

@@ -1,37 +1,20 @@
 /**
- * Bytes in and out: a growable writer, a bounds-checked reader and the
- * varints of the dump format (unsigned LEB128 of at most 8 bytes, zigzag for
- * signed numbers).
- *
- * Writers of a run of varints store at `buf[p]` and return the position
- * after, so that hot loops keep the position in a local.
+ * Bytes in: a bounds-checked reader and the varints of format version 1
+ * (unsigned LEB128 of at most 8 bytes, zigzag for signed numbers), and the
+ * machine's byte order.
  *
  * @module
  */
 import { MAX_UINT, SnapshotFormatError } from "./format.ts";
 
-/** Values below this take at most four varint bytes, the ones {@link putUint28} writes. */
-export const TWO_28 = 0x1000_0000;
 /** Values from this on are past 32-bit integer arithmetic. */
 export const TWO_32 = 0x1_0000_0000;
 /** Float64 columns and checksummed words are read in place when the machine's byte order is the file's. */
 export const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /**
- * The zigzag form of an integer: small magnitudes, negative or not, give
- * small unsigned numbers.
- *
- * @example
- * ```ts
- * [zigzag(0), zigzag(-1), zigzag(1), zigzag(-2)]; // [0, 1, 2, 3]
- * ```
- */
-export function zigzag(v: number): number {
-  return v < 0 ? -2 * v - 1 : 2 * v;
-}
-
-/**
- * The integer whose {@link zigzag} form is `v`.
+ * The integer whose zigzag form is `v` (small magnitudes, negative or not,
+ * have small zigzag forms: 0, -1, 1, -2 are 0, 1, 2, 3).
  *
  * @example
  * ```ts
@@ -40,110 +23,6 @@ export function zigzag(v: number): number {
  */
 export function unzigzag(v: number): number {
   return v % 2 ? -(v + 1) / 2 : v / 2;
-}
-
-/**
- * Stores `v`, an integer up to 2^53, as a varint at `buf[p]` and returns the
- * position after it; quickest for small values.
- *
- * @example
- * ```ts
- * const buf = new Uint8Array(8);
- * putUint(buf, 0, 300); // 2: buf starts 0xac 0x02
- * ```
- */
-export function putUint(buf: Uint8Array, p: number, v: number): number {
-  if (v >= TWO_32) return putLongUint(buf, p, v);
-  while (v >= 0x80) {
-    buf[p++] = v & 0x7f | 0x80;
-    v >>>= 7;
-  }
-  buf[p] = v;
-  return p + 1;
-}
-
-/**
- * As {@link putUint}, in floating-point arithmetic, for values of 2^32 and up.
- *
- * @example
- * ```ts
- * putLongUint(new Uint8Array(8), 0, 2 ** 53); // 8
- * ```
- */
-export function putLongUint(buf: Uint8Array, p: number, v: number): number {
-  while (v >= 0x80) {
-    buf[p++] = v % 0x80 | 0x80;
-    v = Math.floor(v / 0x80);
-  }
-  buf[p] = v;
-  return p + 1;
-}
-
-/**
- * As {@link putUint} for `v` below 2^28, storing four bytes whatever its
- * length and branching on none: when lengths vary at random, mispredicted
- * branches cost more than the stores. Needs three bytes of slack after the
- * varint.
- *
- * @example
- * ```ts
- * putUint28(new Uint8Array(4), 0, 300); // 2
- * ```
- */
-export function putUint28(buf: Uint8Array, p: number, v: number): number {
-  // (limit - v) >> 31 is -1 when v > limit, else 0: the continuation bits.
-  const c1 = (0x7f - v) >> 31;
-  const c2 = (0x3fff - v) >> 31;
-  const c3 = (0x1fffff - v) >> 31;
-  buf[p] = v & 0x7f | c1 & 0x80;
-  buf[p + 1] = v >>> 7 & 0x7f | c2 & 0x80;
-  buf[p + 2] = v >>> 14 & 0x7f | c3 & 0x80;
-  buf[p + 3] = v >>> 21;
-  return p + 1 - c1 - c2 - c3;
-}
-
-/**
- * A growable byte buffer; loops write to `buf` directly after `reserve`.
- *
- * @example
- * ```ts
- * const w = new Writer(16);
- * w.uint(300);
- * w.buf.subarray(0, w.pos); // 0xac 0x02
- * ```
- */
-export class Writer {
-  buf: Uint8Array;
-  pos = 0;
-
-  constructor(capacity: number) {
-    this.buf = new Uint8Array(Math.max(capacity, 64));
-  }
-
-  /** Makes room for `n` more bytes. */
-  reserve(n: number): void {
-    if (this.pos + n <= this.buf.length) return;
-    const next = new Uint8Array(Math.max(this.pos + n, this.buf.length * 2));
-    next.set(this.buf.subarray(0, this.pos));
-    this.buf = next;
-  }
-
-  byte(b: number): void {
-    this.reserve(1);
-    this.buf[this.pos++] = b;
-  }
-
-  /** A non-negative integer up to 2^53. */
-  uint(v: number): void {
-    this.reserve(8);
-    this.pos = putUint(this.buf, this.pos, v);
-  }
-
-  bytes(b: Uint8Array): void {
-    this.reserve(b.length);
-    this.buf.set(b, this.pos);
-    this.pos += b.length;
-  }
 }
 
 /**

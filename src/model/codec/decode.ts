@@ -1,37 +1,76 @@
 /**
- * Reading a dump (layout in `format.ts`).
+ * Reading a dump (layout in `format.ts`): the header, then the payload of
+ * the version it names (version 1 in `decode-v1.ts`).
  *
- * Reading trusts nothing: the header is checked before the checksum, the
- * checksum before any parsing, every count against the bytes left before
- * anything is allocated, every id against its table, every table entry for
- * being distinct (the loaded table relies on it), and every value against
- * the bounds writing checks (see `format.ts`), so that whatever loads can be
+ * Reading trusts nothing it relies on: the header is checked before the
+ * checksum, the checksum before any parsing, every count against the file's
+ * size before anything is allocated, every column's type against what its
+ * values may be, every id against its table, and every value against the
+ * bounds writing checks (see `format.ts`), so that whatever loads can be
  * dumped again.
  *
- * Speed: a load runs once, mostly before the JIT has caught up, so every hot
- * loop sits alone in a small function (quick to optimize, nothing after the
- * loop to deoptimize on) and reads the common short varints in line.
+ * Unlike version 1, a version 2 reader does not check that no table entry
+ * repeats another. Only a file made to hold a repeat can have one (damage
+ * fails the checksum, and the writer writes each table entry once), and a
+ * repeat breaks nothing: the loaded table holds both entries, statistics
+ * group them as two keys, as they would two different entries, and the
+ * snapshot dumps and loads again as it is. The check was most of the cost of
+ * a load: a hash set of the frames alone took 8-10 ms of a first call at
+ * 100k traces (121k frames) on this machine, the whole load now 15; putting
+ * the tables in an order that shows each entry above the one before instead
+ * cost the writer two more passes over the frames in another order, 10-15 ms
+ * of a first call.
+ *
+ * Speed: a load mostly runs before the JIT has compiled anything, when every
+ * loop of ours costs several times what it will once compiled, and every page
+ * of fresh memory costs a page fault. So the columns are widened into the
+ * table's arrays natively (see `columns.ts`), and what is left to loops of
+ * ours is the bounds checks, one pass per table, each alone in a small
+ * function (quick to compile, nothing after the loop to deoptimize on).
  *
  * @module
  */
 import type { SnapshotParts } from "../snapshot.ts";
 import { TraceTable } from "../table.ts";
-import { LITTLE_ENDIAN, Reader, readUints, TWO_32, unzigzag } from "./bytes.ts";
+import {
+  ALIGN,
+  align,
+  CONST,
+  F64,
+  I16,
+  I32,
+  I8,
+  type NumberArray,
+  RUNS,
+  swapEntries,
+  TO_FLOAT64,
+  TO_INT32,
+  TO_UINT32,
+  U16,
+  U32,
+  U8,
+  view,
+  WIDTH,
+} from "./columns.ts";
+import { LITTLE_ENDIAN } from "./bytes.ts";
+import { decodeV1 } from "./decode-v1.ts";
 import {
   FLAG_COUNT,
   framesText,
+  HEAD_BYTES,
   MAX_LINE,
   MAX_TRACEBACK_LIMIT,
   MAX_UINT,
-  MODE_F64,
-  MODE_UINT,
+  SnapshotFormatError,
   UTF16LE,
   UTF8,
 } from "./format.ts";
 import { checkHeader } from "./header.ts";
+import { decodeStrings } from "./strings.ts";
 
 /**
- * Reads a dump written by `encodeSnapshot` into a fresh table.
+ * Reads a dump written by `encodeSnapshot`, of this format version or an
+ * earlier one, into a fresh table.
  *
  * @param name the file's path, for error messages
  * @throws SnapshotFormatError when the bytes are not an intact dump of a
@@ -46,252 +85,278 @@ import { checkHeader } from "./header.ts";
  * ```
  */
 export function decodeSnapshot(bytes: Uint8Array, name: string): SnapshotParts {
-  const r = new Reader(checkHeader(bytes, name), name);
-  const tracebackLimit = r.uint();
+  const { version, payload } = checkHeader(bytes, name);
+  return version === 1 ? decodeV1(payload, name) : decodeV2(payload, name);
+}
+
+/** Reads 8-aligned parts of a version 2 payload; every read checks its bounds. */
+class Reader {
+  pos = 0;
+  readonly words: DataView;
+
+  constructor(readonly bytes: Uint8Array, readonly name: string) {
+    this.words = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
+  }
+
+  fail(problem: string): never {
+    throw new SnapshotFormatError(this.name, problem);
+  }
+
+  get left(): number {
+    return this.bytes.length - this.pos;
+  }
+
+  u32(at: number): number {
+    return this.words.getUint32(at, true);
+  }
+
+  /** Checks that the `n` bytes at `pos` are there, and returns where they start. */
+  take(n: number, what: string): number {
+    if (n > this.left) this.fail(`${what} longer than the file (damaged file)`);
+    const at = this.pos;
+    this.pos += n;
+    return at;
+  }
+
+  /** Skips the padding up to the next multiple of 8, which must be zero bytes. */
+  pad(what: string): void {
+    const end = align(this.pos);
+    if (end > this.bytes.length) this.fail(`${what} longer than the file (damaged file)`);
+    for (let p = this.pos; p < end; p++) {
+      if (this.bytes[p]) this.fail(`nonzero padding after the ${what} (damaged file)`);
+    }
+    this.pos = end;
+  }
+
+  /** The `n` entries of `type` at `at`: a view where the machine is little-endian, else a swapped copy. */
+  view(type: number, at: number, n: number): NumberArray {
+    const bytes = this.bytes;
+    if (LITTLE_ENDIAN || WIDTH[type] < 2) return view(type, bytes.buffer, bytes.byteOffset + at, n);
+    const copy = bytes.slice(at, at + WIDTH[type] * n);
+    swapEntries(copy, WIDTH[type]);
+    return view(type, copy.buffer, 0, n);
+  }
+}
+
+/** Type names, for messages. */
+const TYPE_NAMES = ["constant", "runs", "u8", "i8", "u16", "i16", "u32", "i32", "f64"];
+
+/** Which types a column may take, by the array it is read into (see `format.ts`). */
+const ALLOWED: readonly (readonly number[])[] = [
+  [CONST, RUNS, U8, I8, U16, I16, I32],
+  [CONST, RUNS, U8, U16, U32],
+  [CONST, RUNS, U8, I8, U16, I16, U32, I32, F64],
+];
+
+/** A column's descriptor, checked: its type, and its runs for RUNS. */
+interface Descriptor {
+  type: number;
+  runs: number;
+  /** Where its entries (or its constant) start. */
+  at: number;
+}
+
+/**
+ * Reads the descriptor and skips the entries of a column of `n` entries
+ * read into an array of kind `target` (`TO_INT32`...), checking that its
+ * type is allowed there and that its bytes are in the file. A `key` column
+ * of more than one entry must be fixed-width (see `format.ts`).
+ */
+function column(r: Reader, n: number, target: number, what: string, key: boolean): Descriptor {
+  const { bytes } = r;
+  const at = r.take(8, `${what} column`);
+  const type = bytes[at];
+  if (type >= TYPE_NAMES.length) r.fail(`unknown ${what} column type ${type} (damaged file)`);
+  if (!ALLOWED[target].includes(type) || (key && n > 1 && WIDTH[type] === 0)) {
+    r.fail(`${what} column of type ${TYPE_NAMES[type]} (damaged file)`);
+  }
+  const runs = type === RUNS ? r.u32(at + 4) : 0;
+  for (let p = at + 1; p < at + (type === RUNS ? 4 : 8); p++) {
+    if (bytes[p]) r.fail(`nonzero padding in the ${what} column's descriptor (damaged file)`);
+  }
+  if (type === RUNS && (runs > n || (runs === 0) !== (n === 0))) {
+    r.fail(`${runs} runs in the ${what} column of ${n} entries (damaged file)`);
+  }
+  const start = r.pos;
+  if (type === CONST) r.take(8, `${what} column`);
+  for (let part = 0; part < (type === RUNS ? 2 : type === CONST ? 0 : 1); part++) {
+    r.take(type === RUNS ? 4 * runs : WIDTH[type] * n, `${what} column`);
+    r.pad(`${what} column`);
+  }
+  return { type, runs, at: start };
+}
+
+/** Fills `out`, one entry per value, from the column `c` (of kind `target`), widening natively. */
+function fill(r: Reader, c: Descriptor, out: NumberArray, target: number, what: string): void {
+  const { type, runs, at } = c;
+  if (type === CONST) {
+    const value = r.words.getFloat64(at, true);
+    const ok = target === TO_FLOAT64 ||
+      Number.isInteger(value) && (target === TO_INT32 ? value === (value | 0) : value === value >>> 0);
+    if (!ok) r.fail(`${what} ${value} out of range (damaged file)`);
+    out.fill(value);
+  } else if (type === RUNS) {
+    const values = r.view(I32, at, runs) as Int32Array;
+    const lengths = r.view(U32, at + align(4 * runs), runs) as Uint32Array;
+    const bad = fillRuns(out, values, lengths, target === TO_UINT32);
+    if (bad >= 0) r.fail(`${what} column's run ${bad} does not fit (damaged file)`);
+  } else {
+    out.set(r.view(type, at, out.length));
+  }
+}
+
+/** Reads a column into `out` (one entry per value, allocated by the caller); returns its type. */
+function readInto(r: Reader, out: NumberArray, target: number, what: string, key = false): number {
+  const c = column(r, out.length, target, what, key);
+  fill(r, c, out, target, what);
+  return c.type;
+}
+
+/** The type whose entries are those of each kind of array (see `TO_INT32`...). */
+const SAME = [I32, U32, F64];
+
+/**
+ * A column of `n` entries read into an Int32Array: a view of the file's bytes
+ * when they are stored as such (no copy, no fresh memory; the view keeps the
+ * file's buffer alive), else a fresh array.
+ */
+function readInt32(r: Reader, n: number, what: string, key = false): { values: Int32Array; type: number } {
+  const c = column(r, n, TO_INT32, what, key);
+  if (c.type === SAME[TO_INT32] && LITTLE_ENDIAN) return { values: r.view(I32, c.at, n) as Int32Array, type: c.type };
+  const values = new Int32Array(n);
+  fill(r, c, values, TO_INT32, what);
+  return { values, type: c.type };
+}
+
+/**
+ * The entries of a column of `n` unsigned integers as they are stored: a
+ * view of the file's bytes when fixed-width, else a fresh array.
+ */
+function readView(r: Reader, n: number, what: string): NumberArray {
+  const c = column(r, n, TO_UINT32, what, false);
+  if (WIDTH[c.type]) return r.view(c.type, c.at, n);
+  const out = new Uint32Array(n);
+  fill(r, c, out, TO_UINT32, what);
+  return out;
+}
+
+/**
+ * Fills `out` with `values[k]` repeated `lengths[k]` times; returns the
+ * first run that is empty, reaches past the end or (`unsigned`) is negative,
+ * or -1; the runs must end at the end of `out`, else `lengths.length`.
+ */
+function fillRuns(out: NumberArray, values: Int32Array, lengths: Uint32Array, unsigned: boolean): number {
+  const n = out.length;
+  let at = 0;
+  for (let k = 0; k < values.length; k++) {
+    const v = values[k], length = lengths[k];
+    if (length === 0 || length > n - at || (unsigned && v < 0)) return k;
+    // Short runs are common (domains interleave); fill() pays off on long ones.
+    if (length < 16) {
+      for (const end = at + length; at < end;) out[at++] = v;
+    } else {
+      out.fill(v, at, at += length);
+    }
+  }
+  return at === n ? -1 : values.length;
+}
+
+/**
+ * Reads the payload of a version 2 dump into a fresh table.
+ *
+ * @param name the file's path, for error messages
+ * @throws SnapshotFormatError when the payload is not a consistent snapshot
+ */
+export function decodeV2(payload: Uint8Array, name: string): SnapshotParts {
+  // Views of the columns need their entries at multiples of their width in memory.
+  const r = new Reader(payload.byteOffset % ALIGN ? payload.slice() : payload, name);
+  const head = r.take(HEAD_BYTES, "head");
+  const tracebackLimit = r.u32(head);
   if (tracebackLimit > MAX_TRACEBACK_LIMIT) {
     r.fail(`traceback limit ${tracebackLimit} is above ${MAX_TRACEBACK_LIMIT} (damaged file)`);
   }
-  const flags = r.byte();
+  const flags = r.u32(head + 4);
   if (flags & ~FLAG_COUNT) r.fail(`unknown flags ${flags} (damaged file)`);
+  const names = ["string", "frame", "stack", "stack frame", "traceback", "trace"];
+  const [strings, frames, stacks, stackFrames, tracebacks, traces] = names.map((what, k) => {
+    const n = r.u32(head + 8 + 4 * k);
+    // Each entry takes at least a byte (see format.ts on key columns): nothing larger than that is allocated.
+    if (n > payload.length) r.fail(`${what} count ${n} exceeds the file's size (damaged file)`);
+    return n;
+  });
+  if (stackFrames < stacks) r.fail(`${stacks} stacks of ${framesText(stackFrames)} in all (damaged file)`);
   // Entries go straight into the fresh table's arrays (see TraceTable on bulk
   // loading), so file ids are table ids; that needs distinct entries, which
   // the writer makes and each reader below checks.
   const table = new TraceTable();
-  readStrings(r, table);
-  readFrames(r, table);
-  readStacks(r, table, tracebackLimit);
-  readTracebacks(r, table);
-  const n = r.count("trace", 2);
-  const domain = readDomains(r, n);
-  const traceback = readTracebackColumn(r, table.tracebackCount, n);
-  const size = readNumbers(r, n, "size");
-  const count = flags & FLAG_COUNT ? readNumbers(r, n, "count") : null;
+  readStrings(r, table, strings);
+  readFrames(r, table, frames);
+  readStacks(r, table, stacks, stackFrames, tracebackLimit);
+  readTracebacks(r, table, tracebacks);
+  const domain = new Int32Array(traces);
+  readInto(r, domain, TO_INT32, "domain");
+  const traceback = new Uint32Array(traces);
+  readInto(r, traceback, TO_UINT32, "traceback", true);
+  const bad = firstAtLeast(traceback, tracebacks);
+  if (bad >= 0) r.fail(`trace ${bad} refers to traceback ${traceback[bad]} of ${tracebacks} (damaged file)`);
+  const size = new Float64Array(traces);
+  readInto(r, size, TO_FLOAT64, "size");
+  let count: Float64Array | null = null;
+  if (flags & FLAG_COUNT) readInto(r, count = new Float64Array(traces), TO_FLOAT64, "count");
   if (r.left) r.fail(`${r.left} unexpected bytes after the traces (damaged file)`);
-  return { table, columns: { length: n, domain, size, traceback, count }, tracebackLimit };
+  return { table, columns: { length: traces, domain, size, traceback, count }, tracebackLimit };
 }
 
-function readStrings(r: Reader, table: TraceTable): void {
-  const n = r.count("string", 1);
-  const encoding = r.byte();
+function readStrings(r: Reader, table: TraceTable, n: number): void {
+  const lengths = readView(r, n, "string length");
+  const at = r.take(8, "string table");
+  const encoding = r.u32(at), byteLength = r.u32(at + 4);
   if (encoding !== UTF8 && encoding !== UTF16LE) r.fail(`unknown string encoding ${encoding} (damaged file)`);
-  const lengths = new Float64Array(n);
-  let units = 0;
-  for (let i = 0; i < n; i++) units += lengths[i] = r.uint();
-  const byteLength = r.uint();
-  if (byteLength > r.left) r.fail("string table longer than the file (damaged file)");
-  const blob = r.bytes.subarray(r.pos, r.pos + byteLength);
-  r.pos += byteLength;
-  const joined = encoding === UTF8 ? decodeUtf8(r, blob) : decodeUtf16(r, blob);
-  if (joined.length !== units) r.fail("string lengths do not match the string table (damaged file)");
-  const seen = new Set<string>();
-  for (let i = 0, at = 0; i < n; i++) {
-    const s = joined.slice(at, at += lengths[i]);
-    if (seen.has(s)) r.fail(`string ${i} repeats an earlier one (damaged file)`);
-    seen.add(s);
-    table.strings.push(s);
+  const blob = r.bytes.subarray(r.pos, r.take(byteLength, "string table") + byteLength);
+  r.pad("string table");
+  // Not checked for repeats: see the module comment.
+  decodeStrings(r, blob, encoding, lengths, table.strings, false);
+}
+
+function readFrames(r: Reader, table: TraceTable, n: number): void {
+  const file = new Int32Array(n), line = new Float64Array(n), column = new Float64Array(n), fn = new Int32Array(n);
+  const fileType = readInto(r, file, TO_INT32, "frame file");
+  const lineType = readInto(r, line, TO_FLOAT64, "frame line", true);
+  const columnType = readInto(r, column, TO_FLOAT64, "frame column");
+  const fnType = readInto(r, fn, TO_INT32, "frame function");
+  // Integer columns hold integers of magnitude below 2^52 by their type; a constant's first entry stands for all.
+  if (lineType === F64 || columnType === F64 || (n && (lineType === CONST || columnType === CONST))) {
+    const bad = badPosition(line, column, lineType === F64 || columnType === F64 ? n : 1);
+    if (bad >= 0) positionFailure(r, bad, line[bad], column[bad]);
   }
-}
-
-function decodeUtf8(r: Reader, blob: Uint8Array): string {
-  try {
-    // ignoreBOM: a leading U+FEFF is part of the first string, not a mark to drop.
-    return new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(blob);
-  } catch {
-    return r.fail("invalid UTF-8 in the string table (damaged file)");
+  const strings = table.strings.length;
+  for (const [ids, type, min] of [[file, fileType, 0], [fn, fnType, -1]] as const) {
+    const bad = firstOutside(ids, min, strings, type === CONST ? Math.min(n, 1) : n);
+    if (bad >= 0) r.fail(`frame ${bad} refers to string ${ids[bad]} of ${strings} (damaged file)`);
   }
+  table.addFrames(file, line, column, fn);
 }
 
-/** Decoded by hand: TextDecoder would replace the lone surrogates this form exists for. */
-function decodeUtf16(r: Reader, blob: Uint8Array): string {
-  if (blob.length % 2) r.fail("odd UTF-16 string table length (damaged file)");
-  const codes = new Uint16Array(blob.length / 2);
-  for (let i = 0; i < codes.length; i++) codes[i] = blob[2 * i] | blob[2 * i + 1] << 8;
-  let joined = "";
-  for (let i = 0; i < codes.length; i += 8192) joined += String.fromCharCode(...codes.subarray(i, i + 8192));
-  return joined;
-}
-
-/** Fibonacci hashing: the top bits of a key times 2^32/φ spread even similar keys evenly. */
-const GOLDEN = 0x9e3779b1 | 0;
-
-/**
- * An empty open-addressing hash set for `n` entries, to catch repeated table
- * entries: each slot holds an entry index + 1, 0 when free. An entry's first
- * slot is `Math.imul(key, GOLDEN) >>> shift`; probing steps on within `mask`.
- */
-function hashSlots(n: number): { slots: Int32Array; mask: number; shift: number } {
-  let bits = 4;
-  while (1 << bits < 2 * n) bits++;
-  return { slots: new Int32Array(1 << bits), mask: (1 << bits) - 1, shift: 32 - bits };
-}
-
-function readFrames(r: Reader, table: TraceTable): void {
-  const rows = readFrameRows(r, r.count("frame", 4), table.strings.length);
-  table.addFrames(rows.file, rows.line, rows.column, rows.fn);
-}
-
-/** Zigzag codes from this on stand for magnitudes of {@link MAX_LINE} and more (`zigzag(-MAX_LINE)`). */
-const LINE_CODES = 2 * MAX_LINE - 1;
-
-/** Reads `n` frames, checking their ids, their line and column, and that each is new. */
-function readFrameRows(r: Reader, n: number, strings: number) {
-  const files = new Int32Array(n), lines = new Float64Array(n), columns = new Float64Array(n), fns = new Int32Array(n);
-  const { slots, mask, shift } = hashSlots(n);
+/** The first of the first `n` frames whose line or column+1 is not an integer of magnitude below {@link MAX_LINE}, or -1. */
+function badPosition(line: Float64Array, column: Float64Array, n: number): number {
   for (let i = 0; i < n; i++) {
-    const file = r.uint();
-    if (file >= strings) r.fail(`frame ${i} refers to string ${file} of ${strings} (damaged file)`);
-    const lineCode = r.uint();
-    const columnCode = r.uint();
-    if (lineCode >= LINE_CODES || columnCode >= LINE_CODES) badPosition(r, i, lineCode, columnCode);
-    const line = unzigzag(lineCode);
-    const column = unzigzag(columnCode) - 1;
-    const fn = r.uint() - 1;
-    if (fn >= strings) r.fail(`frame ${i} refers to string ${fn} of ${strings} (damaged file)`);
-    let h = Math.imul(file << 20 ^ fn << 10 ^ line ^ column << 5, GOLDEN) >>> shift;
-    for (let j = slots[h] - 1; j >= 0; j = slots[h] - 1) {
-      if (files[j] === file && lines[j] === line && columns[j] === column && fns[j] === fn) {
-        r.fail(`frame ${i} repeats frame ${j} (damaged file)`);
-      }
-      h = (h + 1) & mask;
-    }
-    slots[h] = i + 1;
-    files[i] = file;
-    lines[i] = line;
-    columns[i] = column;
-    fns[i] = fn;
+    const l = line[i], c = column[i] + 1;
+    if (!(Math.abs(l) < MAX_LINE && Math.abs(c) < MAX_LINE && Math.floor(l) === l && Math.floor(c) === c)) return i;
   }
-  return { file: files, line: lines, column: columns, fn: fns };
+  return -1;
 }
 
-/** Fails naming the line or column number of frame `i` that no dump may hold (see {@link LINE_CODES}). */
-function badPosition(r: Reader, i: number, lineCode: number, columnCode: number): never {
-  const [what, value] = lineCode >= LINE_CODES
-    ? ["line number", unzigzag(lineCode)]
-    : ["column", unzigzag(columnCode) - 1];
-  return r.fail(`frame ${i} has ${what} ${value}, not below 2^52 in magnitude (damaged file)`);
+function positionFailure(r: Reader, i: number, line: number, column: number): never {
+  const [what, value] = Math.abs(line) < MAX_LINE && Math.floor(line) === line
+    ? ["column", column]
+    : ["line number", line];
+  return r.fail(`frame ${i} has ${what} ${value}, not an integer below 2^52 in magnitude (damaged file)`);
 }
 
-function readStacks(r: Reader, table: TraceTable, limit: number): void {
-  const n = r.count("stack", 1);
-  const { start, frames } = readStackRows(r, n, table.frameCount, limit);
-  table.addStacks(start, frames);
-}
-
-/** Reads `n` stacks, checking their ids, their length against the traceback limit, and that each is new. */
-function readStackRows(r: Reader, n: number, frameCount: number, limit: number) {
-  const start = new Uint32Array(n + 1);
-  // Grown when needed; at most one frame id per byte left.
-  let frames = new Int32Array(Math.min(r.left, 4 * n));
-  const { slots, mask, shift } = hashSlots(n);
-  let at = 0;
-  for (let i = 0; i < n; i++) {
-    const length = r.uint();
-    if (length === 0) r.fail(`stack ${i} has no frames (damaged file)`);
-    if (length > limit) {
-      r.fail(`stack ${i} has ${framesText(length)}, more than the traceback limit ${limit} (damaged file)`);
-    }
-    if (length > r.left) r.fail(`stack ${i} is longer than the file (damaged file)`);
-    if (at + length > frames.length) {
-      const longer = new Int32Array(Math.max(2 * frames.length, at + length));
-      longer.set(frames);
-      frames = longer;
-    }
-    const first = at;
-    let key = length;
-    for (let k = 0; k < length; k++) {
-      const f = r.uint();
-      if (f >= frameCount) r.fail(`stack ${i} refers to frame ${f} of ${frameCount} (damaged file)`);
-      frames[at++] = f;
-      key = (key * 31 + f) | 0;
-    }
-    start[i + 1] = at;
-    let h = Math.imul(key, GOLDEN) >>> shift;
-    for (let j = slots[h] - 1; j >= 0; j = slots[h] - 1) {
-      if (sameRun(frames, first, at, start[j], start[j + 1])) r.fail(`stack ${i} repeats stack ${j} (damaged file)`);
-      h = (h + 1) & mask;
-    }
-    slots[h] = i + 1;
-  }
-  return { start, frames };
-}
-
-/** True when `list[a0..a1)` equals `list[b0..b1)`. */
-function sameRun(list: Int32Array, a0: number, a1: number, b0: number, b1: number): boolean {
-  if (a1 - a0 !== b1 - b0) return false;
-  for (let k = 0; k < a1 - a0; k++) if (list[a0 + k] !== list[b0 + k]) return false;
-  return true;
-}
-
-function readTracebacks(r: Reader, table: TraceTable): void {
-  const rows = readTracebackRows(r, r.count("traceback", 2), table.stackCount, table.stackStart);
-  table.addTracebacks(rows.stack, rows.total);
-}
-
-/**
- * Reads `n` tracebacks, checking their ids, that a known totalNframe counts
- * at least the frames kept, and that each is new.
- */
-function readTracebackRows(r: Reader, n: number, stackCount: number, stackStart: Uint32Array) {
-  const stacks = new Int32Array(n), totals = new Float64Array(n);
-  const { slots, mask, shift } = hashSlots(n);
-  for (let i = 0; i < n; i++) {
-    const stack = r.uint();
-    if (stack >= stackCount) r.fail(`traceback ${i} refers to stack ${stack} of ${stackCount} (damaged file)`);
-    const total = r.uint() - 1;
-    if (total >= 0 && total < stackStart[stack + 1] - stackStart[stack]) {
-      const frames = stackStart[stack + 1] - stackStart[stack];
-      r.fail(`traceback ${i} has totalNframe ${total}, fewer than its ${framesText(frames)} (damaged file)`);
-    }
-    let h = Math.imul(stack << 8 ^ total, GOLDEN) >>> shift;
-    for (let j = slots[h] - 1; j >= 0; j = slots[h] - 1) {
-      if (stacks[j] === stack && totals[j] === total) r.fail(`traceback ${i} repeats traceback ${j} (damaged file)`);
-      h = (h + 1) & mask;
-    }
-    slots[h] = i + 1;
-    stacks[i] = stack;
-    totals[i] = total;
-  }
-  return { stack: stacks, total: totals };
-}
-
-function readDomains(r: Reader, n: number): Int32Array {
-  const domain = new Int32Array(n);
-  readRuns(r, r.count("domain run", 2), domain);
-  return domain;
-}
-
-/** Fills `domain` from `runs` runs, which must cover it exactly. */
-function readRuns(r: Reader, runs: number, domain: Int32Array): void {
-  const n = domain.length;
-  let i = 0;
-  for (let k = 0; k < runs; k++) {
-    const d = unzigzag(r.uint());
-    if (d !== (d | 0)) r.fail(`domain ${d} out of range (damaged file)`);
-    const length = r.uint();
-    if (length === 0 || length > n - i) r.fail("domain runs do not match the trace count (damaged file)");
-    // Short runs are common (domains interleave); fill() pays off on long ones.
-    if (length < 16) {
-      for (const end = i + length; i < end;) domain[i++] = d;
-    } else {
-      domain.fill(d, i, i += length);
-    }
-  }
-  if (i !== n) r.fail("domain runs do not match the trace count (damaged file)");
-}
-
-function readTracebackColumn(r: Reader, known: number, n: number): Uint32Array {
-  const width = r.byte();
-  if (width > 4) r.fail(`unknown traceback column width ${width} (damaged file)`);
-  const out = new Uint32Array(n);
-  if (width) {
-    if (width * n > r.left) r.fail("traceback column longer than the file (damaged file)");
-    r.pos = getFixedIds(r.bytes, r.pos, out, width);
-  } else {
-    readUints(r, out, TWO_32 - 1);
-  }
-  const bad = firstAtLeast(out, known);
-  if (bad >= 0) r.fail(`trace ${bad} refers to traceback ${out[bad]} of ${known} (damaged file)`);
-  return out;
+/** Index of the first of the first `n` values below `min` or at least `end`, or -1. */
+function firstOutside(values: Int32Array, min: number, end: number, n: number): number {
+  for (let i = 0; i < n; i++) if (values[i] < min || values[i] >= end) return i;
+  return -1;
 }
 
 /** Index of the first value at least `limit`, or -1. */
@@ -300,39 +365,71 @@ function firstAtLeast(values: Uint32Array, limit: number): number {
   return -1;
 }
 
-/** Reads `out.length` ids of `width` bytes at `p` (bounds checked by the caller). */
-function getFixedIds(bytes: Uint8Array, p: number, out: Uint32Array, width: number): number {
-  const n = out.length;
-  // The common widths get loops of their own, free of the inner one.
-  if (width === 1) {
-    for (let i = 0; i < n; i++) out[i] = bytes[p++];
-  } else if (width === 2) {
-    for (let i = 0; i < n; i++, p += 2) out[i] = bytes[p] | bytes[p + 1] << 8;
-  } else {
-    for (let i = 0; i < n; i++) {
-      let v = 0;
-      for (let k = 0; k < width; k++) v += bytes[p++] * 2 ** (8 * k);
-      out[i] = v;
-    }
+function readStacks(r: Reader, table: TraceTable, n: number, total: number, limit: number): void {
+  const lengths = readView(r, n, "stack length");
+  const { values: frames, type: framesType } = readInt32(r, total, "stack frame", true);
+  const start = new Uint32Array(n + 1);
+  const bad = stackStarts(lengths, start, limit);
+  if (bad >= 0) {
+    if (lengths[bad] === 0) r.fail(`stack ${bad} has no frames (damaged file)`);
+    r.fail(`stack ${bad} has ${framesText(lengths[bad])}, more than the traceback limit ${limit} (damaged file)`);
   }
-  return p;
+  if (start[n] !== total) r.fail(`the stacks' lengths add up to ${framesText(start[n])}, not ${total} (damaged file)`);
+  const frameCount = table.frameCount;
+  const badFrame = firstOutside(frames, 0, frameCount, framesType === CONST ? Math.min(total, 1) : total);
+  if (badFrame >= 0) {
+    let i = 0;
+    while (start[i + 1] <= badFrame) i++;
+    r.fail(`stack ${i} refers to frame ${frames[badFrame]} of ${frameCount} (damaged file)`);
+  }
+  table.addStacks(start, frames);
 }
 
-function readNumbers(r: Reader, n: number, what: string): Float64Array {
-  const mode = r.byte();
-  if (mode !== MODE_UINT && mode !== MODE_F64) r.fail(`unknown ${what} column mode ${mode} (damaged file)`);
-  const out = new Float64Array(n);
-  if (mode === MODE_UINT) {
-    readUints(r, out, MAX_UINT);
-    return out;
+/**
+ * Fills `start` from the stacks' lengths; returns the first stack whose
+ * length is not from 1 to `limit`, or -1.
+ */
+function stackStarts(lengths: NumberArray, start: Uint32Array, limit: number): number {
+  let at = 0;
+  for (let i = 0; i < lengths.length; i++) {
+    const length = lengths[i];
+    if (length === 0 || length > limit) return i;
+    start[i + 1] = at += length;
   }
-  if (8 * n > r.left) r.fail(`${what} column longer than the file (damaged file)`);
-  const raw = r.bytes.subarray(r.pos, r.pos + 8 * n);
-  if (LITTLE_ENDIAN) new Uint8Array(out.buffer).set(raw);
-  else {
-    const view = new DataView(raw.buffer, raw.byteOffset, raw.length);
-    for (let i = 0; i < n; i++) out[i] = view.getFloat64(8 * i, true);
+  return -1;
+}
+
+function readTracebacks(r: Reader, table: TraceTable, n: number): void {
+  const stack = new Int32Array(n), total = new Float64Array(n);
+  readInto(r, stack, TO_INT32, "traceback stack", true);
+  const totalType = readInto(r, total, TO_FLOAT64, "totalNframe");
+  if (totalType === F64 || totalType === CONST) {
+    for (let i = 0; i < (totalType === CONST ? Math.min(n, 1) : n); i++) {
+      const t = total[i];
+      if (!(Number.isInteger(t) && t >= -1 && t < MAX_UINT)) {
+        r.fail(`traceback ${i} has totalNframe ${t}, not an integer from 0 to 2^53 - 2 or -1 (damaged file)`);
+      }
+    }
   }
-  r.pos += 8 * n;
-  return out;
+  const stacks = table.stackCount, start = table.stackStart;
+  const bad = checkTracebacks(stack, total, start, stacks);
+  if (bad >= 0) {
+    const s = stack[bad], t = total[bad];
+    if (s < 0 || s >= stacks) r.fail(`traceback ${bad} refers to stack ${s} of ${stacks} (damaged file)`);
+    const frames = framesText(start[s + 1] - start[s]);
+    r.fail(`traceback ${bad} has totalNframe ${t}, fewer than its ${frames} (damaged file)`);
+  }
+  table.addTracebacks(stack, total);
+}
+
+/**
+ * The first traceback whose stack is outside the table, or whose known
+ * totalNframe is below its stack's length; or -1.
+ */
+function checkTracebacks(stack: Int32Array, total: Float64Array, start: Uint32Array, stacks: number): number {
+  for (let i = 0; i < stack.length; i++) {
+    const s = stack[i], t = total[i];
+    if (s >>> 0 >= stacks || (t !== -1 && t < start[s + 1] - start[s])) return i;
+  }
+  return -1;
 }

@@ -1,34 +1,39 @@
 /**
- * Writing a dump (layout in `format.ts`).
+ * Writing a dump (layout in `format.ts`), in the current format version.
  *
  * Speed: a dump runs once, mostly before the JIT has caught up, and then
  * every loop costs most while it is interpreted: so there are few of them
- * (the tables are written in one walk, see `subset.ts`; the domain runs,
- * traceback ids and sizes in one pass), each alone in a small function
- * (quick to optimize, nothing after the loop to deoptimize on) that stores
- * into the buffer at a local position.
+ * (the tables are gathered in one walk, see `subset.ts`; the traces are
+ * scanned once), and the columns are stored through typed-array views of
+ * the output by `TypedArray.prototype.set()`, which narrows natively.
  *
  * @module
  */
-import type { TraceColumns } from "../columns.ts";
 import type { SnapshotParts } from "../snapshot.ts";
-import { LITTLE_ENDIAN, putLongUint, putUint, putUint28, TWO_28, Writer, zigzag } from "./bytes.ts";
+import { LITTLE_ENDIAN } from "./bytes.ts";
 import {
-  FLAG_COUNT,
-  HEADER_BYTES,
-  MAX_TRACEBACK_LIMIT,
-  MAX_UINT,
-  MODE_F64,
-  MODE_UINT,
-  UTF16LE,
-  UTF8,
-} from "./format.ts";
+  align,
+  chooseType,
+  columnBytes,
+  type ColumnStats,
+  CONST,
+  I32,
+  type NumberArray,
+  RUNS,
+  swapEntries,
+  TO_FLOAT64,
+  TO_INT32,
+  TO_UINT32,
+  U32,
+  view,
+  WIDTH,
+} from "./columns.ts";
+import { FLAG_COUNT, HEAD_BYTES, HEADER_BYTES, MAX_TRACEBACK_LIMIT, UTF16LE, UTF8 } from "./format.ts";
 import { writeHeader } from "./header.ts";
-import { scanTraces, type Tables, type TraceScan, writeTables } from "./subset.ts";
+import { numberStats, scanTraces, walkTables, wholeTable } from "./subset.ts";
 
 /**
- * The bytes of a dump of a snapshot's parts. The result may be a view into a
- * larger buffer.
+ * The bytes of a dump of a snapshot's parts.
  *
  * Throws a `RangeError` for parts no dump can hold (see `format.ts`): a
  * traceback id outside the table, a fractional line number, a traceback
@@ -61,218 +66,197 @@ export function encodeSnapshot(parts: SnapshotParts): Uint8Array {
       `cannot dump: trace ${bad} refers to traceback ${columns.traceback[bad]} of ${table.tracebackCount}`,
     );
   }
-  const tables = writeTables(table, uses, scan, n, tracebackLimit);
-  const strings = tables.strings.map((id) => table.strings[id]);
-  let text = 0;
-  for (const s of strings) text += s.length;
-  // Enough for everything but long domain runs, so that the trace columns
-  // are written without growing (and copying) the buffer.
-  const w = new Writer(
-    HEADER_BYTES + 64 + 8 * strings.length + 3 * text + tables.frames.length + tables.stacks.length +
-      tables.tracebacks.length + scan.runBytes + (columns.count ? 21 : 13) * n,
-  );
-  w.pos = HEADER_BYTES;
-  w.uint(tracebackLimit);
-  w.byte(columns.count ? FLAG_COUNT : 0);
-  writeStrings(w, strings);
-  w.uint(tables.frameCount);
-  w.bytes(tables.frames);
-  w.uint(tables.stackCount);
-  w.bytes(tables.stacks);
-  w.uint(tables.tracebackCount);
-  w.bytes(tables.tracebacks);
-  w.uint(n);
-  writeTraces(w, columns, tables, scan, n);
-  if (columns.count) writeNumbers(w, columns.count, n);
-  const dump = w.buf.subarray(0, w.pos);
-  writeHeader(dump);
-  return dump;
+  // The table as it is when the traces use all of it, else the entries they use, numbered afresh.
+  const whole = wholeTable(table, scan.distinct, tracebackLimit);
+  const t = whole ?? walkTables(table, uses, scan.distinct, tracebackLimit);
+  const strings = encodeStrings(whole ? table.strings : t.strings.map((id) => table.strings[id]));
+  const frames = t.frameFile.length, stacks = t.stackLength.length, tracebacks = scan.distinct;
+  const ids = (count: number): ColumnStats => ({ min: 0, max: Math.max(count - 1, 0), integers: true, runs: 0 });
+  // Every column in file order: its values, their range, the kind of array a reader puts them in, and whether
+  // fixed-width (see format.ts on key columns).
+  const traceback = columns.traceback.subarray(0, n);
+  const plan: [values: NumberArray, ColumnStats, target: number, fixed: boolean][] = [
+    [strings.lengths, strings.stats, TO_UINT32, false],
+    [t.frameFile, ids(t.strings.length), TO_INT32, false],
+    [t.frameLine, t.line, TO_FLOAT64, true],
+    [t.frameColumn, t.column, TO_FLOAT64, false],
+    [t.frameFunction, t.function, TO_INT32, false],
+    [t.stackLength, t.length, TO_UINT32, false],
+    [t.stackFrames, ids(frames), TO_INT32, true],
+    [t.tracebackStack, ids(stacks), TO_INT32, true],
+    [t.tracebackTotal, t.total, TO_FLOAT64, false],
+    [columns.domain.subarray(0, n), scan.domain, TO_INT32, false],
+    [traceback, ids(tracebacks), TO_UINT32, true],
+    [columns.size.subarray(0, n), scan.size, TO_FLOAT64, false],
+  ];
+  if (columns.count) plan.push([columns.count.subarray(0, n), numberStats(columns.count, n), TO_FLOAT64, false]);
+  const types = plan.map(([values, stats, target, fixed]) => chooseType(stats, values.length, target, fixed));
+  let size = HEADER_BYTES + HEAD_BYTES + 8 + align(strings.bytes.length);
+  plan.forEach(([values, stats], k) => size += columnBytes(types[k], values.length, stats.runs));
+  const out = new Out(size);
+  const head = out.take(HEAD_BYTES);
+  [
+    tracebackLimit,
+    columns.count ? FLAG_COUNT : 0,
+    t.strings.length,
+    frames,
+    stacks,
+    t.stackFrames.length,
+    tracebacks,
+    n,
+  ]
+    .forEach((v, k) => out.words.setUint32(head + 4 * k, v, true));
+  plan.forEach(([values, stats], k) => {
+    // The traces' traceback ids are the table's: picked entries have new ids (`uses`).
+    if (values === traceback && !whole) out.gathered(types[k], uses, traceback);
+    else out.numbers(types[k], values, stats.runs);
+    if (k === 0) {
+      const string = out.take(8);
+      out.words.setUint32(string, strings.encoding, true);
+      out.words.setUint32(string + 4, strings.bytes.length, true);
+      out.buf.set(strings.bytes, out.take(align(strings.bytes.length)));
+    }
+  });
+  if (out.pos !== size) throw new Error(`internal error: the dump took ${out.pos} bytes, not ${size}`);
+  writeHeader(out.buf);
+  return out.buf;
+}
+
+/** The output, and where the next part goes. */
+class Out {
+  readonly buf: Uint8Array;
+  readonly words: DataView;
+  pos = HEADER_BYTES;
+
+  constructor(size: number) {
+    this.buf = new Uint8Array(size);
+    this.words = new DataView(this.buf.buffer);
+  }
+
+  /** Reserves `n` bytes (a multiple of 8) and returns where they start. */
+  take(n: number): number {
+    const at = this.pos;
+    this.pos += n;
+    return at;
+  }
+
+  /**
+   * Writes a column's descriptor (`runs` for RUNS) and reserves its
+   * entries; returns a view of them for fixed-width types, else where the
+   * constant or the runs go.
+   */
+  column(type: number, n: number, runs = 0): { entries: NumberArray | null; at: number } {
+    const at = this.take(columnBytes(type, n, runs));
+    this.buf[at] = type;
+    if (type === RUNS) this.words.setUint32(at + 4, runs, true);
+    return { entries: WIDTH[type] ? view(type, this.buf.buffer, at + 8, n) : null, at: at + 8 };
+  }
+
+  /** Puts the column's entries in the file's byte order, once written. */
+  settle(type: number, at: number, n: number): void {
+    if (!LITTLE_ENDIAN) swapEntries(this.buf.subarray(at, at + WIDTH[type] * n), WIDTH[type]);
+  }
+
+  /** A column of `values` (`runs` of them for RUNS). */
+  numbers(type: number, values: NumberArray, runs = 0): void {
+    const n = values.length;
+    const { entries, at } = this.column(type, n, runs);
+    if (entries) {
+      entries.set(values);
+      this.settle(type, at, n);
+    } else if (type === CONST) {
+      this.words.setFloat64(at, values[0], true);
+    } else {
+      putRuns(view(I32, this.buf.buffer, at, runs) as Int32Array, this.runLengths(at, runs), values);
+    }
+  }
+
+  /** The values of a RUNS column whose entries start at `at`. */
+  runValues(at: number, runs: number): Int32Array {
+    return view(I32, this.buf.buffer, at, runs) as Int32Array;
+  }
+
+  /** The run lengths of a RUNS column whose entries start at `at`. */
+  runLengths(at: number, runs: number): Uint32Array {
+    return view(U32, this.buf.buffer, at + align(4 * runs), runs) as Uint32Array;
+  }
+
+  /** A column of `source[index[j]]` for each `j` (`runs` of them for RUNS). */
+  gathered(type: number, source: NumberArray, index: Int32Array | Uint32Array, runs = 0): void {
+    const n = index.length;
+    const { entries, at } = this.column(type, n, runs);
+    if (entries) {
+      gather(entries, source, index);
+      this.settle(type, at, n);
+    } else if (type === CONST) {
+      this.words.setFloat64(at, source[index[0]], true);
+    } else {
+      putGatheredRuns(view(I32, this.buf.buffer, at, runs) as Int32Array, this.runLengths(at, runs), source, index);
+    }
+  }
+}
+
+function gather(out: NumberArray, source: NumberArray, index: Int32Array | Uint32Array): void {
+  for (let j = 0; j < index.length; j++) out[j] = source[index[j]];
+}
+
+/** As {@link putRuns}, for the list `source[index[j]]`. */
+function putGatheredRuns(
+  values: Int32Array,
+  lengths: Uint32Array,
+  source: NumberArray,
+  index: Int32Array | Uint32Array,
+) {
+  let k = 0, start = 0;
+  for (let i = 1; i <= index.length; i++) {
+    if (i < index.length && source[index[i]] === source[index[start]]) continue;
+    values[k] = source[index[start]];
+    lengths[k++] = i - start;
+    start = i;
+  }
+  if (!LITTLE_ENDIAN) {
+    swapEntries(new Uint8Array(values.buffer, values.byteOffset, 4 * values.length), 4);
+    swapEntries(new Uint8Array(lengths.buffer, lengths.byteOffset, 4 * lengths.length), 4);
+  }
+}
+
+/** Writes the runs of equal values of `list` (as many as `values` holds) into `values` and `lengths`. */
+function putRuns(values: Int32Array, lengths: Uint32Array, list: NumberArray): void {
+  let k = 0, start = 0;
+  for (let i = 1; i <= list.length; i++) {
+    if (i < list.length && list[i] === list[start]) continue;
+    values[k] = list[start];
+    lengths[k++] = i - start;
+    start = i;
+  }
+  if (!LITTLE_ENDIAN) {
+    swapEntries(new Uint8Array(values.buffer, values.byteOffset, 4 * values.length), 4);
+    swapEntries(new Uint8Array(lengths.buffer, lengths.byteOffset, 4 * lengths.length), 4);
+  }
 }
 
 /** Matches a UTF-16 unit that is half of no surrogate pair. */
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
-function writeStrings(w: Writer, list: string[]): void {
+/** The string table: lengths, encoding and bytes (see `format.ts`). */
+function encodeStrings(list: readonly string[]) {
+  const lengths = new Uint32Array(list.length);
+  let min = list.length ? list[0].length : 0, max = min;
+  for (let i = 0; i < list.length; i++) {
+    const length = lengths[i] = list[i].length;
+    if (length < min) min = length;
+    if (length > max) max = length;
+  }
+  const stats: ColumnStats = { min, max, integers: true, runs: 0 };
   // NUL separators keep a pair from forming across two strings.
   const wellFormed = !LONE_SURROGATE.test(list.join("\0"));
-  w.uint(list.length);
-  w.byte(wellFormed ? UTF8 : UTF16LE);
-  for (const s of list) w.uint(s.length);
   const joined = list.join("");
-  if (wellFormed) {
-    const bytes = new TextEncoder().encode(joined);
-    w.uint(bytes.length);
-    w.bytes(bytes);
-    return;
-  }
-  w.uint(2 * joined.length);
-  w.reserve(2 * joined.length);
-  const { buf } = w;
-  let p = w.pos;
+  if (wellFormed) return { lengths, stats, encoding: UTF8, bytes: new TextEncoder().encode(joined) };
+  const bytes = new Uint8Array(2 * joined.length);
   for (let i = 0; i < joined.length; i++) {
     const c = joined.charCodeAt(i);
-    buf[p++] = c & 0xff;
-    buf[p++] = c >>> 8;
+    bytes[2 * i] = c & 0xff;
+    bytes[2 * i + 1] = c >>> 8;
   }
-  w.pos = p;
-}
-
-/**
- * The domain runs, the traceback column and the size column. With ids of one
- * or two bytes, where each part starts is known beforehand, so one pass
- * over the traces writes all three; otherwise (or when a size has no varint
- * form) each is written in a pass of its own.
- */
-function writeTraces(w: Writer, columns: TraceColumns, used: Tables, scan: TraceScan, n: number): void {
-  w.uint(scan.runs);
-  const width = used.tracebackWidth;
-  if (width === 1 || width === 2) {
-    w.reserve(scan.runBytes + 2 + width * n + 8 * n + 4);
-    const { buf } = w;
-    const ids = w.pos + scan.runBytes + 1;
-    const sizes = ids + width * n;
-    buf[ids - 1] = width;
-    buf[sizes] = MODE_UINT;
-    const end = putTraces(buf, w.pos, ids, sizes + 1, columns, used.tracebackId, width);
-    if (end >= 0) {
-      w.pos = end;
-      return;
-    }
-  }
-  w.reserve(scan.runBytes);
-  w.pos = putRuns(w.buf, w.pos, columns.domain, n);
-  writeTracebackColumn(w, columns.traceback, used, n);
-  writeNumbers(w, columns.size, n);
-}
-
-/**
- * Writes the domain runs at `runs`, the ids (one or two bytes each) at `ids`
- * and the sizes as varints at `sizes`, in one pass; returns the end of the
- * sizes, or -1 at the first size that has no varint form.
- */
-function putTraces(
-  buf: Uint8Array,
-  runs: number,
-  ids: number,
-  sizes: number,
-  columns: TraceColumns,
-  id: Uint32Array,
-  width: number,
-): number {
-  const { domain, traceback, size, length: n } = columns;
-  const runsEnd = ids - 1;
-  let start = 0, d = n ? domain[0] : 0;
-  for (let i = 0; i < n; i++) {
-    if (domain[i] !== d) {
-      runs = putUint(buf, runs, zigzag(d));
-      runs = putUint(buf, runs, i - start);
-      d = domain[i];
-      start = i;
-    }
-    const v = id[traceback[i]];
-    if (width === 2) {
-      buf[ids++] = v;
-      buf[ids++] = v >>> 8;
-    } else buf[ids++] = v;
-    const s = size[i];
-    // As in putWholeNumbers.
-    if (s >>> 0 === s && s < TWO_28 && (s !== 0 || 1 / s > 0)) sizes = putUint28(buf, sizes, s);
-    else if (s >= TWO_28 && s <= MAX_UINT && Math.floor(s) === s) sizes = putLongUint(buf, sizes, s);
-    else return -1;
-  }
-  if (n) {
-    runs = putUint(buf, runs, zigzag(d));
-    runs = putUint(buf, runs, n - start);
-  }
-  if (runs !== runsEnd) throw new Error(`internal error: domain runs took ${runs - runsEnd} bytes more than counted`);
-  return sizes;
-}
-
-function putRuns(buf: Uint8Array, p: number, domain: Int32Array, n: number): number {
-  for (let i = 0; i < n;) {
-    const d = domain[i];
-    let j = i + 1;
-    while (j < n && domain[j] === d) j++;
-    p = putUint(buf, p, zigzag(d));
-    p = putUint(buf, p, j - i);
-    i = j;
-  }
-  return p;
-}
-
-/** Traceback ids in the form chosen with the tables (see {@link Tables.tracebackWidth}). */
-function writeTracebackColumn(w: Writer, traceback: Uint32Array, used: Tables, n: number): void {
-  const width = used.tracebackWidth;
-  w.byte(width);
-  w.reserve(5 * n + 4);
-  w.pos = width
-    ? putFixedIds(w.buf, w.pos, traceback, used.tracebackId, n, width)
-    : putVarintIds(w.buf, w.pos, traceback, used.tracebackId, n);
-}
-
-function putVarintIds(buf: Uint8Array, p: number, traceback: Uint32Array, id: Uint32Array, n: number): number {
-  for (let i = 0; i < n; i++) {
-    const v = id[traceback[i]];
-    p = v < TWO_28 ? putUint28(buf, p, v) : putUint(buf, p, v);
-  }
-  return p;
-}
-
-function putFixedIds(
-  buf: Uint8Array,
-  p: number,
-  traceback: Uint32Array,
-  id: Uint32Array,
-  n: number,
-  width: number,
-): number {
-  // The common widths get loops of their own, free of the inner one.
-  if (width === 1) {
-    for (let i = 0; i < n; i++) buf[p++] = id[traceback[i]];
-  } else if (width === 2) {
-    for (let i = 0; i < n; i++, p += 2) {
-      const v = id[traceback[i]];
-      buf[p] = v;
-      buf[p + 1] = v >>> 8;
-    }
-  } else {
-    for (let i = 0; i < n; i++) {
-      const v = id[traceback[i]];
-      for (let k = 0; k < width; k++) buf[p++] = v >>> 8 * k;
-    }
-  }
-  return p;
-}
-
-/** A size or count column: varints when all are whole and in range, else raw float64. */
-function writeNumbers(w: Writer, values: Float64Array, n: number): void {
-  w.reserve(1 + 8 * n + 4);
-  const { buf } = w;
-  const mode = w.pos;
-  const p = mode + 1;
-  const end = putWholeNumbers(buf, p, values, n);
-  if (end >= 0) {
-    buf[mode] = MODE_UINT;
-    w.pos = end;
-    return;
-  }
-  buf[mode] = MODE_F64;
-  if (LITTLE_ENDIAN) buf.set(new Uint8Array(values.buffer, values.byteOffset, 8 * n), p);
-  else {
-    const view = new DataView(buf.buffer, buf.byteOffset + p, 8 * n);
-    for (let k = 0; k < n; k++) view.setFloat64(8 * k, values[k], true);
-  }
-  w.pos = p + 8 * n;
-}
-
-/** Writes the values as varints and returns the end, or -1 at the first value that has no varint form. */
-function putWholeNumbers(buf: Uint8Array, p: number, values: Float64Array, n: number): number {
-  for (let i = 0; i < n; i++) {
-    const v = values[i];
-    // `v >>> 0 === v` passes whole numbers below 2^32 only (not NaN); 1 / v tells -0 from 0.
-    if (v >>> 0 === v && v < TWO_28 && (v !== 0 || 1 / v > 0)) p = putUint28(buf, p, v);
-    else if (v >= TWO_28 && v <= MAX_UINT && Math.floor(v) === v) p = putLongUint(buf, p, v);
-    else return -1;
-  }
-  return p;
+  return { lengths, stats, encoding: UTF16LE, bytes };
 }

@@ -6,11 +6,12 @@
  * @module
  */
 import { TWO_32 } from "./bytes.ts";
-import { xxhash32 } from "./checksum.ts";
+import { sha256Prefix, xxhash32 } from "./checksum.ts";
 import { DUMP_FORMAT_VERSION, HEADER_BYTES, MAGIC, SnapshotFormatError } from "./format.ts";
 
 /**
- * Fills in the header at the start of `dump` for the payload after it.
+ * Fills in the header at the start of `dump` for the payload after it, in
+ * the current format version.
  *
  * @example
  * ```ts
@@ -29,12 +30,19 @@ export function writeHeader(dump: Uint8Array): void {
   view.setUint32(8, DUMP_FORMAT_VERSION, true);
   view.setUint32(12, payloadLength % TWO_32, true);
   view.setUint32(16, Math.floor(payloadLength / TWO_32), true);
-  view.setUint32(20, xxhash32(dump.subarray(HEADER_BYTES)), true);
+  view.setUint32(20, sha256Prefix(dump.subarray(HEADER_BYTES)), true);
+}
+
+/** A dump's format version and its payload, checked (see {@link checkHeader}). */
+export interface Checked {
+  version: number;
+  payload: Uint8Array;
 }
 
 /**
- * The payload of `bytes`, after checking magic, version, length and checksum,
- * in that order: each check means something only once the previous passed.
+ * The format version and payload of `bytes`, after checking magic, version,
+ * length and checksum, in that order: each check means something only once
+ * the previous passed.
  *
  * @param name the file's path, for error messages
  * @throws SnapshotFormatError when a check fails
@@ -43,10 +51,10 @@ export function writeHeader(dump: Uint8Array): void {
  * ```ts
  * import { readFile } from "node:fs/promises";
  *
- * const payload = checkHeader(await readFile("app.dump"), "app.dump");
+ * const { version, payload } = checkHeader(await readFile("app.dump"), "app.dump");
  * ```
  */
-export function checkHeader(bytes: Uint8Array, name: string): Uint8Array {
+export function checkHeader(bytes: Uint8Array, name: string): Checked {
   const fail = (problem: string): never => {
     throw new SnapshotFormatError(name, problem);
   };
@@ -59,8 +67,8 @@ export function checkHeader(bytes: Uint8Array, name: string): Uint8Array {
   // The version comes first: later versions may lay out the rest differently.
   const view = new DataView(bytes.buffer, bytes.byteOffset);
   const version = view.getUint32(8, true);
-  if (version !== DUMP_FORMAT_VERSION) {
-    fail(`unsupported dump format version ${version} (this build reads ${DUMP_FORMAT_VERSION})`);
+  if (version < 1 || version > DUMP_FORMAT_VERSION) {
+    fail(`unsupported dump format version ${version} (this build reads versions 1 to ${DUMP_FORMAT_VERSION})`);
   }
   if (bytes.length < HEADER_BYTES) fail(truncated);
   const length = view.getUint32(12, true) + view.getUint32(16, true) * TWO_32;
@@ -68,8 +76,9 @@ export function checkHeader(bytes: Uint8Array, name: string): Uint8Array {
   if (length > actual) fail(`truncated snapshot dump: ${actual} of ${length} payload bytes`);
   if (length < actual) fail(`${actual - length} unexpected bytes after the end of the snapshot dump`);
   const payload = bytes.subarray(HEADER_BYTES);
-  if (xxhash32(payload) !== view.getUint32(20, true)) fail("checksum mismatch: the snapshot dump is damaged");
-  return payload;
+  const sum = version === 1 ? xxhash32(payload) : sha256Prefix(payload);
+  if (sum !== view.getUint32(20, true)) fail("checksum mismatch: the snapshot dump is damaged");
+  return { version, payload };
 }
 
 /**

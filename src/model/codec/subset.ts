@@ -1,20 +1,26 @@
 /**
  * The table entries a dump carries: only those its traces use, whatever the
- * size of the (possibly shared) table, numbered afresh from 0 in order of
- * first use, and written as the dump's frame, stack and traceback records
- * (layout in `format.ts`).
+ * size of the (possibly shared) table, each exactly once: the whole table as
+ * it is when they use all of it, else the entries they use, numbered afresh
+ * from 0 in the order met.
  *
  * Speed: a dump often runs once in a process, before the JIT has compiled
- * anything, and then each loop costs most while it is interpreted. So the
- * work is done in few loops: one pass over the traces counts what they use,
- * one walk over the used tracebacks numbers and writes every entry the
- * first time it is met.
+ * anything, when each loop costs most (10-50 ns an entry at first on this
+ * machine, against 1-2 once compiled), and every visit of the table in
+ * another order costs as much again in cache misses. So the work is one pass
+ * over the traces, which counts what they use, and then, when they use the
+ * whole table (a snapshot made from raw traces or loaded), a pass over each
+ * of its parts in order, to check it and find the range of its columns,
+ * which are then written out as they are ({@link wholeTable}); else one walk
+ * over the used tracebacks, which meets every stack, frame and string and
+ * writes each down the first time, in typed arrays that become the dump's
+ * columns ({@link walkTables}).
  *
  * @module
  */
 import type { TraceColumns } from "../columns.ts";
 import { NONE, type TraceTable } from "../table.ts";
-import { putUint, TWO_28, zigzag } from "./bytes.ts";
+import type { ColumnStats } from "./columns.ts";
 import { framesText, MAX_LINE, MAX_UINT } from "./format.ts";
 
 /** What one pass over the traces finds (see {@link scanTraces}). */
@@ -23,14 +29,15 @@ export interface TraceScan {
   bad: number;
   /** How many traceback ids the traces use. */
   distinct: number;
-  /** Runs of equal domains in the domain column, and their size as varints. */
-  runs: number;
-  runBytes: number;
+  /** The domains: range and runs of equal ones. */
+  domain: ColumnStats;
+  /** The sizes: range, and whether all are integers (not -0) of magnitude up to 2^53. */
+  size: ColumnStats;
 }
 
 /**
- * Counts the uses of each traceback id into `uses`, the ids used, and the
- * runs of equal domains and their size as varints, in one pass.
+ * Counts the uses of each traceback id into `uses`, and finds the range and
+ * runs of the domains and the range of the sizes, in one pass.
  *
  * @example
  * ```ts
@@ -42,110 +49,137 @@ export interface TraceScan {
  * ```
  */
 export function scanTraces(columns: TraceColumns, uses: Uint32Array): TraceScan {
-  const { traceback, domain, length: n } = columns;
+  const { traceback, domain, size, length: n } = columns;
   const total = uses.length;
-  let distinct = 0, runs = 0, runBytes = 0, start = 0;
+  let distinct = 0, runs = n ? 1 : 0, integers = true;
+  let d = n ? domain[0] : 0, dMin = d, dMax = d;
+  let sMin = n ? size[0] : 0, sMax = sMin;
   for (let i = 0; i < n; i++) {
     const tb = traceback[i];
-    if (tb >= total) return { bad: i, distinct, runs, runBytes };
+    if (tb >= total) return { bad: i, distinct, domain: stats(0, 0, true, 0), size: stats(0, 0, true, 0) };
     if (uses[tb]++ === 0) distinct++;
-    if (i && domain[i] !== domain[i - 1]) {
+    const di = domain[i];
+    if (di !== d) {
       runs++;
-      runBytes += varintBytes(zigzag(domain[i - 1])) + varintBytes(i - start);
-      start = i;
+      d = di;
+      if (di < dMin) dMin = di;
+      else if (di > dMax) dMax = di;
     }
+    const s = size[i];
+    if (s < sMin) sMin = s;
+    else if (s > sMax) sMax = s;
+    // Small whole numbers pass the first test (-0 among them: 1 / s tells it from 0); NaN fails both.
+    if ((s | 0) !== s || (s === 0 && 1 / s < 0)) integers &&= isWhole(s);
   }
-  if (n) {
-    runs++;
-    runBytes += varintBytes(zigzag(domain[n - 1])) + varintBytes(n - start);
-  }
-  return { bad: -1, distinct, runs, runBytes };
+  return { bad: -1, distinct, domain: stats(dMin, dMax, true, runs), size: stats(sMin, sMax, integers, 0) };
 }
 
-/** Bytes of `v` as a varint. */
-function varintBytes(v: number): number {
-  return v < 0x80 ? 1 : v < 0x4000 ? 2 : v < 0x200000 ? 3 : v < TWO_28 ? 4 : Math.ceil(Math.log2(v + 1) / 7);
+function stats(min: number, max: number, integers: boolean, runs: number): ColumnStats {
+  return { min, max, integers, runs };
 }
 
-/** The table sections of a dump, and how its traceback column refers to them. */
-export interface Tables {
-  /** Table string ids, in file order. */
-  strings: number[];
-  /** The frame, stack and traceback records, and how many of each. */
-  frames: Uint8Array;
-  frameCount: number;
-  stacks: Uint8Array;
-  stackCount: number;
-  tracebacks: Uint8Array;
-  tracebackCount: number;
-  /** File id per table traceback id (meaningful for used ones only). */
-  tracebackId: Uint32Array;
-  /**
-   * Bytes per id of the traceback column, 1 to 4, or 0 for varints, whichever
-   * is smaller. Varint ids are numbered by falling use, the most used the
-   * shortest; fixed-width ones in table order.
-   */
-  tracebackWidth: number;
+/** Whether `v` is an integer of magnitude up to 2^53 other than -0. */
+function isWhole(v: number): boolean {
+  return Number.isInteger(v) && Math.abs(v) <= MAX_UINT && !(v === 0 && 1 / v < 0);
 }
 
 /**
- * Writes the records of the strings, frames, stacks and tracebacks that the
- * traces use (`uses`, from {@link scanTraces}, which then holds each used
- * traceback's file id), checking what no dump may hold.
+ * The range of the first `n` values and whether all are integers (not -0)
+ * up to 2^53 in magnitude.
+ *
+ * @example
+ * ```ts
+ * numberStats(new Float64Array([1, 2.5]), 2); // { min: 1, max: 2.5, integers: false, runs: 0 }
+ * ```
+ */
+export function numberStats(values: Float64Array, n: number): ColumnStats {
+  let min = n ? values[0] : 0, max = min, integers = true;
+  for (let i = 0; i < n; i++) {
+    const v = values[i];
+    if (v < min) min = v;
+    else if (v > max) max = v;
+    if ((v | 0) !== v || (v === 0 && 1 / v < 0)) integers &&= isWhole(v);
+  }
+  return stats(min, max, integers, 0);
+}
+
+/**
+ * The tables of a dump, in file order: every used string, frame, stack and
+ * traceback, numbered in the order met, with the range of each column.
+ */
+export interface Tables {
+  /** Table string ids. */
+  strings: number[];
+  /** Frames: file and function as file string ids (-1: none), line and column (-1: none). */
+  frameFile: Int32Array;
+  frameLine: Float64Array;
+  frameColumn: Float64Array;
+  frameFunction: Int32Array;
+  /** Stacks: each one's length, and their frames (file frame ids) one after the other. */
+  stackLength: Uint16Array;
+  stackFrames: Int32Array;
+  /** Tracebacks: stack (file stack id) and totalNframe (-1: absent). */
+  tracebackStack: Int32Array;
+  tracebackTotal: Float64Array;
+  line: ColumnStats;
+  column: ColumnStats;
+  function: ColumnStats;
+  length: ColumnStats;
+  total: ColumnStats;
+}
+
+/**
+ * Meets every used traceback (in table order), stack, frame and string,
+ * numbers each the first time and writes it down (see the module comment);
+ * each used table traceback's file id then goes to `uses`. Checks what no
+ * dump may hold.
  *
  * Throws a `RangeError` for parts no dump can hold: a fractional line
  * number, a traceback longer than `limit`, a totalNframe below its length.
  *
- * @param n the number of traces, for the traceback column's form
+ * @param uses per table traceback, how many traces use it (from {@link scanTraces})
+ * @param count how many tracebacks are used
  */
-export function writeTables(table: TraceTable, uses: Uint32Array, scan: TraceScan, n: number, limit: number): Tables {
+export function walkTables(table: TraceTable, uses: Uint32Array, count: number, limit: number): Tables {
   const { tracebackStack, tracebackTotal, stackStart, stackFrames } = table;
   const { frameFile, frameLine, frameColumn, frameFunction } = table;
-  const count = scan.distinct;
-  // Ids + 1 in the file, 0 before an entry is met.
+  // File ids + 1, 0 before an entry is met.
   const stackId = new Int32Array(table.stackCount);
   const frameId = new Int32Array(table.frameCount);
   const stringId = new Int32Array(table.strings.length);
   const strings: number[] = [];
-  const tracebacks = new Uint32Array(count), counts = new Uint32Array(count);
-  // How many tracebacks each number of traces uses (only the first entries are touched, so the rest costs no memory).
-  const histogram = new Uint32Array(n + 1);
-  let maxUses = 0;
-  // Records are written into buffers sized for the common case, grown when a record might not fit.
-  let frames: Uint8Array = new Uint8Array(12 * Math.min(table.frameCount, 3 * count) + 64);
-  let stacks: Uint8Array = new Uint8Array(4 * Math.min(stackFrames.length, 4 * count) + 64);
-  const records = new Uint8Array(16 * count);
-  let fp = 0, sp = 0, tp = 0, frameCount = 0, stackCount = 0, k = 0;
+  const tbStack = new Int32Array(count), tbTotal = new Float64Array(count);
+  // Sized for the common case, grown when needed.
+  let files = new Int32Array(Math.min(table.frameCount, 3 * count) + 16);
+  let lines = new Float64Array(files.length), columns = new Float64Array(files.length);
+  let fns = new Int32Array(files.length);
+  const lengths = new Uint16Array(count);
+  let refs = new Int32Array(Math.min(stackFrames.length, 4 * count) + 16);
+  let lMin = Infinity, lMax = -Infinity, cMin = Infinity, cMax = -Infinity, fMin = Infinity, fMax = -Infinity;
+  let nMin = Infinity, nMax = -Infinity, tMin = Infinity, tMax = -Infinity;
+  let frameCount = 0, stackCount = 0, refCount = 0, k = 0;
   for (let tb = 0; tb < uses.length; tb++) {
-    const used = uses[tb];
-    if (used === 0) continue;
-    tracebacks[k] = tb;
-    counts[k] = used;
-    histogram[used]++;
-    if (used > maxUses) maxUses = used;
-    uses[tb] = k++;
+    if (uses[tb] === 0) continue;
     const s = tracebackStack[tb];
     const start = stackStart[s], end = stackStart[s + 1];
     let sid = stackId[s];
     if (sid === 0) {
-      if (end === start) throw new RangeError(`cannot dump: stack ${s} has no frames`);
-      if (end - start > limit) {
-        throw new RangeError(
-          `cannot dump: the traceback at ${mostRecent(table, s)} has ${framesText(end - start)}, ` +
-            `more than the traceback limit ${limit}`,
-        );
-      }
-      if (sp + 8 * (end - start + 1) > stacks.length) stacks = grow(stacks, sp + 8 * (end - start + 1));
-      sp = putUint(stacks, sp, end - start);
+      const length = end - start;
+      if (length === 0 || length > limit) checkStack(table, s, limit);
+      if (length < nMin) nMin = length;
+      if (length > nMax) nMax = length;
+      if (refCount + length > refs.length) refs = grow(refs, refCount + length);
       for (let j = start; j < end; j++) {
         const f = stackFrames[j];
         let fid = frameId[f];
         if (fid === 0) {
-          const line = frameLine[f];
-          // NONE is -1, so column+1 is 0 exactly when the column is absent.
-          const column = frameColumn[f] + 1;
+          const line = frameLine[f], column = frameColumn[f];
           // Small whole numbers pass the first test; `%` on a double costs a call to the C library.
-          if ((line | 0) !== line || (column | 0) !== column) checkPosition(table, f, line, column);
+          if ((line | 0) !== line || (column | 0) !== column) checkPosition(table, f, line, column + 1);
+          if (line < lMin) lMin = line;
+          if (line > lMax) lMax = line;
+          if (column < cMin) cMin = column;
+          if (column > cMax) cMax = column;
           const file = frameFile[f], fn = frameFunction[f];
           let fileId = stringId[file];
           if (fileId === 0) fileId = stringId[file] = strings.push(file);
@@ -154,111 +188,180 @@ export function writeTables(table: TraceTable, uses: Uint32Array, scan: TraceSca
             fnId = stringId[fn];
             if (fnId === 0) fnId = stringId[fn] = strings.push(fn);
           }
-          if (fp + 32 > frames.length) frames = grow(frames, fp + 32);
-          fp = putUint(frames, fp, fileId - 1);
-          fp = putUint(frames, fp, zigzag(line));
-          fp = putUint(frames, fp, zigzag(column));
-          // The function's string id + 1, 0 when absent.
-          fp = putUint(frames, fp, fnId);
+          if (fnId - 1 < fMin) fMin = fnId - 1;
+          if (fnId - 1 > fMax) fMax = fnId - 1;
+          if (frameCount === files.length) {
+            files = grow(files, frameCount + 1);
+            lines = grow(lines, frameCount + 1);
+            columns = grow(columns, frameCount + 1);
+            fns = grow(fns, frameCount + 1);
+          }
+          files[frameCount] = fileId - 1;
+          lines[frameCount] = line;
+          columns[frameCount] = column;
+          fns[frameCount] = fnId - 1;
           fid = frameId[f] = ++frameCount;
         }
-        sp = putUint(stacks, sp, fid - 1);
+        refs[refCount++] = fid - 1;
       }
+      lengths[stackCount] = length;
       sid = stackId[s] = ++stackCount;
     }
-    // totalNframe + 1, 0 when absent.
-    const total = tracebackTotal[tb] + 1;
-    if (!(total >= 0 && total <= MAX_UINT && Math.floor(total) === total)) {
-      throw new RangeError(`cannot dump: totalNframe must be a non-negative integer or absent, not ${total - 1}`);
-    }
-    if (total !== 0 && total <= end - start) {
-      throw new RangeError(
-        `cannot dump: the traceback at ${mostRecent(table, s)} has totalNframe ${total - 1}, ` +
-          `fewer than its ${framesText(end - start)}`,
-      );
-    }
-    tp = putUint(records, tp, sid - 1);
-    tp = putUint(records, tp, total);
+    // totalNframe, -1 when absent.
+    const total = tracebackTotal[tb];
+    if (!isTotal(total, end - start)) checkTotal(table, tb);
+    if (total < tMin) tMin = total;
+    if (total > tMax) tMax = total;
+    tbStack[k] = sid - 1;
+    tbTotal[k] = total;
+    uses[tb] = k++;
   }
-  const tables = {
+  const range = (min: number, max: number) => min <= max ? stats(min, max, true, 0) : stats(0, 0, true, 0);
+  return {
     strings,
-    frames: frames.subarray(0, fp),
-    frameCount,
-    stacks: stacks.subarray(0, sp),
-    stackCount,
-    tracebacks: records.subarray(0, tp),
-    tracebackCount: count,
-    tracebackId: uses,
-    tracebackWidth: 0,
+    frameFile: files.subarray(0, frameCount),
+    frameLine: lines.subarray(0, frameCount),
+    frameColumn: columns.subarray(0, frameCount),
+    frameFunction: fns.subarray(0, frameCount),
+    stackLength: lengths.subarray(0, stackCount),
+    stackFrames: refs.subarray(0, refCount),
+    tracebackStack: tbStack,
+    tracebackTotal: tbTotal,
+    line: range(lMin, lMax),
+    column: range(cMin, cMax),
+    function: range(fMin, fMax),
+    length: range(nMin, nMax),
+    total: range(tMin, tMax),
   };
-  const width = count <= 0x100 ? 1 : count <= 0x10000 ? 2 : count <= 0x1000000 ? 3 : 4;
-  if (width * n <= varintColumnBytes(histogram, maxUses)) tables.tracebackWidth = width;
-  else {
-    // Renumbered by falling use, and written again in that order.
-    const ranked = rankByUse(tracebacks, counts, histogram, maxUses);
-    let p = 0;
-    for (let id = 0; id < count; id++) {
-      const tb = ranked[id];
-      uses[tb] = id;
-      p = putUint(records, p, stackId[tracebackStack[tb]] - 1);
-      p = putUint(records, p, tracebackTotal[tb] + 1);
-    }
-  }
-  return tables;
 }
 
 /**
- * The size of the traceback column as varints, ids numbered by falling use:
- * the 128 most used take one byte per trace, the next 16256 two, and so on.
- * `histogram[m]` is how many tracebacks are used `m` times.
+ * The whole table as a dump's tables, when the traces use every entry of it
+ * (as in a snapshot made from raw traces, or loaded, whose table is its own):
+ * then the entries keep their ids, and the columns are the table's arrays,
+ * written out natively, with no walk and no renumbering. Else null, and
+ * {@link walkTables} picks the used entries out.
+ *
+ * Checks what no dump may hold, as {@link walkTables} does.
+ *
+ * @param distinct how many tracebacks the traces use (from {@link scanTraces})
  */
-function varintColumnBytes(histogram: Uint32Array, maxUses: number): number {
-  let bytes = 0;
-  for (let m = maxUses, id = 0; m > 0; m--) {
-    const end = id + histogram[m];
-    while (id < end) {
-      const length = varintBytes(id);
-      const next = Math.min(end, length < 5 ? 2 ** (7 * length) : Infinity);
-      bytes += m * (next - id) * length;
-      id = next;
-    }
+export function wholeTable(table: TraceTable, distinct: number, limit: number): Tables | null {
+  if (distinct !== table.tracebackCount) return null;
+  const frames = table.frameCount, stacks = table.stackCount, tracebacks = table.tracebackCount;
+  const { frameFile, frameLine, frameColumn, frameFunction, stackStart, stackFrames } = table;
+  const { tracebackStack, tracebackTotal } = table;
+  // Whether each string, frame and stack is used; the first bad entry of each kind, when used.
+  const usedString = new Uint8Array(table.strings.length), usedFrame = new Uint8Array(frames);
+  const usedStack = new Uint8Array(stacks);
+  let badFrame = -1, badStack = -1, badTraceback = -1;
+  let lMin = Infinity, lMax = -Infinity, cMin = Infinity, cMax = -Infinity, fMin = Infinity, fMax = -Infinity;
+  for (let f = 0; f < frames; f++) {
+    const line = frameLine[f], column = frameColumn[f];
+    // Small whole numbers pass the first test; `%` on a double costs a call to the C library.
+    if (((line | 0) !== line || (column | 0) !== column) && badFrame < 0 && !isPosition(line, column + 1)) badFrame = f;
+    if (line < lMin) lMin = line;
+    if (line > lMax) lMax = line;
+    if (column < cMin) cMin = column;
+    if (column > cMax) cMax = column;
+    usedString[frameFile[f]] = 1;
+    const fn = frameFunction[f];
+    if (fn !== NONE) usedString[fn] = 1;
+    if (fn < fMin) fMin = fn;
+    if (fn > fMax) fMax = fn;
   }
-  return bytes;
+  const lengths = new Uint16Array(stacks);
+  let nMin = Infinity, nMax = -Infinity;
+  for (let s = 0; s < stacks; s++) {
+    const start = stackStart[s], end = stackStart[s + 1], length = end - start;
+    if ((length === 0 || length > limit) && badStack < 0) badStack = s;
+    lengths[s] = length;
+    if (length < nMin) nMin = length;
+    if (length > nMax) nMax = length;
+    for (let j = start; j < end; j++) usedFrame[stackFrames[j]] = 1;
+  }
+  let tMin = Infinity, tMax = -Infinity;
+  for (let tb = 0; tb < tracebacks; tb++) {
+    const s = tracebackStack[tb], total = tracebackTotal[tb];
+    usedStack[s] = 1;
+    if (badTraceback < 0 && !isTotal(total, stackStart[s + 1] - stackStart[s])) badTraceback = tb;
+    if (total < tMin) tMin = total;
+    if (total > tMax) tMax = total;
+  }
+  if (usedString.includes(0) || usedFrame.includes(0) || usedStack.includes(0)) return null;
+  if (badFrame >= 0) throwBadFrame(table, badFrame);
+  if (badStack >= 0) checkStack(table, badStack, limit);
+  if (badTraceback >= 0) checkTotal(table, badTraceback);
+  const range = (min: number, max: number) => min <= max ? stats(min, max, true, 0) : stats(0, 0, true, 0);
+  return {
+    strings: Array.from(table.strings.keys()),
+    frameFile: frameFile.subarray(0, frames),
+    frameLine: frameLine.subarray(0, frames),
+    frameColumn: frameColumn.subarray(0, frames),
+    frameFunction: frameFunction.subarray(0, frames),
+    stackLength: lengths,
+    stackFrames: stackFrames.subarray(0, stackStart[stacks]),
+    tracebackStack: tracebackStack.subarray(0, tracebacks),
+    tracebackTotal: tracebackTotal.subarray(0, tracebacks),
+    line: range(lMin, lMax),
+    column: range(cMin, cMax),
+    function: range(fMin, fMax),
+    length: range(nMin, nMax),
+    total: range(tMin, tMax),
+  };
 }
 
-/**
- * The tracebacks by falling use (`counts`, indexed like them), ties in table
- * order: a counting sort over `histogram` (see {@link varintColumnBytes}),
- * which it spends.
- */
-function rankByUse(tracebacks: Uint32Array, counts: Uint32Array, histogram: Uint32Array, maxUses: number): Uint32Array {
-  // histogram[m] becomes where the next traceback used m times goes.
-  for (let m = maxUses, at = 0; m > 0; m--) {
-    const size = histogram[m];
-    histogram[m] = at;
-    at += size;
-  }
-  const ranked = new Uint32Array(tracebacks.length);
-  for (let k = 0; k < tracebacks.length; k++) ranked[histogram[counts[k]]++] = tracebacks[k];
-  return ranked;
+/** Whether `line` and `column1` (column + 1) are integers of magnitude below {@link MAX_LINE}. */
+function isPosition(line: number, column1: number): boolean {
+  return Math.abs(line) < MAX_LINE && Math.abs(column1) < MAX_LINE && Math.floor(line) === line &&
+    Math.floor(column1) === column1;
 }
 
-/** `bytes` in a buffer of at least `need` bytes, twice as large at least. */
-function grow(bytes: Uint8Array, need: number): Uint8Array {
-  const more = new Uint8Array(Math.max(need, 2 * bytes.length));
-  more.set(bytes);
+/** Whether `total` is a totalNframe a dump can hold for a stack of `length` frames: absent, or an integer from `length` on. */
+function isTotal(total: number, length: number): boolean {
+  return total === NONE || total >= length && total < MAX_UINT && Math.floor(total) === total;
+}
+
+/** Throws unless stack `s` has from 1 to `limit` frames. */
+function checkStack(table: TraceTable, s: number, limit: number): void {
+  const length = table.stackLength(s);
+  if (length === 0) throw new RangeError(`cannot dump: stack ${s} has no frames`);
+  if (length > limit) {
+    throw new RangeError(
+      `cannot dump: the traceback at ${mostRecent(table, s)} has ${framesText(length)}, ` +
+        `more than the traceback limit ${limit}`,
+    );
+  }
+}
+
+/** Throws unless traceback `tb`'s totalNframe is one a dump can hold (see {@link isTotal}). */
+function checkTotal(table: TraceTable, tb: number): void {
+  const total = table.tracebackTotal[tb], s = table.tracebackStack[tb];
+  if (!(total === NONE || total >= 0 && total < MAX_UINT && Math.floor(total) === total)) {
+    throw new RangeError(`cannot dump: totalNframe must be a non-negative integer or absent, not ${total}`);
+  }
+  const length = table.stackLength(s);
+  if (total !== NONE && total < length) {
+    throw new RangeError(
+      `cannot dump: the traceback at ${mostRecent(table, s)} has totalNframe ${total}, ` +
+        `fewer than its ${framesText(length)}`,
+    );
+  }
+}
+
+/** `list` in an array of at least `need` entries, twice as long at least. */
+function grow<T extends Int32Array | Float64Array>(list: T, need: number): T {
+  const more = new (list.constructor as new (n: number) => T)(Math.max(need, 2 * list.length));
+  more.set(list);
   return more;
 }
 
-/** Throws unless `line` and `column` (+1) of frame `f` are integers of magnitude below {@link MAX_LINE}. */
-function checkPosition(table: TraceTable, f: number, line: number, column: number): void {
-  if (Math.abs(line) < MAX_LINE && Math.abs(column) < MAX_LINE && Math.floor(line) === line) {
-    if (Math.floor(column) === column) return;
-  }
-  badFrame(table, f);
+/** Throws unless `line` and `column1` (column + 1) of frame `f` are integers of magnitude below {@link MAX_LINE}. */
+function checkPosition(table: TraceTable, f: number, line: number, column1: number): void {
+  if (!isPosition(line, column1)) throwBadFrame(table, f);
 }
 
-function badFrame(table: TraceTable, f: number): never {
+function throwBadFrame(table: TraceTable, f: number): never {
   const where = `${table.strings[table.frameFile[f]]}:${table.frameLine[f]}`;
   const column = table.frameColumn[f] === NONE ? "" : `, column ${table.frameColumn[f]}`;
   throw new RangeError(
