@@ -217,12 +217,15 @@ const SAME = [I32, U32, F64];
 
 /**
  * A column of `n` entries read into an Int32Array: a view of the file's bytes
- * when they are stored as such (no copy, no fresh memory; the view keeps the
- * file's buffer alive), else a fresh array.
+ * when they are stored as such and make a quarter of the file or more (no
+ * copy, no fresh memory; the view keeps the whole file alive, at most three
+ * times what it spares), else a fresh array.
  */
 function readInt32(r: Reader, n: number, what: string, key = false): { values: Int32Array; type: number } {
   const c = column(r, n, TO_INT32, what, key);
-  if (c.type === SAME[TO_INT32] && LITTLE_ENDIAN) return { values: r.view(I32, c.at, n) as Int32Array, type: c.type };
+  if (c.type === SAME[TO_INT32] && LITTLE_ENDIAN && 4 * 4 * n >= r.bytes.length) {
+    return { values: r.view(I32, c.at, n) as Int32Array, type: c.type };
+  }
   const values = new Int32Array(n);
   fill(r, c, values, TO_INT32, what);
   return { values, type: c.type };

@@ -67,10 +67,10 @@ export function encodeSnapshot(parts: SnapshotParts): Uint8Array {
     );
   }
   // The table as it is when the traces use all of it, else the entries they use, numbered afresh.
-  const whole = wholeTable(table, scan.distinct, tracebackLimit);
-  const t = whole ?? walkTables(table, uses, scan.distinct, tracebackLimit);
+  const whole = wholeTable(table, uses, tracebackLimit);
+  const t = whole ?? walkTables(table, uses, tracebackLimit);
   const strings = encodeStrings(whole ? table.strings : t.strings.map((id) => table.strings[id]));
-  const frames = t.frameFile.length, stacks = t.stackLength.length, tracebacks = scan.distinct;
+  const frames = t.frameFile.length, stacks = t.stackLength.length, tracebacks = t.tracebackStack.length;
   const ids = (count: number): ColumnStats => ({ min: 0, max: Math.max(count - 1, 0), integers: true, runs: 0 });
   // Every column in file order: its values, their range, the kind of array a reader puts them in, and whether
   // fixed-width (see format.ts on key columns).
@@ -238,6 +238,12 @@ function putRuns(values: Int32Array, lengths: Uint32Array, list: NumberArray): v
 /** Matches a UTF-16 unit that is half of no surrogate pair. */
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
+/** Whether `s` holds no lone surrogate: natively where the runtime has `isWellFormed()` (ES2024). */
+function isWellFormed(s: string): boolean {
+  const native = (s as { isWellFormed?: () => boolean }).isWellFormed;
+  return native ? native.call(s) : !LONE_SURROGATE.test(s);
+}
+
 /** The string table: lengths, encoding and bytes (see `format.ts`). */
 function encodeStrings(list: readonly string[]) {
   const lengths = new Uint32Array(list.length);
@@ -249,7 +255,7 @@ function encodeStrings(list: readonly string[]) {
   }
   const stats: ColumnStats = { min, max, integers: true, runs: 0 };
   // NUL separators keep a pair from forming across two strings.
-  const wellFormed = !LONE_SURROGATE.test(list.join("\0"));
+  const wellFormed = isWellFormed(list.join("\0"));
   const joined = list.join("");
   if (wellFormed) return { lengths, stats, encoding: UTF8, bytes: new TextEncoder().encode(joined) };
   const bytes = new Uint8Array(2 * joined.length);

@@ -27,8 +27,6 @@ import { framesText, MAX_LINE, MAX_UINT } from "./format.ts";
 export interface TraceScan {
   /** The first trace whose traceback is outside the table, or -1. */
   bad: number;
-  /** How many traceback ids the traces use. */
-  distinct: number;
   /** The domains: range and runs of equal ones. */
   domain: ColumnStats;
   /** The sizes: range, and whether all are integers (not -0) of magnitude up to 2^53. */
@@ -36,8 +34,8 @@ export interface TraceScan {
 }
 
 /**
- * Counts the uses of each traceback id into `uses`, and finds the range and
- * runs of the domains and the range of the sizes, in one pass.
+ * Marks each traceback id the traces use in `uses` (1: used), and finds the
+ * range and runs of the domains and the range of the sizes, in one pass.
  *
  * @example
  * ```ts
@@ -45,19 +43,19 @@ export interface TraceScan {
  * declare const snapshot: Snapshot;
  *
  * const uses = new Uint32Array(snapshot.table.tracebackCount);
- * scanTraces(snapshot.columns, uses).distinct; // tracebacks the dump carries
+ * scanTraces(snapshot.columns, uses).bad; // -1: every trace's traceback is in the table
  * ```
  */
 export function scanTraces(columns: TraceColumns, uses: Uint32Array): TraceScan {
   const { traceback, domain, size, length: n } = columns;
   const total = uses.length;
-  let distinct = 0, runs = n ? 1 : 0, integers = true;
+  let runs = n ? 1 : 0, integers = true;
   let d = n ? domain[0] : 0, dMin = d, dMax = d;
   let sMin = n ? size[0] : 0, sMax = sMin;
   for (let i = 0; i < n; i++) {
     const tb = traceback[i];
-    if (tb >= total) return { bad: i, distinct, domain: stats(0, 0, true, 0), size: stats(0, 0, true, 0) };
-    if (uses[tb]++ === 0) distinct++;
+    if (tb >= total) return { bad: i, domain: stats(0, 0, true, 0), size: stats(0, 0, true, 0) };
+    uses[tb] = 1;
     const di = domain[i];
     if (di !== d) {
       runs++;
@@ -71,7 +69,7 @@ export function scanTraces(columns: TraceColumns, uses: Uint32Array): TraceScan 
     // Small whole numbers pass the first test (-0 among them: 1 / s tells it from 0); NaN fails both.
     if ((s | 0) !== s || (s === 0 && 1 / s < 0)) integers &&= isWhole(s);
   }
-  return { bad: -1, distinct, domain: stats(dMin, dMax, true, runs), size: stats(sMin, sMax, integers, 0) };
+  return { bad: -1, domain: stats(dMin, dMax, true, runs), size: stats(sMin, sMax, integers, 0) };
 }
 
 function stats(min: number, max: number, integers: boolean, runs: number): ColumnStats {
@@ -137,10 +135,9 @@ export interface Tables {
  * Throws a `RangeError` for parts no dump can hold: a fractional line
  * number, a traceback longer than `limit`, a totalNframe below its length.
  *
- * @param uses per table traceback, how many traces use it (from {@link scanTraces})
- * @param count how many tracebacks are used
+ * @param uses per table traceback, whether the traces use it (from {@link scanTraces})
  */
-export function walkTables(table: TraceTable, uses: Uint32Array, count: number, limit: number): Tables {
+export function walkTables(table: TraceTable, uses: Uint32Array, limit: number): Tables {
   const { tracebackStack, tracebackTotal, stackStart, stackFrames } = table;
   const { frameFile, frameLine, frameColumn, frameFunction } = table;
   // File ids + 1, 0 before an entry is met.
@@ -148,6 +145,7 @@ export function walkTables(table: TraceTable, uses: Uint32Array, count: number, 
   const frameId = new Int32Array(table.frameCount);
   const stringId = new Int32Array(table.strings.length);
   const strings: number[] = [];
+  const count = uses.length;
   const tbStack = new Int32Array(count), tbTotal = new Float64Array(count);
   // Sized for the common case, grown when needed.
   let files = new Int32Array(Math.min(table.frameCount, 3 * count) + 16);
@@ -225,8 +223,8 @@ export function walkTables(table: TraceTable, uses: Uint32Array, count: number, 
     frameFunction: fns.subarray(0, frameCount),
     stackLength: lengths.subarray(0, stackCount),
     stackFrames: refs.subarray(0, refCount),
-    tracebackStack: tbStack,
-    tracebackTotal: tbTotal,
+    tracebackStack: tbStack.subarray(0, k),
+    tracebackTotal: tbTotal.subarray(0, k),
     line: range(lMin, lMax),
     column: range(cMin, cMax),
     function: range(fMin, fMax),
@@ -244,50 +242,22 @@ export function walkTables(table: TraceTable, uses: Uint32Array, count: number, 
  *
  * Checks what no dump may hold, as {@link walkTables} does.
  *
- * @param distinct how many tracebacks the traces use (from {@link scanTraces})
+ * @param uses per table traceback, whether the traces use it (from {@link scanTraces})
  */
-export function wholeTable(table: TraceTable, distinct: number, limit: number): Tables | null {
-  if (distinct !== table.tracebackCount) return null;
+export function wholeTable(table: TraceTable, uses: Uint32Array, limit: number): Tables | null {
+  if (uses.includes(0)) return null;
   const frames = table.frameCount, stacks = table.stackCount, tracebacks = table.tracebackCount;
   const { frameFile, frameLine, frameColumn, frameFunction, stackStart, stackFrames } = table;
   const { tracebackStack, tracebackTotal } = table;
-  // Whether each string, frame and stack is used; the first bad entry of each kind, when used.
+  // Whether each string, frame and stack is used, the first bad entry of each kind, and the columns' ranges.
   const usedString = new Uint8Array(table.strings.length), usedFrame = new Uint8Array(frames);
   const usedStack = new Uint8Array(stacks);
-  let badFrame = -1, badStack = -1, badTraceback = -1;
-  let lMin = Infinity, lMax = -Infinity, cMin = Infinity, cMax = -Infinity, fMin = Infinity, fMax = -Infinity;
-  for (let f = 0; f < frames; f++) {
-    const line = frameLine[f], column = frameColumn[f];
-    // Small whole numbers pass the first test; `%` on a double costs a call to the C library.
-    if (((line | 0) !== line || (column | 0) !== column) && badFrame < 0 && !isPosition(line, column + 1)) badFrame = f;
-    if (line < lMin) lMin = line;
-    if (line > lMax) lMax = line;
-    if (column < cMin) cMin = column;
-    if (column > cMax) cMax = column;
-    usedString[frameFile[f]] = 1;
-    const fn = frameFunction[f];
-    if (fn !== NONE) usedString[fn] = 1;
-    if (fn < fMin) fMin = fn;
-    if (fn > fMax) fMax = fn;
-  }
-  const lengths = new Uint16Array(stacks);
-  let nMin = Infinity, nMax = -Infinity;
-  for (let s = 0; s < stacks; s++) {
-    const start = stackStart[s], end = stackStart[s + 1], length = end - start;
-    if ((length === 0 || length > limit) && badStack < 0) badStack = s;
-    lengths[s] = length;
-    if (length < nMin) nMin = length;
-    if (length > nMax) nMax = length;
-    for (let j = start; j < end; j++) usedFrame[stackFrames[j]] = 1;
-  }
-  let tMin = Infinity, tMax = -Infinity;
-  for (let tb = 0; tb < tracebacks; tb++) {
-    const s = tracebackStack[tb], total = tracebackTotal[tb];
-    usedStack[s] = 1;
-    if (badTraceback < 0 && !isTotal(total, stackStart[s + 1] - stackStart[s])) badTraceback = tb;
-    if (total < tMin) tMin = total;
-    if (total > tMax) tMax = total;
-  }
+  const f = new Float64Array(7), lengths = new Uint16Array(stacks), k = new Float64Array(3), t = new Float64Array(3);
+  scanFrames(frameFile, frameLine, frameColumn, frameFunction, frames, usedString, f);
+  scanStacks(stackStart, stackFrames, stacks, limit, usedFrame, lengths, k);
+  scanTracebacks(tracebackStack, tracebackTotal, stackStart, tracebacks, usedStack, t);
+  const [badFrame, lMin, lMax, cMin, cMax, fMin, fMax] = f, [badStack, nMin, nMax] = k;
+  const [badTraceback, tMin, tMax] = t;
   if (usedString.includes(0) || usedFrame.includes(0) || usedStack.includes(0)) return null;
   if (badFrame >= 0) throwBadFrame(table, badFrame);
   if (badStack >= 0) checkStack(table, badStack, limit);
@@ -309,6 +279,90 @@ export function wholeTable(table: TraceTable, distinct: number, limit: number): 
     length: range(nMin, nMax),
     total: range(tMin, tMax),
   };
+}
+
+/**
+ * Marks the strings the first `n` frames use in `used`; puts the first frame
+ * whose position no dump can hold (or -1) and the range of their lines,
+ * columns and functions into `out`.
+ */
+function scanFrames(
+  file: Int32Array,
+  line: Float64Array,
+  column: Float64Array,
+  fn: Int32Array,
+  n: number,
+  used: Uint8Array,
+  out: Float64Array,
+): void {
+  let bad = -1, lMin = Infinity, lMax = -Infinity, cMin = Infinity, cMax = -Infinity, fMin = Infinity, fMax = -Infinity;
+  for (let i = 0; i < n; i++) {
+    const l = line[i], c = column[i], g = fn[i];
+    // Small whole numbers pass the first test; `%` on a double costs a call to the C library.
+    if (((l | 0) !== l || (c | 0) !== c) && bad < 0 && !isPosition(l, c + 1)) bad = i;
+    if (l < lMin) lMin = l;
+    if (l > lMax) lMax = l;
+    if (c < cMin) cMin = c;
+    if (c > cMax) cMax = c;
+    if (g < fMin) fMin = g;
+    if (g > fMax) fMax = g;
+    used[file[i]] = 1;
+    if (g !== NONE) used[g] = 1;
+  }
+  out.set([bad, lMin, lMax, cMin, cMax, fMin, fMax]);
+}
+
+/**
+ * Marks the frames the first `n` stacks use in `used` and writes their
+ * lengths; puts the first stack with no frames or more than `limit` (or -1)
+ * and the range of their lengths into `out`.
+ */
+function scanStacks(
+  start: Uint32Array,
+  frames: Int32Array,
+  n: number,
+  limit: number,
+  used: Uint8Array,
+  lengths: Uint16Array,
+  out: Float64Array,
+): void {
+  let bad = -1, min = Infinity, max = -Infinity;
+  for (let s = 0; s < n; s++) {
+    const from = start[s], to = start[s + 1], length = to - from;
+    if ((length === 0 || length > limit) && bad < 0) bad = s;
+    lengths[s] = length;
+    if (length < min) min = length;
+    if (length > max) max = length;
+    for (let j = from; j < to; j++) used[frames[j]] = 1;
+  }
+  out.set([bad, min, max]);
+}
+
+/**
+ * Marks the stacks the first `n` tracebacks use in `used`; puts the first
+ * one with a totalNframe no dump can hold (or -1) and the range of their
+ * totalNframe into `out`.
+ */
+function scanTracebacks(
+  stack: Int32Array,
+  total: Float64Array,
+  start: Uint32Array,
+  n: number,
+  used: Uint8Array,
+  out: Float64Array,
+): void {
+  let bad = -1, min = Infinity, max = -Infinity;
+  for (let tb = 0; tb < n; tb++) {
+    const s = stack[tb], t = total[tb];
+    used[s] = 1;
+    // Absent, or a small whole number at least the stack's length: the common cases, in line.
+    if (t !== NONE && !((t | 0) === t && t >= start[s + 1] - start[s]) && bad < 0) {
+      if (!isTotal(t, start[s + 1] - start[s])) bad = tb;
+    }
+    if (t < min) min = t;
+    if (t > max) max = t;
+  }
+  out.set([bad, min, max]);
 }
 
 /** Whether `line` and `column1` (column + 1) are integers of magnitude below {@link MAX_LINE}. */
