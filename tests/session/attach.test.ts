@@ -210,6 +210,14 @@ test("attach refuses what it cannot trace, saying why", async () => {
   await assert.rejects(AttachedTarget.attach(String(process.pid)), /that is this process/);
   const sleeper = spawn("sleep", ["30"]);
   try {
+    // Between fork and exec the child still runs its parent's executable.
+    await waitUntil(() => {
+      try {
+        return readlinkSync(`/proc/${sleeper.pid}/exe`).endsWith("/sleep");
+      } catch {
+        return false;
+      }
+    }, "the child became sleep");
     await assert.rejects(
       AttachedTarget.attach(String(sleeper.pid)),
       /is not a Node, Deno or Bun program \(it runs sleep\)/,
