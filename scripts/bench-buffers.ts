@@ -1,6 +1,5 @@
 /**
- * What tracing buffers costs (issue 10, part 2), on the runtime that runs
- * this script, spawning children of that same runtime: a loop making small
+ * What tracing buffers costs (issue 10, part 2): a loop making small
  * `Uint8Array`s, `Buffer`s (`node:buffer`, on every runtime) and
  * `TextEncoder` output (`scripts/bench/buffers-workload.ts`, run by
  * `scripts/bench/buffers-child.ts`), timed inside the child (elapsed and
@@ -13,19 +12,26 @@
  * - the same with `TRACEMALLOC=5` (callers from a stack captured at a
  *   sample of the allocations of each site);
  * - in-process `start(1)` without the preload (nothing rewritten: every
- *   buffer captures a stack, as before).
+ *   buffer captures a stack).
  *
- * Interleaved repetitions, medians, and the median of per-repetition
- * ratios (pairing cancels slow phases of a busy machine). Each traced child
- * also reports how many buffers a snapshot holds at the workload's lines.
+ * Children run on the runtime that runs this script, or on each runtime of
+ * `--runtimes` (`all`: Node, Deno and Bun side by side in one run, their
+ * repetitions interleaved, so that a slow phase of a busy machine hits them
+ * alike). Interleaved repetitions, medians, and the median of
+ * per-repetition ratios (pairing cancels slow phases). Each traced child
+ * also reports how many buffers a snapshot holds at the workload's lines
+ * (no collection forced first: those the collector has not reclaimed yet).
  *
- * Options: `--reps N` (default 7), `--items N` (default 100000).
+ * Options: `--reps N` (default 7), `--items N` (default 100000),
+ * `--runtimes all|node,deno,bun`, `--modes 0,1` (indexes in the list above;
+ * default all).
  *
  * @example
  * ```sh
  * node --import tsx scripts/bench-buffers.ts
  * deno run -A scripts/bench-buffers.ts --reps 3
  * bun scripts/bench-buffers.ts --items 50000
+ * node --import tsx scripts/bench-buffers.ts --runtimes all --modes 0,1
  * ```
  * @module
  */
@@ -34,6 +40,7 @@ import { join } from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import type { RuntimeName } from "../src/runtime/adapter.ts";
 import { runtime } from "../src/runtime/index.ts";
 import { scriptCommand } from "../src/runtime/spawn.ts";
 
@@ -42,11 +49,21 @@ const { values: args } = parseArgs({
   options: {
     reps: { type: "string", default: "7" },
     items: { type: "string", default: "100000" },
+    runtimes: { type: "string" },
+    modes: { type: "string" },
   },
 });
 const reps = Number(args.reps);
 const items = Number(args.items);
-const rt = runtime();
+const ALL: RuntimeName[] = ["node", "deno", "bun"];
+const runtimes: RuntimeName[] = args.runtimes === undefined
+  ? [runtime().name]
+  : args.runtimes === "all"
+  ? ALL
+  : args.runtimes.split(",").map((name) => {
+    if (!ALL.includes(name as RuntimeName)) throw new Error(`--runtimes: unknown runtime ${name}`);
+    return name as RuntimeName;
+  });
 const root = fileURLToPath(new URL("../", import.meta.url));
 const startup = join(root, "src", "startup.ts");
 const child = join(root, "scripts", "bench", "buffers-child.ts");
@@ -58,12 +75,15 @@ interface Mode {
   env: Record<string, string>;
 }
 
-const MODES: Mode[] = [
+const ALL_MODES: Mode[] = [
   { name: "plain (no preload)", preload: false, env: {} },
   { name: "traced: TRACEMALLOC=1, line engine", preload: true, env: { TRACEMALLOC: "1" } },
   { name: "traced: TRACEMALLOC=5, line engine", preload: true, env: { TRACEMALLOC: "5" } },
   { name: "in-process start(1), no preload", preload: false, env: { BENCH_BUFFERS_INPROCESS: "1" } },
 ];
+const picked = args.modes === undefined ? null : new Set(args.modes.split(",").map(Number));
+// The plain run is every ratio's reference: always there.
+const MODES = ALL_MODES.filter((_, i) => i === 0 || picked === null || picked.has(i));
 
 interface Result {
   ms: number;
@@ -81,8 +101,8 @@ function childEnv(env: Record<string, string>): Record<string, string> {
   return { ...out, ...env };
 }
 
-function once(mode: Mode): Result | null {
-  const cmd = scriptCommand(rt.name, child, [String(items)], mode.preload ? startup : undefined);
+function once(rt: RuntimeName, mode: Mode): Result | null {
+  const cmd = scriptCommand(rt, child, [String(items)], mode.preload ? startup : undefined);
   const result = spawnSync(cmd.command, cmd.args, {
     env: childEnv(mode.env),
     cwd: root,
@@ -92,10 +112,10 @@ function once(mode: Mode): Result | null {
   const last = (result.stdout ?? "").trim().split("\n").at(-1) ?? "";
   try {
     const json = JSON.parse(last) as Result & { tracing: boolean };
-    if (mode.name !== MODES[0].name && !json.tracing) throw new Error("not tracing");
+    if (mode !== MODES[0] && !json.tracing) throw new Error("not tracing");
     return json;
   } catch {
-    console.log(`${mode.name}: child failed: ${(result.stderr ?? "").trim().split("\n").slice(-3).join(" | ")}`);
+    console.log(`${rt}, ${mode.name}: child failed: ${(result.stderr ?? "").trim().split("\n").slice(-3).join(" | ")}`);
     return null;
   }
 }
@@ -107,46 +127,69 @@ const median = (xs: number[]) => {
 };
 const pad = (s: string | number, n: number) => String(s).padStart(n);
 
-const times = new Map(MODES.map((m) => [m.name, { wall: [] as number[], thread: [] as number[], buffers: 0 }]));
-for (const mode of MODES) once(mode); // warm caches (plans, Deno's emit cache)
+interface Times {
+  wall: number[];
+  thread: number[];
+  buffers: number;
+}
+const times = new Map<string, Times>();
+const timesOf = (rt: RuntimeName, mode: Mode) => {
+  const key = `${rt} ${mode.name}`;
+  let own = times.get(key);
+  if (!own) times.set(key, own = { wall: [], thread: [], buffers: 0 });
+  return own;
+};
+for (const rt of runtimes) for (const mode of MODES) once(rt, mode); // warm caches (plans, Deno's emit cache)
 for (let r = 0; r < reps; r++) {
-  for (let k = 0; k < MODES.length; k++) {
-    const mode = MODES[(k + r) % MODES.length];
-    const result = once(mode);
-    const own = times.get(mode.name)!;
-    own.wall.push(result?.ms ?? NaN);
-    own.thread.push(result?.threadMs ?? NaN);
-    if (result) own.buffers = result.buffers;
+  for (let j = 0; j < runtimes.length; j++) {
+    const rt = runtimes[(j + r) % runtimes.length];
+    for (let k = 0; k < MODES.length; k++) {
+      const mode = MODES[(k + r) % MODES.length];
+      const result = once(rt, mode);
+      const own = timesOf(rt, mode);
+      own.wall.push(result?.ms ?? NaN);
+      own.thread.push(result?.threadMs ?? NaN);
+      if (result) own.buffers = result.buffers;
+    }
   }
 }
-console.log(`# bench-buffers on ${rt.name} ${rt.version}`);
-console.log(
-  `\n## small buffers: ${items} items (a Uint8Array, a Buffer, a TextEncoder output each), ${reps} interleaved ` +
-    `repetitions (target traced <= ${TARGET}x, aim 1.2x)`,
-);
-console.log(
-  `${"mode".padEnd(38)} ${pad("elapsed", 10)} ${pad("ratio", 7)} ${pad("paired", 7)}  ${pad("thread", 10)} ${
-    pad("ratio", 7)
-  } ${pad("paired", 7)}  buffers in a snapshot (no gc)`,
-);
-const plain = times.get(MODES[0].name)!;
 const paired = (own: number[], base: number[]) => median(own.map((x, r) => x / base[r]));
-for (const mode of MODES) {
-  const own = times.get(mode.name)!;
-  const cells = [
-    `${median(own.wall).toFixed(1)} ms`,
-    `${(median(own.wall) / median(plain.wall)).toFixed(2)}x`,
-    `${paired(own.wall, plain.wall).toFixed(2)}x`,
-    `${median(own.thread).toFixed(1)} ms`,
-    `${(median(own.thread) / median(plain.thread)).toFixed(2)}x`,
-    `${paired(own.thread, plain.thread).toFixed(2)}x`,
-  ];
-  const verdict = mode === MODES[1]
-    ? (paired(own.thread, plain.thread) <= TARGET ? "  (target met)" : "  (OVER TARGET)")
-    : "";
+const summary: string[] = [];
+for (const rt of runtimes) {
+  const version = rt === runtime().name ? ` ${runtime().version}` : "";
+  console.log(`# bench-buffers on ${rt}${version}`);
   console.log(
-    `${mode.name.padEnd(38)} ${pad(cells[0], 10)} ${pad(cells[1], 7)} ${pad(cells[2], 7)}  ${pad(cells[3], 10)} ${
-      pad(cells[4], 7)
-    } ${pad(cells[5], 7)}  ${mode === MODES[0] ? "-" : own.buffers}${verdict}`,
+    `\n## small buffers: ${items} items (a Uint8Array, a Buffer, a TextEncoder output each), ${reps} interleaved ` +
+      `repetitions (target traced <= ${TARGET}x, aim 1.2x)`,
   );
+  console.log(
+    `${"mode".padEnd(38)} ${pad("elapsed", 10)} ${pad("ratio", 7)} ${pad("paired", 7)}  ${pad("thread", 10)} ${
+      pad("ratio", 7)
+    } ${pad("paired", 7)}  buffers in a snapshot (no gc)`,
+  );
+  const plain = timesOf(rt, MODES[0]);
+  for (const mode of MODES) {
+    const own = timesOf(rt, mode);
+    const cells = [
+      `${median(own.wall).toFixed(1)} ms`,
+      `${(median(own.wall) / median(plain.wall)).toFixed(2)}x`,
+      `${paired(own.wall, plain.wall).toFixed(2)}x`,
+      `${median(own.thread).toFixed(1)} ms`,
+      `${(median(own.thread) / median(plain.thread)).toFixed(2)}x`,
+      `${paired(own.thread, plain.thread).toFixed(2)}x`,
+    ];
+    const ratio = paired(own.thread, plain.thread);
+    const verdict = mode === ALL_MODES[1] ? (ratio <= TARGET ? "  (target met)" : "  (OVER TARGET)") : "";
+    if (mode === ALL_MODES[1]) summary.push(`${rt.padEnd(5)} ${ratio.toFixed(2)}x${verdict}`);
+    console.log(
+      `${mode.name.padEnd(38)} ${pad(cells[0], 10)} ${pad(cells[1], 7)} ${pad(cells[2], 7)}  ${pad(cells[3], 10)} ${
+        pad(cells[4], 7)
+      } ${pad(cells[5], 7)}  ${mode === MODES[0] ? "-" : own.buffers}${verdict}`,
+    );
+  }
+  console.log("");
+}
+if (runtimes.length > 1 && summary.length) {
+  console.log("## TRACEMALLOC=1 against plain, main-thread CPU, paired medians, side by side");
+  for (const line of summary) console.log(line);
 }

@@ -6,7 +6,7 @@
  * when the buffer is collected (a `FinalizationRegistry`) or detached by a
  * transfer.
  *
- * The hooks replace constructors and functions by proxies while tracing and
+ * The hooks replace constructors and functions by wrappers while tracing and
  * put every original back on `stop()` (see `hooks/patch.ts`); they do not
  * change what a program computes. What they cannot see is listed in
  * {@link HookEngine.limits}.
@@ -18,7 +18,7 @@ import type { Traceback } from "../model/traceback.ts";
 import { properTailCalls } from "../runtime/stack.ts";
 import type { Engine, EngineTraits, LiveVisitor, TracedMemory, TracerOptions } from "./engine.ts";
 import { installBufferHooks } from "./hooks/buffers.ts";
-import { type HookContext, stackCapture, state } from "./hooks/context.ts";
+import { type HookContext, RECAPTURE_EVERY, stackCapture, state } from "./hooks/context.ts";
 import { Patches } from "./hooks/patch.ts";
 import { BUFFER_DOMAIN, TraceStore, WASM_DOMAIN } from "./hooks/store.ts";
 import { checkKey, checkSize, checkUserDomain } from "./hooks/user.ts";
@@ -35,6 +35,9 @@ const LIMITS: readonly string[] = [
   "small Node.js Buffers are slices of a shared pool: the pool is traced once, whole, at the first traced call that used it",
   "WebAssembly memories a module creates without exporting them are not traced",
 ];
+
+const SAMPLED_CALLERS_LIMIT =
+  `with more than one frame, a buffer made by a call of rewritten code takes the callers of a stack captured at a sample of that call's allocations (its first, then one in ${RECAPTURE_EVERY}): its size, count and line are its own`;
 
 const TAIL_CALL_LIMIT =
   "a function that ends in `return f(...)` leaves no frame (the engine makes proper tail calls), so hooked tracebacks skip it";
@@ -89,9 +92,12 @@ export class HookEngine implements Engine {
     return this.#domains;
   }
 
-  /** What the hooks cannot see, in words. */
+  /** What the hooks cannot see, in words (the sampled callers while tracing with more than one frame). */
   get limits(): readonly string[] {
-    return properTailCalls() ? [...LIMITS, TAIL_CALL_LIMIT] : LIMITS;
+    const limits = [...LIMITS];
+    if (this.#ctx !== null && this.#ctx.nframe > 1) limits.push(SAMPLED_CALLERS_LIMIT);
+    if (properTailCalls()) limits.push(TAIL_CALL_LIMIT);
+    return limits;
   }
 
   /** True between `start()` and `stop()`. */

@@ -31,7 +31,8 @@ export interface HookContext {
   /**
    * Per marked site of rewritten code, the traceback its allocations take
    * (see {@link allocationStack}); `null` for a site whose captured stack
-   * ran through the tracer.
+   * ran through the tracer. (A map: site ids are process-wide, and an array
+   * indexed by them would be sparse.)
    */
   readonly sites: Map<number, CapturedStack | null>;
 }

@@ -1,20 +1,21 @@
 /**
- * Installing and removing hooks: proxies around constructors and functions,
- * and the record of every property replaced, so `stop()` puts back exactly
- * what was there.
+ * Installing and removing hooks: wrapper functions around constructors and
+ * functions, and the record of every property replaced, so `stop()` puts
+ * back exactly what was there.
  *
- * A proxy forwards everything it does not trap to the original, so statics
- * (`Uint8Array.from`, `ArrayBuffer.isView`), `prototype`, `name`, `length`,
- * `instanceof`, subclassing and `Symbol.species` behave as before. The
- * prototype's `constructor` points at the proxy while hooked, so
- * `new Uint8Array(1).constructor === Uint8Array` holds, and species lookups
- * come back through the hook. One proxy per original for the life of the
- * process: a class that extended a hooked constructor keeps it as its parent
- * and is traced again by a later session.
+ * A wrapper forwards its calls to the original and carries what code reads
+ * of it: its parent (inherited statics such as `Uint8Array.from`), own
+ * statics (`ArrayBuffer.isView`, `BYTES_PER_ELEMENT`), `prototype`, `name`
+ * and `length`, so `instanceof`, subclassing and `Symbol.species` behave as
+ * before, and `Function.prototype.toString` prints it as the original while
+ * hooked. The prototype's `constructor` points at the wrapper while hooked,
+ * so `new Uint8Array(1).constructor === Uint8Array` holds, and species
+ * lookups come back through the hook. One wrapper per original for the life
+ * of the process: a class that extended a hooked constructor keeps it as its
+ * parent and is traced again by a later session.
  *
  * @module
  */
-import { runtime } from "../../runtime/index.ts";
 import type { StackBoundary } from "../../runtime/stack.ts";
 import type { HookContext } from "./context.ts";
 import { state } from "./context.ts";
@@ -33,9 +34,9 @@ export type Callable = (...args: any[]) => any;
 
 /**
  * What a constructor hook does with a new object (never called when not
- * tracing); `below` is the trap, for the stack capture; `site` the line
- * engine's site of the call when rewritten code marked it (see `marks.ts`),
- * else -1.
+ * tracing); `below` is the hook, for the stack capture; `site` the line
+ * engine's site of the call when rewritten code marked it (see
+ * `marks.ts`), else -1.
  *
  * @example
  * ```ts
@@ -69,16 +70,9 @@ export type AfterApply = (
   site: number,
 ) => unknown;
 
-const proxies = new WeakMap<Callable, Callable>();
-/** Each wrapper (JavaScriptCore) and the function it stands for, for `Function.prototype.toString`. */
+const hooks = new WeakMap<Callable, Callable>();
+/** Each wrapper and the function it stands for, for `Function.prototype.toString`. */
 const wrapped = new WeakMap<Callable, Callable>();
-
-let wrappers: boolean | null = null;
-
-/** True where hooks are wrapper functions rather than proxies (JavaScriptCore's proxies are slow). */
-function useWrappers(): boolean {
-  return wrappers ??= runtime().name === "bun";
-}
 
 /**
  * Properties replaced while hooked, restored in reverse order.
@@ -160,9 +154,10 @@ export class Patches {
 }
 
 /**
- * Replaces the constructor `holder[key]` by a proxy that calls `after` with
- * each object constructed while tracing, and points its prototype's
- * `constructor` at the proxy. Does nothing when there is no such constructor.
+ * Replaces the constructor `holder[key]` by a wrapper that calls `after`
+ * with each object constructed while tracing, and points its prototype's
+ * `constructor` at the wrapper. Does nothing when there is no such
+ * constructor.
  *
  * @example
  * ```ts
@@ -178,25 +173,25 @@ export function hookConstructor(
 ): void {
   const original = (holder as Record<string, unknown>)[key];
   if (typeof original !== "function") return;
-  let proxy = proxies.get(original as Callable);
-  if (!proxy) {
-    proxy = useWrappers() ? constructWrapper(original as Callable, after) : constructProxy(original as Callable, after);
-    proxies.set(original as Callable, proxy);
+  let hook = hooks.get(original as Callable);
+  if (!hook) {
+    hook = constructWrapper(original as Callable, after);
+    hooks.set(original as Callable, hook);
   }
-  if (useWrappers()) patches.hideWrappers();
-  if (!patches.replace(holder, key, proxy)) return;
+  patches.hideWrappers();
+  if (!patches.replace(holder, key, hook)) return;
   const prototype = (original as { prototype?: unknown }).prototype;
   if (
     typeof prototype === "object" && prototype !== null &&
     Object.getOwnPropertyDescriptor(prototype, "constructor")?.value ===
       original
   ) {
-    patches.replace(prototype, "constructor", proxy);
+    patches.replace(prototype, "constructor", hook);
   }
 }
 
 /**
- * Replaces the function `holder[key]` by a proxy whose result is
+ * Replaces the function `holder[key]` by a wrapper whose result is
  * `after(...)`'s (the original's result, or a promise following it) while
  * tracing. Does nothing when there is no such function.
  *
@@ -216,13 +211,13 @@ export function hookFunction(
 ): void {
   const original = (holder as Record<string, unknown>)[key];
   if (typeof original !== "function") return;
-  let proxy = proxies.get(original as Callable);
-  if (!proxy) {
-    proxy = useWrappers() ? applyWrapper(original as Callable, after) : applyProxy(original as Callable, after);
-    proxies.set(original as Callable, proxy);
+  let hook = hooks.get(original as Callable);
+  if (!hook) {
+    hook = applyWrapper(original as Callable, after);
+    hooks.set(original as Callable, hook);
   }
-  if (useWrappers()) patches.hideWrappers();
-  patches.replace(holder, key, proxy);
+  patches.hideWrappers();
+  patches.replace(holder, key, hook);
 }
 
 /**
@@ -245,67 +240,13 @@ export function hookGetter(
 ): void {
   const original = Object.getOwnPropertyDescriptor(holder, key)?.get as Callable | undefined;
   if (typeof original !== "function") return;
-  let proxy = proxies.get(original);
-  if (!proxy) {
-    proxy = useWrappers() ? applyWrapper(original, after) : applyProxy(original, after);
-    proxies.set(original, proxy);
+  let hook = hooks.get(original);
+  if (!hook) {
+    hook = applyWrapper(original, after);
+    hooks.set(original, hook);
   }
-  if (useWrappers()) patches.hideWrappers();
-  patches.replaceGetter(holder, key, proxy);
-}
-
-function constructProxy(original: Callable, after: AfterConstruct): Callable {
-  const handler: ProxyHandler<Callable> = {
-    construct(target, args, newTarget) {
-      // The proxy's own `prototype` is the original's: skip the lookup through it.
-      const constructor = newTarget === proxy ? target : newTarget;
-      // The mark of a rewritten call is taken by the first hook it reaches, whatever happens next.
-      const site = marks.site < 0 ? -1 : takeMark(args);
-      const ctx = state.active;
-      if (ctx === null || state.busy > 0) {
-        return Reflect.construct(target, args, constructor);
-      }
-      state.busy++;
-      try {
-        const result = Reflect.construct(target, args, constructor);
-        try {
-          after(ctx, args, result, handler.construct!, site);
-        } catch {
-          ctx.failures++;
-        }
-        return result;
-      } finally {
-        state.busy--;
-      }
-    },
-  };
-  const proxy = new Proxy(original, handler);
-  return proxy;
-}
-
-function applyProxy(original: Callable, after: AfterApply): Callable {
-  const handler: ProxyHandler<Callable> = {
-    apply(target, self, args) {
-      const site = marks.site < 0 ? -1 : takeMark(args);
-      const ctx = state.active;
-      if (ctx === null || state.busy > 0) {
-        return Reflect.apply(target, self, args);
-      }
-      state.busy++;
-      try {
-        const result = Reflect.apply(target, self, args);
-        try {
-          return after(ctx, self, args, result, handler.apply!, site);
-        } catch {
-          ctx.failures++;
-          return result;
-        }
-      } finally {
-        state.busy--;
-      }
-    },
-  };
-  return new Proxy(original, handler);
+  patches.hideWrappers();
+  patches.replaceGetter(holder, key, hook);
 }
 
 /**
@@ -330,12 +271,18 @@ function disguise(wrapper: Callable, original: Callable): Callable {
   return wrapper;
 }
 
-/** {@link constructProxy} as a plain function (JavaScriptCore). */
+/**
+ * The hook of a constructor: a plain function that forwards to `original`
+ * (a proxy's trap costs about 60 ns a call more on V8 and 150 ns on
+ * JavaScriptCore). Its arguments come as a rest array: `arguments` passed
+ * on costs more on JavaScriptCore (a copy of its own), and no less on V8.
+ */
 function constructWrapper(original: Callable, after: AfterConstruct): Callable {
   const wrapper = function (this: unknown, ...args: unknown[]): unknown {
     // Called without `new`: the original throws its own TypeError.
     if (new.target === undefined) return Reflect.apply(original, this, args);
     const constructor = new.target === wrapper ? original : new.target;
+    // The mark of a rewritten call is taken by the first hook it reaches, whatever happens next.
     const site = marks.site < 0 ? -1 : takeMark(args);
     const ctx = state.active;
     if (ctx === null || state.busy > 0) return Reflect.construct(original, args, constructor);
@@ -355,7 +302,7 @@ function constructWrapper(original: Callable, after: AfterConstruct): Callable {
   return disguise(wrapper, original);
 }
 
-/** {@link applyProxy} as a plain function (JavaScriptCore). */
+/** The hook of a function or getter: {@link constructWrapper}'s counterpart. */
 function applyWrapper(original: Callable, after: AfterApply): Callable {
   // A method, so that it cannot be called with `new` (nor can the originals hooked this way).
   const wrapper = {

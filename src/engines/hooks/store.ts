@@ -8,6 +8,7 @@
 import type { RawFrame } from "../../model/frame.ts";
 import type { RawTrace } from "../../model/snapshot.ts";
 import { Traceback } from "../../model/traceback.ts";
+import { runtime } from "../../runtime/index.ts";
 import type { CapturedStack } from "../../runtime/stack.ts";
 import { bufferSize, isDetached, memorySize, viewBuffer } from "./intrinsics.ts";
 
@@ -100,23 +101,53 @@ class ObjectTrace extends WeakRef<object> {
 }
 
 /**
- * The trace of a buffer whose size never changes: no weak reference (V8
- * keeps the target of each new one alive in a table until the job ends,
- * which costs more than the rest of a trace) and no entry in the store's
- * set of traces: it counts in its group (same traceback, same size), is
- * found through its buffer's stamp ({@link Stamp}) and freed by the
- * registry (or by a hooked call that detaches the buffer).
+ * Whether the registry watches a fixed-size buffer's record (Node) or the
+ * buffer itself (Deno, Bun). Node 24's V8 (13) keeps a registered object
+ * alive through young-generation collections, copying it, until a full
+ * collection: registering the buffer kept every short-lived traced buffer
+ * (and the memory of its bytes) that long, which cost more than the rest
+ * of a trace. The record is small and referenced by the buffer (and its
+ * view) alone, so it becomes garbage with them, and the buffer is
+ * reclaimed as it would be untraced. Deno's V8 (15) and JavaScriptCore
+ * clear a registration in young collections: there the buffer itself is
+ * watched, and the record is the registration's held value.
  */
-class FixedTrace {
-  /** Its group while the buffer is traced, `null` once freed (or moved from a view to its buffer). */
-  group: FixedGroup | null;
-  /** Keyed by a fresh typed array rather than its buffer (see {@link TraceStore.adopt}). */
-  readonly view: boolean;
+const WATCH_RECORDS = runtime().name === "node";
 
-  constructor(group: FixedGroup, view: boolean) {
-    this.group = group;
-    this.view = view;
-  }
+/**
+ * The trace of a buffer whose size never changes, kept in its buffer's
+ * stamp ({@link Stamp}), or in the stamp of a fresh typed array that owns
+ * the buffer (`view`), or both once the program took the buffer from the
+ * view (where the registry watches records; elsewhere the buffer then gets
+ * a record of its own, see {@link TraceStore.adopt}). It counts in its
+ * group (same traceback, same size) rather than in the store's set of
+ * traces, and is freed by the registry (see {@link WATCH_RECORDS}) or by a
+ * hooked call that detaches the buffer. A watched record's held value is
+ * its slot, a small integer ({@link FixedSlots}): a held object would be
+ * kept alive by the registry, and the record with it.
+ */
+interface FixedTrace {
+  /** Its group while the buffer is traced, `null` once freed. */
+  group: FixedGroup | null;
+  /** Kept by a fresh typed array alone: the program has not asked for the buffer yet (see {@link TraceStore.adopt}). */
+  view: boolean;
+  /** Its slot in its session's {@link FixedSlots}, -1 where the registry watches the buffer. */
+  readonly slot: number;
+}
+
+/**
+ * The fixed-size traces of one session: per slot the group of a live
+ * trace (`null` once freed, or while the slot is unused), the slots free
+ * for reuse (a stack: `free[0..top)`), and the registry whose finalizer
+ * frees a slot. A slot is reused only after its trace's finalizer ran: its
+ * record is then garbage.
+ */
+interface FixedSlots {
+  readonly groups: (FixedGroup | null)[];
+  readonly free: number[];
+  top: number;
+  /** Holds a slot (records watched) or the record itself (buffers watched). */
+  readonly registry: FinalizationRegistry<number | FixedTrace>;
 }
 
 /** The trace of a primitive user key (a number, a string...). */
@@ -169,20 +200,36 @@ class Stamp extends ReturnsTarget {
       Stamp.fallback.delete(target);
       return;
     }
+    Stamp.add(target, trace);
+  }
+
+  /**
+   * {@link set} for an object that is most likely not stamped yet (just
+   * made): the check costs as much as the stamp on V8, so it is done only
+   * when the stamp fails.
+   */
+  static add(target: object, trace: ObjectTrace | FixedTrace): void {
     try {
       new Stamp(target, trace);
     } catch {
-      Stamp.fallbackUsed = true;
-      Stamp.fallback.set(target, trace);
+      if (#trace in target) {
+        (target as Stamp).#trace = trace;
+      } else {
+        Stamp.fallbackUsed = true;
+        Stamp.fallback.set(target, trace);
+      }
     }
   }
 }
 
 // Bytes per item, measured as heap growth per trace (100k traces, after a
-// full gc): a traced buffer costs 230 B on Node 24 and Deno 2.9, 180 B on
-// Bun 1.4 (record and weak reference, finalizer cell, table entries); a
-// number-keyed user trace 120-170 B.
+// full gc): a buffer traced with a weak reference (resizable, shared, a
+// memory, an object key) costs 230 B on Node 24 and Deno 2.9, 180 B on Bun
+// 1.4 (record and weak reference, finalizer cell, table entries); a
+// fixed-size buffer 130-170 B on Node 24 and Deno 2.9 (record, its field in
+// the buffer, finalizer cell, slot); a number-keyed user trace 120-170 B.
 const BYTES_PER_TRACE = 230;
+const BYTES_PER_FIXED_TRACE = 160;
 const BYTES_PER_KEY_TRACE = 140;
 const BYTES_PER_TRACEBACK = 160;
 const BYTES_PER_FRAME = 16;
@@ -212,23 +259,31 @@ export class TraceStore {
   /** Fixed-size buffers traced now. */
   #fixed = 0;
   #session: object = {};
+  #slots = this.#newSlots();
   /** Traces of buffers and memories by their object (their stamps, see {@link Stamp}); `has` says a stamp is this store's. */
   readonly #objects = {
     get: (target: object): ObjectTrace | FixedTrace | undefined => {
       const trace = Stamp.get(target);
-      if (trace instanceof FixedTrace) return trace.group?.session === this.#session ? trace : undefined;
+      if (isFixed(trace)) return trace.group?.session === this.#session ? trace : undefined;
       return trace !== undefined && this.#traces.has(trace) ? trace : undefined;
     },
     has: (target: object): boolean => this.#objects.get(target) !== undefined,
     set: (target: object, trace: ObjectTrace | FixedTrace): void => Stamp.set(target, trace),
     delete: (target: object): void => Stamp.set(target, undefined),
   };
+  /** The last object {@link has} found traced, `null` after any trace went. */
+  #recent: object | null = null;
   #userObjects = new Map<number, WeakMap<object, ObjectTrace>>();
   #userKeys = new Map<number, Map<unknown, KeyTrace>>();
   #tracebacks = new Map<string, InternedTraceback>();
-  /** The last stack interned and its traceback: allocations at one site come in runs. */
+  /**
+   * The last two stacks interned and their tracebacks: allocations at one
+   * site come in runs, or alternate between two sites in a loop.
+   */
   #lastStack: CapturedStack | null = null;
   #lastTb: InternedTraceback | null = null;
+  #otherStack: CapturedStack | null = null;
+  #otherTb: InternedTraceback | null = null;
   #frameCount = 0;
   #keyTraces = 0;
   #registry = this.#newRegistry();
@@ -238,9 +293,16 @@ export class TraceStore {
     return this.#traces.size + this.#fixed;
   }
 
-  /** True when `target` (a buffer or a memory) is traced. */
+  /**
+   * True when `target` (a buffer or a memory) is traced. The last target
+   * found is remembered (held until another is found, or a trace goes):
+   * the hooks ask about Node's Buffer pool at every `Buffer.from`.
+   */
   has(target: object): boolean {
-    return this.#objects.has(target);
+    if (target === this.#recent) return true;
+    if (!this.#objects.has(target)) return false;
+    this.#recent = target;
+    return true;
   }
 
   /**
@@ -255,6 +317,9 @@ export class TraceStore {
    * lives as long as the view, until the program reads the view's buffer
    * (or takes a `subarray`, which shares it): the hooks then
    * {@link adopt} the buffer.
+   *
+   * `target` must not be traced already (the hooks check {@link has}, or
+   * trace what the call they hook has just made).
    */
   add(
     target: object,
@@ -263,8 +328,6 @@ export class TraceStore {
     size: number,
     stack: CapturedStack,
   ): void {
-    const old = this.#objects.get(target);
-    if (old) this.#remove(old);
     const tb = this.#intern(stack);
     if (kind !== "fixed" && kind !== "view") {
       const trace = new ObjectTrace(target, domain, size, tb, kind);
@@ -281,9 +344,18 @@ export class TraceStore {
     }
     group.count++;
     this.#fixed++;
-    const trace = new FixedTrace(group, kind === "view");
-    this.#objects.set(target, trace);
-    this.#registry.register(target, trace);
+    const slots = this.#slots;
+    // Literals, not a class: JavaScriptCore defines a class's declared fields one by one.
+    if (WATCH_RECORDS) {
+      const slot = takeSlot(slots, group);
+      const trace: FixedTrace = { group, view: kind === "view", slot };
+      Stamp.add(target, trace);
+      slots.registry.register(trace, slot);
+    } else {
+      const trace: FixedTrace = { group, view: kind === "view", slot: -1 };
+      Stamp.add(target, trace);
+      slots.registry.register(target, trace);
+    }
     this.current += size;
     if (this.current > this.peak) this.peak = this.current;
   }
@@ -292,7 +364,7 @@ export class TraceStore {
   tracedByView(value: unknown): boolean {
     if (!isObject(value)) return false;
     const trace = Stamp.get(value);
-    return trace instanceof FixedTrace && trace.view && trace.group?.session === this.#session;
+    return isFixed(trace) && trace.view && trace.group?.session === this.#session;
   }
 
   /**
@@ -302,20 +374,27 @@ export class TraceStore {
    */
   adopt(view: object, buffer: object): void {
     const trace = Stamp.get(view);
-    if (!(trace instanceof FixedTrace) || !trace.view) return;
+    if (!isFixed(trace) || !trace.view) return;
     const group = trace.group;
     if (group === null || group.session !== this.#session) return;
-    trace.group = null; // its finalizer will find nothing to free
-    const moved = new FixedTrace(group, false);
+    trace.view = false;
+    if (WATCH_RECORDS) {
+      // The buffer holds the same record: it stays traced while the buffer or the view lives.
+      this.#objects.set(buffer, trace);
+      return;
+    }
+    // The registry watches the view, which may go first: the buffer takes the trace, watched itself.
+    trace.group = null; // the view's finalizer will find nothing
+    const moved: FixedTrace = { group, view: false, slot: -1 };
     this.#objects.set(buffer, moved);
-    this.#registry.register(buffer, moved);
+    this.#slots.registry.register(buffer, moved);
   }
 
   /** Sets the size of a traced buffer or memory to `size`; false when `target` is not traced. */
   resize(target: object, size: number): boolean {
     const trace = this.#objects.get(target);
     if (!trace) return false;
-    if (trace instanceof FixedTrace) return true; // its size cannot change
+    if (isFixed(trace)) return true; // its size cannot change
     this.#setSize(trace, size);
     return true;
   }
@@ -418,12 +497,14 @@ export class TraceStore {
       }
     }
     if (!trace) return null;
-    const detachable = trace instanceof FixedTrace ? !trace.view : trace.kind === "buffer";
+    const detachable = isFixed(trace) ? !trace.view : trace.kind === "buffer";
+    // A view shares its record with its buffer once the program took the buffer.
+    if (detachable && target === obj && ArrayBuffer.isView(obj)) target = viewBuffer(obj);
     if (detachable && isDetached(target)) {
       this.#remove(trace);
       return null;
     }
-    const tb = trace instanceof FixedTrace ? trace.group!.tb : trace.tb;
+    const tb = isFixed(trace) ? trace.group!.tb : trace.tb;
     return tb.traceback ??= Traceback.fromRaw(tb.frames, tb.total);
   }
 
@@ -450,6 +531,8 @@ export class TraceStore {
     // A new registry: the old one becomes garbage with its cells, so no
     // finalizer of a forgotten trace runs.
     this.#registry = this.#newRegistry();
+    this.#slots = this.#newSlots();
+    this.#recent = null;
     this.#traces = new Set();
     this.#groups = [];
     this.#fixed = 0;
@@ -459,6 +542,8 @@ export class TraceStore {
     this.#tracebacks = new Map();
     this.#lastStack = null;
     this.#lastTb = null;
+    this.#otherStack = null;
+    this.#otherTb = null;
     this.#frameCount = 0;
     this.#keyTraces = 0;
     this.current = 0;
@@ -471,28 +556,60 @@ export class TraceStore {
    * Frames themselves are shared with the stack capture's position cache.
    */
   overhead(): number {
-    const objectTraces = this.#traces.size - this.#keyTraces + this.#fixed;
+    const objectTraces = this.#traces.size - this.#keyTraces;
     return objectTraces * BYTES_PER_TRACE +
+      this.#fixed * BYTES_PER_FIXED_TRACE +
       this.#keyTraces * BYTES_PER_KEY_TRACE +
       this.#tracebacks.size * BYTES_PER_TRACEBACK +
       this.#frameCount * BYTES_PER_FRAME;
   }
 
-  #newRegistry(): FinalizationRegistry<ObjectTrace | FixedTrace> {
-    return new FinalizationRegistry<ObjectTrace | FixedTrace>((trace) => {
-      if (trace instanceof FixedTrace) this.#release(trace);
-      else if (this.#traces.delete(trace)) this.current -= trace.size;
+  #newRegistry(): FinalizationRegistry<ObjectTrace> {
+    return new FinalizationRegistry<ObjectTrace>((trace) => {
+      if (this.#traces.delete(trace)) this.current -= trace.size;
     });
+  }
+
+  #newSlots(): FixedSlots {
+    const slots: FixedSlots = {
+      groups: [],
+      free: [],
+      top: 0,
+      registry: new FinalizationRegistry<number | FixedTrace>((held) => {
+        let group: FixedGroup | null;
+        if (typeof held === "number") {
+          group = slots.groups[held];
+          slots.groups[held] = null;
+          slots.free[slots.top++] = held;
+        } else {
+          group = held.group;
+          held.group = null;
+        }
+        // A finalizer of a session that clear() ended finds its group of another session.
+        if (group === null || group.session !== this.#session) return;
+        group.count--;
+        this.#fixed--;
+        this.current -= group.size;
+      }),
+    };
+    return slots;
   }
 
   #intern(stack: CapturedStack): InternedTraceback {
     if (stack === this.#lastStack) return this.#lastTb!;
-    let tb = this.#tracebacks.get(stack.key);
-    if (!tb) {
-      tb = { frames: stack.frames, total: stack.totalNframe };
-      this.#tracebacks.set(stack.key, tb);
-      this.#frameCount += stack.frames.length;
+    let tb: InternedTraceback | undefined;
+    if (stack === this.#otherStack) {
+      tb = this.#otherTb!;
+    } else {
+      tb = this.#tracebacks.get(stack.key);
+      if (!tb) {
+        tb = { frames: stack.frames, total: stack.totalNframe };
+        this.#tracebacks.set(stack.key, tb);
+        this.#frameCount += stack.frames.length;
+      }
     }
+    this.#otherStack = this.#lastStack;
+    this.#otherTb = this.#lastTb;
     this.#lastStack = stack;
     this.#lastTb = tb;
     return tb;
@@ -524,8 +641,11 @@ export class TraceStore {
   #release(trace: FixedTrace): void {
     const group = trace.group;
     if (group === null) return;
+    this.#recent = null;
     trace.group = null;
     if (group.session !== this.#session) return;
+    // Its finalizer will find the slot empty.
+    if (trace.slot >= 0) this.#slots.groups[trace.slot] = null;
     group.count--;
     this.#fixed--;
     this.current -= group.size;
@@ -533,8 +653,9 @@ export class TraceStore {
 
   /** Forgets `trace`. */
   #remove(trace: Trace | FixedTrace): void {
-    if (trace instanceof FixedTrace) return this.#release(trace);
+    if (isFixed(trace)) return this.#release(trace);
     if (!this.#traces.delete(trace)) return;
+    this.#recent = null;
     this.current -= trace.size;
     // A buffer's or memory's stamp may stay: it counts only while its trace is in `#traces`.
     if (trace instanceof ObjectTrace) {
@@ -549,6 +670,21 @@ export class TraceStore {
       if (map?.get(trace.key) === trace) map.delete(trace.key);
     }
   }
+}
+
+/** A slot of `slots` for a new trace of `group`. */
+function takeSlot(slots: FixedSlots, group: FixedGroup): number {
+  if (slots.top > 0) {
+    const slot = slots.free[--slots.top];
+    slots.groups[slot] = group;
+    return slot;
+  }
+  return slots.groups.push(group) - 1;
+}
+
+/** True for the trace of a fixed-size buffer (the only records with a slot). */
+function isFixed(trace: ObjectTrace | FixedTrace | KeyTrace | undefined): trace is FixedTrace {
+  return trace !== undefined && !(trace instanceof ObjectTrace) && "slot" in trace;
 }
 
 function isObject(value: unknown): value is object {

@@ -50,8 +50,19 @@ function many(): unknown[] {
   return out;
 }
 
+function churn(): unknown[] {
+  const kept: unknown[] = [];
+  for (let i = 0; i < 3000; i++) {
+    const view = new Uint8Array(16 + (i % 4)); // @churn
+    const text = encoder.encode("k" + (i % 10)); // @churn-encode
+    if (i % 9 === 0) kept.push(view, text);
+  }
+  return kept;
+}
+
 const kept = Array.from({ length: 100 }, (_, i) => make(i)); // @caller
 const more = many(); // @many
+const churned = churn(); // @churned
 let dropped: unknown[] | null = [];
 for (let i = 0; i < 50; i++) dropped.push(new Int32Array(8)); // @dropped
 const view = new Uint8Array(64); // @adopted
@@ -79,7 +90,7 @@ for (const trace of snapshot.traces) {
 console.log(JSON.stringify({
   lines,
   adopted: tracebackOfBuffer ? tracebackOfBuffer.at(-1)!.lineno : null,
-  alive: [kept.length, more.length, view.length, adopted.byteLength, child.length],
+  alive: [kept.length, more.length, churned.length, view.length, adopted.byteLength, child.length],
 }));
 `;
 
@@ -126,6 +137,8 @@ test("a preloaded program's buffers are traced at the lines of their calls (1 fr
       at("// @spread"),
       at("// @adopted"),
       at("// @parent"),
+      at("// @churn"),
+      at("// @churn-encode"),
     ]
       .sort((a, b) => a - b),
   );
@@ -138,6 +151,23 @@ test("counts and sizes are exact at each line", () => {
   assert.deepEqual([line("// @encode").count, line("// @encode").size], [30, 30 * 10]);
   assert.deepEqual([line("// @multi").count, line("// @multi").size], [30, 30 * 24]);
   assert.deepEqual([line("// @spread").count, line("// @spread").size], [30, 30 * 10]);
+});
+
+/** Count and bytes of the buffers `churn()` keeps: one item in nine of 3000. */
+function churnKept(): { views: [number, number]; texts: [number, number] } {
+  let n = 0, bytes = 0;
+  for (let i = 0; i < 3000; i += 9) {
+    n++;
+    bytes += 16 + (i % 4);
+  }
+  return { views: [n, bytes], texts: [n, 2 * n] };
+}
+
+test("thousands of buffers made at rewritten calls, most dropped: exactly the kept ones remain, with their sizes", () => {
+  const want = churnKept();
+  const line = (marker: string) => [one.lines[at(marker)].count, one.lines[at(marker)].size];
+  assert.deepEqual(line("// @churn"), want.views);
+  assert.deepEqual(line("// @churn-encode"), want.texts);
 });
 
 test("freed buffers are gone; a buffer the program took from its view lives on with its trace", () => {
@@ -165,5 +195,15 @@ test("with 3 frames, the callers follow the exact line (captured at the site's f
     for (const frames of three.lines[at(marker)].tracebacks) {
       assert.deepEqual(frames.slice(0, 2), [at(marker), at("// @many")], marker);
     }
+  }
+});
+
+test("with 3 frames, counts and sizes stay exact where callers are sampled", () => {
+  const want = churnKept();
+  const line = (marker: string) => [three.lines[at(marker)].count, three.lines[at(marker)].size];
+  assert.deepEqual(line("// @churn"), want.views);
+  assert.deepEqual(line("// @churn-encode"), want.texts);
+  for (const frames of three.lines[at("// @churn")].tracebacks) {
+    assert.deepEqual(frames.slice(0, 2), [at("// @churn"), at("// @churned")]);
   }
 });
