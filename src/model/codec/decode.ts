@@ -294,8 +294,8 @@ export function decodeV2(payload: Uint8Array, name: string): SnapshotParts {
   const table = new TraceTable();
   readStrings(r, table, strings);
   readFrames(r, table, frames);
-  readStacks(r, table, stacks, stackFrames, tracebackLimit);
-  readTracebacks(r, table, tracebacks);
+  const lengths = readStacks(r, table, stacks, stackFrames, tracebackLimit);
+  readTracebacks(r, table, tracebacks, lengths);
   const domain = new Int32Array(traces);
   readInto(r, domain, TO_INT32, "domain");
   const traceback = new Uint32Array(traces);
@@ -360,11 +360,14 @@ function positionFailure(r: Reader, i: number, line: number, column: number): ne
 
 /** Index of the first of the first `n` values below `min` or at least `end`, or -1. */
 function firstOutside(values: Int32Array, min: number, end: number, n: number): number {
-  for (let i = 0; i < n; i++) if (values[i] < min || values[i] >= end) return i;
+  // One unsigned comparison: a value below `min` wraps round to 2^32 or more.
+  const span = end - min;
+  for (let i = 0; i < n; i++) if ((values[i] - min) >>> 0 >= span) return i;
   return -1;
 }
 
-function readStacks(r: Reader, table: TraceTable, n: number, total: number, limit: number): void {
+/** Reads the stacks into the table; returns their lengths (checked: from 1 to `limit`). */
+function readStacks(r: Reader, table: TraceTable, n: number, total: number, limit: number): NumberArray {
   const lengths = readView(r, n, "stack length");
   const { values: frames, type: framesType } = readInt32(r, total, "stack frame", true);
   const start = new Uint32Array(n + 1);
@@ -382,6 +385,7 @@ function readStacks(r: Reader, table: TraceTable, n: number, total: number, limi
     r.fail(`stack ${i} refers to frame ${frames[badFrame]} of ${frameCount} (damaged file)`);
   }
   table.addStacks(start, frames);
+  return lengths;
 }
 
 /**
@@ -398,7 +402,8 @@ function stackStarts(lengths: NumberArray, start: Uint32Array, limit: number): n
   return -1;
 }
 
-function readTracebacks(r: Reader, table: TraceTable, n: number): void {
+/** Reads the tracebacks into the table, given the stacks' `lengths`. */
+function readTracebacks(r: Reader, table: TraceTable, n: number, lengths: NumberArray): void {
   const stack = new Int32Array(n), total = new Float64Array(n);
   readInto(r, stack, TO_INT32, "traceback stack", true);
   const totalType = readInto(r, total, TO_FLOAT64, "totalNframe");
@@ -410,12 +415,12 @@ function readTracebacks(r: Reader, table: TraceTable, n: number): void {
       }
     }
   }
-  const stacks = table.stackCount, start = table.stackStart;
-  const bad = checkTracebacks(stack, total, start, stacks);
+  const stacks = table.stackCount;
+  const bad = checkTracebacks(stack, total, lengths, stacks);
   if (bad >= 0) {
     const s = stack[bad], t = total[bad];
     if (s < 0 || s >= stacks) r.fail(`traceback ${bad} refers to stack ${s} of ${stacks} (damaged file)`);
-    const frames = framesText(start[s + 1] - start[s]);
+    const frames = framesText(lengths[s]);
     r.fail(`traceback ${bad} has totalNframe ${t}, fewer than its ${frames} (damaged file)`);
   }
   table.addTracebacks(stack, total);
@@ -425,10 +430,10 @@ function readTracebacks(r: Reader, table: TraceTable, n: number): void {
  * The first traceback whose stack is outside the table, or whose known
  * totalNframe is below its stack's length; or -1.
  */
-function checkTracebacks(stack: Int32Array, total: Float64Array, start: Uint32Array, stacks: number): number {
+function checkTracebacks(stack: Int32Array, total: Float64Array, lengths: NumberArray, stacks: number): number {
   for (let i = 0; i < stack.length; i++) {
     const s = stack[i], t = total[i];
-    if (s >>> 0 >= stacks || (t !== -1 && t < start[s + 1] - start[s])) return i;
+    if (s >>> 0 >= stacks || (t < lengths[s] && t !== -1)) return i;
   }
   return -1;
 }

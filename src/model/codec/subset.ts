@@ -255,7 +255,7 @@ export function wholeTable(table: TraceTable, uses: Uint32Array, limit: number):
   const f = new Float64Array(7), lengths = new Uint16Array(stacks), k = new Float64Array(3), t = new Float64Array(3);
   scanFrames(frameFile, frameLine, frameColumn, frameFunction, frames, usedString, f);
   scanStacks(stackStart, stackFrames, stacks, limit, usedFrame, lengths, k);
-  scanTracebacks(tracebackStack, tracebackTotal, stackStart, tracebacks, usedStack, t);
+  scanTracebacks(tracebackStack, tracebackTotal, lengths, tracebacks, usedStack, t);
   const [badFrame, lMin, lMax, cMin, cMax, fMin, fMax] = f, [badStack, nMin, nMax] = k;
   const [badTraceback, tMin, tMax] = t;
   if (usedString.includes(0) || usedFrame.includes(0) || usedStack.includes(0)) return null;
@@ -351,7 +351,7 @@ function markUsed(ids: Int32Array, n: number, used: Uint8Array): void {
 function scanTracebacks(
   stack: Int32Array,
   total: Float64Array,
-  start: Uint32Array,
+  lengths: Uint16Array,
   n: number,
   used: Uint8Array,
   out: Float64Array,
@@ -361,8 +361,8 @@ function scanTracebacks(
     const s = stack[tb], t = total[tb];
     used[s] = 1;
     // Absent, or a small whole number at least the stack's length: the common cases, in line.
-    if (t !== NONE && !((t | 0) === t && t >= start[s + 1] - start[s]) && bad < 0) {
-      if (!isTotal(t, start[s + 1] - start[s])) bad = tb;
+    if (t !== NONE && !((t | 0) === t && t >= lengths[s]) && bad < 0) {
+      if (!isTotal(t, lengths[s])) bad = tb;
     }
     if (t < min) min = t;
     if (t > max) max = t;
