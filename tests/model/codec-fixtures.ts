@@ -1,8 +1,9 @@
 /**
- * The snapshots behind the dump files of older format versions in
- * `fixtures/`: `dump-v1-<name>.tmjs` is `new Snapshot(raw, limit)` of
- * `v1Fixtures()[name]`, written by the version 1 encoder (before version 2
- * replaced it). Loading each file must give these traces back.
+ * The snapshots behind the dump files of each format version in
+ * `fixtures/`: `dump-v<version>-<name>.tmjs` is `new Snapshot(raw, limit)` of
+ * `v1Fixtures()[name]`, written by that version's encoder (version 1 before
+ * version 2 replaced it, version 2 at f7b93eb). Loading each file must give
+ * these traces back.
  *
  * @module
  */
