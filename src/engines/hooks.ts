@@ -136,7 +136,7 @@ export class HookEngine implements Engine {
       ...(buffers ? [BUFFER_DOMAIN] : []),
       ...(wasm ? [WASM_DOMAIN] : []),
     ];
-    this.#ctx = { store: new TraceStore(), nframe, failures: 0, sites: new Map() };
+    this.#ctx = { store: new TraceStore(), nframe, failures: 0 };
     state.active = this.#ctx;
     return Promise.resolve();
   }

@@ -19,6 +19,7 @@ import { Worker as NodeWorker } from "node:worker_threads";
 import { runtime } from "../../runtime/index.ts";
 import type { StackBoundary } from "../../runtime/stack.ts";
 import { allocationStack, type HookContext } from "./context.ts";
+import type { MarkedSite } from "./marks.ts";
 import {
   bufferKind,
   bufferSize,
@@ -62,7 +63,9 @@ export function installBufferHooks(patches: Patches): void {
   hookConstructor(patches, g, "ArrayBuffer", traceArrayBuffer);
   hookConstructor(patches, g, "SharedArrayBuffer", traceArrayBuffer);
   for (const name of TYPED_ARRAYS) {
-    hookConstructor(patches, g, name, traceTypedArray);
+    const constructor = g[name] as { BYTES_PER_ELEMENT?: unknown } | undefined;
+    const perElement = constructor?.BYTES_PER_ELEMENT;
+    if (typeof perElement === "number") hookConstructor(patches, g, name, typedArrayHook(perElement));
   }
   const typedArrayPrototype = Object.getPrototypeOf(Uint8Array.prototype);
   for (const name of ["toReversed", "toSorted", "with"]) {
@@ -110,8 +113,8 @@ export function installBufferHooks(patches: Patches): void {
  * (or `{ transfer }`): the buffers of the transfer list are detached, their
  * traces freed at once.
  */
-const forgetTransferred: AfterApply = (ctx, _self, args, result) => {
-  const options = args[1] as { transfer?: unknown } | unknown[] | null | undefined;
+const forgetTransferred: AfterApply = (ctx, _self, _first, second, result) => {
+  const options = second as { transfer?: unknown } | unknown[] | null | undefined;
   const list = Array.isArray(options) ? options : options?.transfer;
   if (!Array.isArray(list)) return result;
   for (const item of list) {
@@ -126,30 +129,24 @@ function traceBuffer(
   shared: boolean,
   size: number,
   below: StackBoundary,
-  site: number,
+  site: MarkedSite | null,
 ): void {
   if (size === 0) return;
   const stack = allocationStack(ctx, below, site);
-  if (stack) {
-    ctx.store.add(
-      buffer,
-      BUFFER_DOMAIN,
-      shared ? "shared" : isResizable(buffer) ? "buffer" : "fixed",
-      size,
-      stack,
-    );
-  }
+  if (stack === null) return;
+  if (!shared && !isResizable(buffer)) ctx.store.addFixed(buffer, false, size, stack);
+  else ctx.store.add(buffer, BUFFER_DOMAIN, shared ? "shared" : "buffer", size, stack);
 }
 
 /** Traces `buffer` at its whole size, if it is an ArrayBuffer or SharedArrayBuffer. */
-function traceWhole(ctx: HookContext, buffer: unknown, below: StackBoundary, site: number): void {
+function traceWhole(ctx: HookContext, buffer: unknown, below: StackBoundary, site: MarkedSite | null): void {
   const kind = bufferKind(buffer);
   if (kind === null) return;
   const shared = kind === "shared";
   traceBuffer(ctx, buffer as object, shared, bufferSize(buffer as object, shared), below, site);
 }
 
-const traceArrayBuffer: AfterConstruct = (ctx, _args, buffer, below, site) => traceWhole(ctx, buffer, below, site);
+const traceArrayBuffer: AfterConstruct = (ctx, _first, buffer, below, site) => traceWhole(ctx, buffer, below, site);
 
 /**
  * Traces a fresh typed array's buffer through the view itself (kind
@@ -159,36 +156,60 @@ function traceView(
   ctx: HookContext,
   view: object,
   below: StackBoundary,
-  site: number,
+  site: MarkedSite | null,
   size = typedArrayByteLength(view),
 ): void {
   if (size === 0) return;
   const stack = allocationStack(ctx, below, site);
-  if (stack) ctx.store.add(view, BUFFER_DOMAIN, "view", size, stack);
+  if (stack !== null) ctx.store.addFixed(view, true, size, stack);
 }
 
-const traceTypedArray: AfterConstruct = (ctx, args, view, below, site) => {
-  // A view over a buffer that exists already allocates nothing.
-  if (bufferKind(args[0]) !== null) return;
-  // A fresh typed array owns a fresh ArrayBuffer.
-  traceView(ctx, view, below, site);
-};
+/** The hook of each typed-array constructor, by bytes per element (made once). */
+const typedArrayHooks = new Map<number, AfterConstruct>();
+
+/**
+ * The hook of a typed-array constructor whose elements are `perElement`
+ * bytes: a fresh typed array owns a fresh ArrayBuffer, traced through the
+ * view; `new X(length)` is `length` elements (a number that the
+ * construction accepted: a valid index once truncated), sized without a
+ * call.
+ */
+function typedArrayHook(perElement: number): AfterConstruct {
+  let hook = typedArrayHooks.get(perElement);
+  if (hook === undefined) {
+    hook = (ctx, first, view, below, site) => {
+      let size: number;
+      if (typeof first === "number") {
+        size = first >= 1 ? Math.floor(first) * perElement : 0;
+      } else {
+        // A view over a buffer that exists already allocates nothing.
+        if (bufferKind(first) !== null) return;
+        size = typedArrayByteLength(view);
+      }
+      if (size === 0) return;
+      const stack = allocationStack(ctx, below, site);
+      if (stack !== null) ctx.store.addFreshView(view, size, stack);
+    };
+    typedArrayHooks.set(perElement, hook);
+  }
+  return hook;
+}
 
 /** Traces the typed array a call returned that always owns a fresh buffer (`encode`, `toSorted`...). */
-const traceFreshResult: AfterApply = (ctx, self, args, result, below, site) => {
+const traceFreshResult: AfterApply = (ctx, self, first, second, result, below, site) => {
   const size = typedArraySize(result);
   // `Buffer.from(arrayBuffer)` shares the caller's memory.
-  if (size < 0 || bufferKind(args[0]) !== null) return result;
+  if (size < 0 || (typeof first === "object" && bufferKind(first) !== null)) return result;
   // A program's own `encode` may return a view it did not make: fresh ones start at 0 and are not traced yet.
   if (typedArrayByteOffset(result as object) !== 0 || ctx.store.has(result as object)) {
-    return traceFreshView(ctx, self, args, result, below, site);
+    return traceFreshView(ctx, self, first, second, result, below, site);
   }
   traceView(ctx, result as object, below, site, size);
   return result;
 };
 
 /** `view.buffer`: the program holds the buffer now; a trace kept by the view moves to it. */
-const adoptBuffer: AfterApply = (ctx, self, _args, result) => {
+const adoptBuffer: AfterApply = (ctx, self, _first, _second, result) => {
   if (typeof self === "object" && self !== null && typeof result === "object" && result !== null) {
     ctx.store.adopt(self, result);
   }
@@ -196,15 +217,15 @@ const adoptBuffer: AfterApply = (ctx, self, _args, result) => {
 };
 
 /** `view.subarray()` shares the view's buffer: a trace kept by the view moves to the buffer. */
-const adoptShared: AfterApply = (ctx, self, _args, result) => {
+const adoptShared: AfterApply = (ctx, self, _first, _second, result) => {
   if (ctx.store.tracedByView(self)) ctx.store.adopt(self as object, viewBuffer(self as object));
   return result;
 };
 
 /** Traces the buffer under a typed array a call returned, unless it is traced or the caller's. */
-const traceFreshView: AfterApply = (ctx, _self, args, result, below, site) => {
+const traceFreshView: AfterApply = (ctx, _self, first, _second, result, below, site) => {
   // `Buffer.from(arrayBuffer)` shares the caller's memory.
-  if (!isTypedArray(result) || bufferKind(args[0]) !== null) return result;
+  if (!isTypedArray(result) || (typeof first === "object" && bufferKind(first) !== null)) return result;
   const buffer = viewBuffer(result as object);
   if (!ctx.store.has(buffer)) traceWhole(ctx, buffer, below, site);
   return result;
@@ -215,7 +236,7 @@ const traceFreshView: AfterApply = (ctx, _self, args, result, below, site) => {
  * size; an untraced one (made before start) is traced from here, as
  * CPython's `realloc` of an untraced block.
  */
-const traceResize: AfterApply = (ctx, self, _args, result, below, site) => {
+const traceResize: AfterApply = (ctx, self, _first, _second, result, below, site) => {
   const kind = bufferKind(self);
   if (kind === null) return result;
   const buffer = self as object;
@@ -227,7 +248,7 @@ const traceResize: AfterApply = (ctx, self, _args, result, below, site) => {
 };
 
 /** `transfer()`: the old buffer is detached; the new one is traced where the transfer was made. */
-const traceTransfer: AfterApply = (ctx, self, _args, result, below, site) => {
+const traceTransfer: AfterApply = (ctx, self, _first, _second, result, below, site) => {
   if (bufferKind(self) === "plain") ctx.store.delete(self as object);
   if (bufferKind(result) === "plain") traceWhole(ctx, result, below, site);
   return result;

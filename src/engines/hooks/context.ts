@@ -8,8 +8,8 @@
 import { runtime } from "../../runtime/index.ts";
 import { type CapturedStack, type StackBoundary, StackCapture } from "../../runtime/stack.ts";
 import { isTracerFile } from "../own-frames.ts";
-import { marks } from "./marks.ts";
-import type { TraceStore } from "./store.ts";
+import { type MarkedSite, marks } from "./marks.ts";
+import type { SiteStack, TraceStore } from "./store.ts";
 
 /**
  * One tracing session of the hooks.
@@ -18,7 +18,7 @@ import type { TraceStore } from "./store.ts";
  * ```ts
  * import { TraceStore } from "./store.ts";
  *
- * const ctx: HookContext = { store: new TraceStore(), nframe: 5, failures: 0, sites: new Map() };
+ * const ctx: HookContext = { store: new TraceStore(), nframe: 5, failures: 0 };
  * ```
  */
 export interface HookContext {
@@ -28,13 +28,6 @@ export interface HookContext {
   readonly nframe: number;
   /** Hook bookkeeping that threw (the program's call still succeeded); 0 unless there is a bug. */
   failures: number;
-  /**
-   * Per marked site of rewritten code, the traceback its allocations take
-   * (see {@link allocationStack}); `null` for a site whose captured stack
-   * ran through the tracer. (A map: site ids are process-wide, and an array
-   * indexed by them would be sparse.)
-   */
-  readonly sites: Map<number, CapturedStack | null>;
 }
 
 /**
@@ -81,14 +74,14 @@ export const RECAPTURE_EVERY = 64;
  * tracer made itself.
  *
  * `site` is the line engine's site of the call when rewritten code marked
- * it (-1 otherwise). Such an allocation's line is known without a stack:
- * with a limit of one frame its traceback is the site's frame (the depth of
- * the stack is then unknown, `totalNframe` null). With more frames, a stack
- * is captured for the site's first allocation and then for one allocation
- * in {@link RECAPTURE_EVERY} at random; the others take the traceback of
- * the last stack captured at the site (their callers are sampled, their
- * size, count and line exact). An unmarked allocation always captures its
- * own stack.
+ * it (`null` otherwise). Such an allocation's line is known without a
+ * stack: with a limit of one frame its traceback is the site's frame (the
+ * depth of the stack is then unknown, `totalNframe` null). With more
+ * frames, a stack is captured for the site's first allocation and then for
+ * one allocation in {@link RECAPTURE_EVERY} at random; the others take the
+ * traceback of the last stack captured at the site (their callers are
+ * sampled, their size, count and line exact). An unmarked allocation
+ * always captures its own stack.
  *
  * @example
  * ```ts
@@ -96,7 +89,7 @@ export const RECAPTURE_EVERY = 64;
  * declare const ctx: HookContext;
  *
  * function hook(buffer: ArrayBuffer) {
- *   const stack = allocationStack(ctx, hook); // the frames below hook()
+ *   const stack = allocationStack(ctx, hook, null); // the frames below hook()
  *   if (stack) ctx.store.add(buffer, BUFFER_DOMAIN, "buffer", buffer.byteLength, stack);
  * }
  * ```
@@ -104,30 +97,34 @@ export const RECAPTURE_EVERY = 64;
 export function allocationStack(
   ctx: HookContext,
   below: StackBoundary,
-  site = -1,
+  site: MarkedSite | null,
 ): CapturedStack | null {
-  if (site < 0 || marks.frame === null) return stackCapture().capture(ctx.nframe, below, "drop");
-  let stack = ctx.sites.get(site);
+  if (site === null) return stackCapture().capture(ctx.nframe, below, "drop");
+  if (site.owner === ctx && (ctx.nframe === 1 || Math.random() * RECAPTURE_EVERY >= 1)) return site.stack;
+  return siteStack(ctx, below, site);
+}
+
+/** A new stack for the marked `site` (its first allocation in this session, or a sample), kept as the site's. */
+function siteStack(ctx: HookContext, below: StackBoundary, site: MarkedSite): CapturedStack | null {
+  const frame = marks.frame!(site.id);
+  let stack: SiteStack;
   if (ctx.nframe === 1) {
-    if (stack === undefined) {
-      ctx.sites.set(site, stack = { frames: [marks.frame(site)], totalNframe: null, key: `s${site}` });
-    }
-    return stack;
-  }
-  if (stack === undefined || Math.random() * RECAPTURE_EVERY < 1) {
+    stack = { frames: [frame], totalNframe: null, key: `s${site.id}`, interned: null };
+  } else {
     const captured = stackCapture().capture(ctx.nframe, below, "drop");
     // The tracer's own allocation: a matter of this call, not of the site.
     if (captured === null) return null;
     // Frame 0 is the site's own: the call's line as the rewriter found it (a runtime may put a
     // multi-line call elsewhere), the same whatever the traceback limit.
-    stack = captured.frames.length > 0
-      ? {
-        frames: [marks.frame(site), ...captured.frames.slice(1)],
-        totalNframe: captured.totalNframe,
-        key: `s${site}|${captured.key}`,
-      }
-      : captured;
-    ctx.sites.set(site, stack);
+    const own = captured.frames.length > 0;
+    stack = {
+      frames: own ? [frame, ...captured.frames.slice(1)] : captured.frames,
+      totalNframe: captured.totalNframe,
+      key: own ? `s${site.id}|${captured.key}` : captured.key,
+      interned: null,
+    };
   }
+  site.owner = ctx;
+  site.stack = stack;
   return stack;
 }

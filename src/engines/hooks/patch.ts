@@ -19,7 +19,7 @@
 import type { StackBoundary } from "../../runtime/stack.ts";
 import type { HookContext } from "./context.ts";
 import { state } from "./context.ts";
-import { marks, takeMark } from "./marks.ts";
+import { type MarkedSite, marks, takeMark } from "./marks.ts";
 
 /**
  * A constructor or function as the hooks see it.
@@ -34,40 +34,43 @@ export type Callable = (...args: any[]) => any;
 
 /**
  * What a constructor hook does with a new object (never called when not
- * tracing); `below` is the hook, for the stack capture; `site` the line
+ * tracing); `first` is the call's first argument (the only one the hooks
+ * look at), `below` the hook, for the stack capture; `site` the line
  * engine's site of the call when rewritten code marked it (see
- * `marks.ts`), else -1.
+ * `marks.ts`), else `null`.
  *
  * @example
  * ```ts
- * const log: AfterConstruct = (_ctx, args, result) => console.log(args, result);
+ * const log: AfterConstruct = (_ctx, first, result) => console.log(first, result);
  * ```
  */
 export type AfterConstruct = (
   ctx: HookContext,
-  args: readonly unknown[],
+  first: unknown,
   result: object,
   below: StackBoundary,
-  site: number,
+  site: MarkedSite | null,
 ) => void;
 
 /**
  * What a function hook does with a result (never called when not tracing):
- * it returns what the caller gets, normally `result` itself. `below` and
- * `site` as for {@link AfterConstruct}.
+ * it returns what the caller gets, normally `result` itself. `first` and
+ * `second` are the call's first two arguments; `below` and `site` as for
+ * {@link AfterConstruct}.
  *
  * @example
  * ```ts
- * const same: AfterApply = (_ctx, _self, _args, result) => result;
+ * const same: AfterApply = (_ctx, _self, _first, _second, result) => result;
  * ```
  */
 export type AfterApply = (
   ctx: HookContext,
   self: unknown,
-  args: readonly unknown[],
+  first: unknown,
+  second: unknown,
   result: unknown,
   below: StackBoundary,
-  site: number,
+  site: MarkedSite | null,
 ) => unknown;
 
 const hooks = new WeakMap<Callable, Callable>();
@@ -162,7 +165,7 @@ export class Patches {
  * @example
  * ```ts
  * const patches = new Patches();
- * hookConstructor(patches, globalThis, "Uint8Array", (_ctx, args) => console.log("new Uint8Array", args));
+ * hookConstructor(patches, globalThis, "Uint8Array", (_ctx, first) => console.log("new Uint8Array", first));
  * ```
  */
 export function hookConstructor(
@@ -200,7 +203,7 @@ export function hookConstructor(
  * import { Buffer } from "node:buffer";
  *
  * const patches = new Patches();
- * hookFunction(patches, Buffer, "alloc", (_ctx, _self, _args, result) => result);
+ * hookFunction(patches, Buffer, "alloc", (_ctx, _self, _first, _second, result) => result);
  * ```
  */
 export function hookFunction(
@@ -222,14 +225,14 @@ export function hookFunction(
 
 /**
  * Replaces the getter `holder[key]` (an accessor) by a hook whose result is
- * `after(...)`'s while tracing (`args` empty). Does nothing when there is no
+ * `after(...)`'s while tracing (no arguments). Does nothing when there is no
  * such getter.
  *
  * @example
  * ```ts
  * const patches = new Patches();
  * const typedArray = Object.getPrototypeOf(Uint8Array.prototype);
- * hookGetter(patches, typedArray, "buffer", (_ctx, _self, _args, buffer) => buffer);
+ * hookGetter(patches, typedArray, "buffer", (_ctx, _self, _first, _second, buffer) => buffer);
  * ```
  */
 export function hookGetter(
@@ -274,25 +277,39 @@ function disguise(wrapper: Callable, original: Callable): Callable {
 /**
  * The hook of a constructor: a plain function that forwards to `original`
  * (a proxy's trap costs about 60 ns a call more on V8 and 150 ns on
- * JavaScriptCore). Its arguments come as a rest array: `arguments` passed
- * on costs more on JavaScriptCore (a copy of its own), and no less on V8.
+ * JavaScriptCore). Its first three arguments are named and forwarded by a
+ * direct `new` for their count (every hooked constructor takes three or
+ * fewer): a rest array and `Reflect.construct` cost 10-20 ns a call more
+ * on JavaScriptCore. A subclass's construction, or more arguments, are
+ * forwarded with `arguments` as they came.
  */
 function constructWrapper(original: Callable, after: AfterConstruct): Callable {
-  const wrapper = function (this: unknown, ...args: unknown[]): unknown {
+  const Original = original as unknown as new (...args: unknown[]) => object;
+  const wrapper = function (this: unknown, a?: unknown, b?: unknown, c?: unknown): unknown {
+    const argc = arguments.length;
+    const target = new.target;
     // Called without `new`: the original throws its own TypeError.
-    if (new.target === undefined) return Reflect.apply(original, this, args);
-    const constructor = new.target === wrapper ? original : new.target;
+    if (target === undefined) return Reflect.apply(original, this, arguments);
     // The mark of a rewritten call is taken by the first hook it reaches, whatever happens next.
-    const site = marks.site < 0 ? -1 : takeMark(args);
+    const site = marks.site < 0
+      ? null
+      : takeMark(argc, argc === 1 ? a : argc === 2 ? b : argc === 3 ? c : arguments[argc - 1]);
     const ctx = state.active;
-    if (ctx === null || state.busy > 0) return Reflect.construct(original, args, constructor);
+    const traced = ctx !== null && state.busy === 0;
     state.busy++;
     try {
-      const result = Reflect.construct(original, args, constructor);
-      try {
-        after(ctx, args, result, wrapper, site);
-      } catch {
-        ctx.failures++;
+      let result: object;
+      if (target !== wrapper || argc > 3) result = Reflect.construct(original, arguments, target);
+      else if (argc === 1) result = new Original(a);
+      else if (argc === 0) result = new Original();
+      else if (argc === 2) result = new Original(a, b);
+      else result = new Original(a, b, c);
+      if (traced) {
+        try {
+          after(ctx, a, result, wrapper, site);
+        } catch {
+          ctx.failures++;
+        }
       }
       return result;
     } finally {
@@ -306,15 +323,24 @@ function constructWrapper(original: Callable, after: AfterConstruct): Callable {
 function applyWrapper(original: Callable, after: AfterApply): Callable {
   // A method, so that it cannot be called with `new` (nor can the originals hooked this way).
   const wrapper = {
-    wrapper(this: unknown, ...args: unknown[]): unknown {
-      const site = marks.site < 0 ? -1 : takeMark(args);
+    wrapper(this: unknown, a?: unknown, b?: unknown, c?: unknown): unknown {
+      const argc = arguments.length;
+      const site = marks.site < 0
+        ? null
+        : takeMark(argc, argc === 1 ? a : argc === 2 ? b : argc === 3 ? c : arguments[argc - 1]);
       const ctx = state.active;
-      if (ctx === null || state.busy > 0) return Reflect.apply(original, this, args);
+      const traced = ctx !== null && state.busy === 0;
       state.busy++;
       try {
-        const result = Reflect.apply(original, this, args);
+        let result: unknown;
+        if (argc > 3) result = Reflect.apply(original, this, arguments);
+        else if (argc === 1) result = original.call(this, a);
+        else if (argc === 0) result = original.call(this);
+        else if (argc === 2) result = original.call(this, a, b);
+        else result = original.call(this, a, b, c);
+        if (!traced) return result;
         try {
-          return after(ctx, this, args, result, wrapper, site);
+          return after(ctx, this, a, b, result, wrapper, site);
         } catch {
           ctx.failures++;
           return result;

@@ -59,9 +59,31 @@ export type TraceKind = "buffer" | "fixed" | "view" | "shared" | "memory" | "key
 interface InternedTraceback {
   readonly frames: readonly RawFrame[];
   readonly total: number | null;
+  /** The session it belongs to ({@link TraceStore.clear} starts a new one). */
+  readonly session: object;
   traceback?: Traceback;
-  /** The fixed-size buffers traced here, by size. */
+  /** The fixed-size buffers traced here, by size, below {@link SMALL_SIZES} bytes (a Map lookup cost as much as the rest of a trace). */
+  readonly small: (FixedGroup | undefined)[];
+  /** ... and of {@link SMALL_SIZES} bytes or more. */
   groups?: Map<number, FixedGroup>;
+}
+
+/** Sizes whose groups are found in an array indexed by size. */
+const SMALL_SIZES = 1024;
+
+/**
+ * A stack that remembers its interned traceback: the hooks make one per
+ * marked site (see `context.ts`) and hand it over at each of the site's
+ * allocations, so the store finds the traceback without a lookup.
+ *
+ * @example
+ * ```ts
+ * const stack: SiteStack = { frames: [["/app/main.ts", 12]], totalNframe: null, key: "s12", interned: null };
+ * ```
+ */
+export interface SiteStack extends CapturedStack {
+  /** Set by the store that interned it (of any session: it checks). */
+  interned: object | null;
 }
 
 /** The live fixed-size buffers of one size at one traceback: one trace each in {@link TraceStore.collect}. */
@@ -122,9 +144,14 @@ const WATCH_RECORDS = runtime().name === "node";
  * a record of its own, see {@link TraceStore.adopt}). It counts in its
  * group (same traceback, same size) rather than in the store's set of
  * traces, and is freed by the registry (see {@link WATCH_RECORDS}) or by a
- * hooked call that detaches the buffer. A watched record's held value is
- * its slot, a small integer ({@link FixedSlots}): a held object would be
- * kept alive by the registry, and the record with it.
+ * hooked call that detaches the buffer.
+ *
+ * The registry's held value: where it watches records, the record's slot,
+ * a small integer ({@link FixedSlots}), as a held object would be kept
+ * alive by the registry, and the record with it. Where it watches the
+ * buffer, the record itself: a slot costs more than holding the record
+ * (JavaScriptCore, 100k items of the buffer benchmark: 25-50 ns a buffer
+ * in a loop's growing array of slots).
  */
 interface FixedTrace {
   /** Its group while the buffer is traced, `null` once freed. */
@@ -139,8 +166,9 @@ interface FixedTrace {
  * The fixed-size traces of one session: per slot the group of a live
  * trace (`null` once freed, or while the slot is unused), the slots free
  * for reuse (a stack: `free[0..top)`), and the registry whose finalizer
- * frees a slot. A slot is reused only after its trace's finalizer ran: its
- * record is then garbage.
+ * frees a trace. A slot is reused only after its trace's finalizer ran:
+ * its record is then garbage. (Slots are used only where the registry
+ * watches records.)
  */
 interface FixedSlots {
   readonly groups: (FixedGroup | null)[];
@@ -167,6 +195,9 @@ class ReturnsTarget {
   }
 }
 
+/** The trace the next {@link Stamp} takes: its field's initializer reads it, so that a stamp is one store. */
+let stamping: ObjectTrace | FixedTrace | undefined;
+
 /**
  * The trace of a buffer or memory, kept in a private field of the object
  * itself: invisible to the program (no property, symbol or key appears),
@@ -175,16 +206,20 @@ class ReturnsTarget {
  * engine may refuse it on a non-extensible object) goes to a `WeakMap`.
  */
 class Stamp extends ReturnsTarget {
-  #trace: ObjectTrace | FixedTrace | undefined;
+  #trace = stamping;
 
-  private constructor(target: object, trace: ObjectTrace | FixedTrace) {
+  private constructor(target: object) {
     super(target);
-    this.#trace = trace;
   }
 
   static readonly fallback = new WeakMap<object, ObjectTrace | FixedTrace>();
   /** True once an object went to {@link fallback} (it is not read before). */
   static fallbackUsed = false;
+
+  /** True when `target` holds a stamp (of any store, any session). */
+  static stamped(target: object): boolean {
+    return #trace in target || (Stamp.fallbackUsed && Stamp.fallback.has(target));
+  }
 
   static get(target: object): ObjectTrace | FixedTrace | undefined {
     if (#trace in target) return (target as Stamp).#trace;
@@ -209,9 +244,12 @@ class Stamp extends ReturnsTarget {
    * when the stamp fails.
    */
   static add(target: object, trace: ObjectTrace | FixedTrace): void {
+    stamping = trace;
     try {
-      new Stamp(target, trace);
+      new Stamp(target);
+      stamping = undefined;
     } catch {
+      stamping = undefined;
       if (#trace in target) {
         (target as Stamp).#trace = trace;
       } else {
@@ -219,6 +257,18 @@ class Stamp extends ReturnsTarget {
         Stamp.fallback.set(target, trace);
       }
     }
+  }
+
+  /**
+   * {@link add} for an object that a hooked constructor has just made, so
+   * has no stamp and takes one: without the `try` that {@link add} needs,
+   * which cost 10-20 ns a stamp on V8.
+   */
+  static fresh(target: object, trace: FixedTrace): void {
+    stamping = trace;
+    new Stamp(target);
+    // Held here, the record of the last buffer traced would keep its trace (where records are watched).
+    stamping = undefined;
   }
 }
 
@@ -300,7 +350,8 @@ export class TraceStore {
    */
   has(target: object): boolean {
     if (target === this.#recent) return true;
-    if (!this.#objects.has(target)) return false;
+    // Most objects asked about were just made: no stamp, found at once.
+    if (!Stamp.stamped(target) || !this.#objects.has(target)) return false;
     this.#recent = target;
     return true;
   }
@@ -329,35 +380,75 @@ export class TraceStore {
     stack: CapturedStack,
   ): void {
     const tb = this.#intern(stack);
-    if (kind !== "fixed" && kind !== "view") {
-      const trace = new ObjectTrace(target, domain, size, tb, kind);
-      this.#objects.set(target, trace);
-      this.#insert(trace, target);
+    if (kind === "fixed" || kind === "view") {
+      let group = size < SMALL_SIZES ? tb.small[size] : tb.groups?.get(size);
+      if (group === undefined || group.domain !== domain) group = this.#newGroup(tb, domain, size);
+      this.#addToGroup(target, kind === "view", group, false);
       return;
     }
-    const groups = tb.groups ??= new Map();
-    let group = groups.get(size);
-    if (group === undefined || group.domain !== domain) {
-      group = { domain, size, tb, count: 0, session: this.#session };
-      groups.set(size, group);
-      this.#groups.push(group);
-    }
+    const trace = new ObjectTrace(target, domain, size, tb, kind);
+    this.#objects.set(target, trace);
+    this.#insert(trace, target);
+  }
+
+  /**
+   * {@link add} of a fresh typed array (kind `"view"`, `view` true) or of a
+   * buffer whose size cannot change (`"fixed"`), in domain 1: the hooks'
+   * path for nearly every buffer.
+   */
+  addFixed(target: object, view: boolean, size: number, stack: CapturedStack): void {
+    this.#addToGroup(target, view, this.#fixedGroup(size, stack), false);
+  }
+
+  /**
+   * {@link addFixed} of a typed array that a hooked constructor has just
+   * made (kind `"view"`): it cannot hold a stamp yet, and takes one
+   * without the checks that {@link add} makes.
+   */
+  addFreshView(view: object, size: number, stack: CapturedStack): void {
+    this.#addToGroup(view, true, this.#fixedGroup(size, stack), true);
+  }
+
+  #fixedGroup(size: number, stack: CapturedStack): FixedGroup {
+    let tb = (stack as Partial<SiteStack>).interned as InternedTraceback | null | undefined;
+    if (tb == null || tb.session !== this.#session) tb = this.#intern(stack);
+    const group = size < SMALL_SIZES ? tb.small[size] : tb.groups?.get(size);
+    return group === undefined || group.domain !== BUFFER_DOMAIN ? this.#newGroup(tb, BUFFER_DOMAIN, size) : group;
+  }
+
+  #addToGroup(target: object, view: boolean, group: FixedGroup, fresh: boolean): void {
     group.count++;
     this.#fixed++;
     const slots = this.#slots;
     // Literals, not a class: JavaScriptCore defines a class's declared fields one by one.
     if (WATCH_RECORDS) {
-      const slot = takeSlot(slots, group);
-      const trace: FixedTrace = { group, view: kind === "view", slot };
-      Stamp.add(target, trace);
+      let slot: number;
+      if (slots.top > 0) {
+        slot = slots.free[--slots.top];
+        slots.groups[slot] = group;
+      } else {
+        slot = slots.groups.push(group) - 1;
+      }
+      const trace: FixedTrace = { group, view, slot };
+      if (fresh) Stamp.fresh(target, trace);
+      else Stamp.add(target, trace);
       slots.registry.register(trace, slot);
     } else {
-      const trace: FixedTrace = { group, view: kind === "view", slot: -1 };
-      Stamp.add(target, trace);
+      const trace: FixedTrace = { group, view, slot: -1 };
+      if (fresh) Stamp.fresh(target, trace);
+      else Stamp.add(target, trace);
       slots.registry.register(target, trace);
     }
-    this.current += size;
-    if (this.current > this.peak) this.peak = this.current;
+    const current = this.current += group.size;
+    if (current > this.peak) this.peak = current;
+  }
+
+  #newGroup(tb: InternedTraceback, domain: number, size: number): FixedGroup {
+    const group: FixedGroup = { domain, size, tb, count: 0, session: this.#session };
+    if (size < SMALL_SIZES) tb.small[size] = group;
+    else (tb.groups ??= new Map()).set(size, group);
+    this.#groups.push(group);
+    return group;
   }
 
   /** True when `value` is a fresh typed array whose buffer is traced through it (kind `"view"`). */
@@ -596,6 +687,8 @@ export class TraceStore {
   }
 
   #intern(stack: CapturedStack): InternedTraceback {
+    const cached = (stack as Partial<SiteStack>).interned as InternedTraceback | null | undefined;
+    if (cached != null && cached.session === this.#session) return cached;
     if (stack === this.#lastStack) return this.#lastTb!;
     let tb: InternedTraceback | undefined;
     if (stack === this.#otherStack) {
@@ -603,11 +696,12 @@ export class TraceStore {
     } else {
       tb = this.#tracebacks.get(stack.key);
       if (!tb) {
-        tb = { frames: stack.frames, total: stack.totalNframe };
+        tb = { frames: stack.frames, total: stack.totalNframe, session: this.#session, small: [] };
         this.#tracebacks.set(stack.key, tb);
         this.#frameCount += stack.frames.length;
       }
     }
+    if (cached !== undefined) (stack as SiteStack).interned = tb;
     this.#otherStack = this.#lastStack;
     this.#otherTb = this.#lastTb;
     this.#lastStack = stack;
@@ -670,16 +764,6 @@ export class TraceStore {
       if (map?.get(trace.key) === trace) map.delete(trace.key);
     }
   }
-}
-
-/** A slot of `slots` for a new trace of `group`. */
-function takeSlot(slots: FixedSlots, group: FixedGroup): number {
-  if (slots.top > 0) {
-    const slot = slots.free[--slots.top];
-    slots.groups[slot] = group;
-    return slot;
-  }
-  return slots.groups.push(group) - 1;
 }
 
 /** True for the trace of a fixed-size buffer (the only records with a slot). */

@@ -39,7 +39,7 @@ export function installWasmHooks(patches: Patches): void {
 
 /** Traces `memory` at its current size, allocated here. */
 function traceMemoryHere(ctx: HookContext, memory: object, below: StackBoundary): void {
-  const stack = allocationStack(ctx, below);
+  const stack = allocationStack(ctx, below, null);
   if (stack) addMemory(ctx, memory, stack);
 }
 
@@ -51,18 +51,18 @@ function addMemory(
   ctx.store.add(memory, WASM_DOMAIN, "memory", memorySize(memory), stack);
 }
 
-const traceMemory: AfterConstruct = (ctx, _args, memory, below) => traceMemoryHere(ctx, memory, below);
+const traceMemory: AfterConstruct = (ctx, _first, memory, below) => traceMemoryHere(ctx, memory, below);
 
 /** A traced memory takes its new size; one made before start is traced from here. */
-const traceGrow: AfterApply = (ctx, self, _args, result, below) => {
+const traceGrow: AfterApply = (ctx, self, _first, _second, result, below) => {
   if (isMemory(self) && !ctx.store.resize(self, memorySize(self))) {
     traceMemoryHere(ctx, self, below);
   }
   return result;
 };
 
-const traceInstance: AfterConstruct = (ctx, _args, instance, below) => {
-  const stack = allocationStack(ctx, below);
+const traceInstance: AfterConstruct = (ctx, _first, instance, below) => {
+  const stack = allocationStack(ctx, below, null);
   if (stack) traceExports(ctx, instance, stack);
 };
 
@@ -71,9 +71,9 @@ const traceInstance: AfterConstruct = (ctx, _args, instance, below) => {
  * at when it resolves. The caller gets a promise that follows the original
  * one (settling the same way, unhandled rejections included).
  */
-const traceInstantiation: AfterApply = (ctx, _self, _args, result, below) => {
+const traceInstantiation: AfterApply = (ctx, _self, _first, _second, result, below) => {
   if (!(result instanceof Promise)) return result;
-  const stack = allocationStack(ctx, below);
+  const stack = allocationStack(ctx, below, null);
   if (!stack) return result;
   return result.then((value: unknown) => {
     if (state.active === ctx) {
