@@ -148,22 +148,6 @@ function traceWhole(ctx: HookContext, buffer: unknown, below: StackBoundary, sit
 
 const traceArrayBuffer: AfterConstruct = (ctx, _first, buffer, below, site) => traceWhole(ctx, buffer, below, site);
 
-/**
- * Traces a fresh typed array's buffer through the view itself (kind
- * `"view"`, see {@link TraceStore.add}): its size is the view's.
- */
-function traceView(
-  ctx: HookContext,
-  view: object,
-  below: StackBoundary,
-  site: MarkedSite | null,
-  size = typedArrayByteLength(view),
-): void {
-  if (size === 0) return;
-  const stack = allocationStack(ctx, below, site);
-  if (stack !== null) ctx.store.addFixed(view, true, size, stack);
-}
-
 /** The hook of each typed-array constructor, by bytes per element (made once). */
 const typedArrayHooks = new Map<number, AfterConstruct>();
 
@@ -200,11 +184,15 @@ const traceFreshResult: AfterApply = (ctx, self, first, second, result, below, s
   const size = typedArraySize(result);
   // `Buffer.from(arrayBuffer)` shares the caller's memory.
   if (size < 0 || (typeof first === "object" && bufferKind(first) !== null)) return result;
-  // A program's own `encode` may return a view it did not make: fresh ones start at 0 and are not traced yet.
-  if (typedArrayByteOffset(result as object) !== 0 || ctx.store.has(result as object)) {
+  // A program's own `encode` may return a view it did not make: fresh ones start at 0 and hold no stamp yet.
+  if (typedArrayByteOffset(result as object) !== 0 || ctx.store.stamped(result as object)) {
+    // A view traced already, through itself, is the one it was (its buffer, asked for, would count again).
+    if (ctx.store.has(result as object)) return result;
     return traceFreshView(ctx, self, first, second, result, below, site);
   }
-  traceView(ctx, result as object, below, site, size);
+  if (size === 0) return result;
+  const stack = allocationStack(ctx, below, site);
+  if (stack !== null) ctx.store.addFreshView(result as object, size, stack);
   return result;
 };
 

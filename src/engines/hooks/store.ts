@@ -401,9 +401,19 @@ export class TraceStore {
   }
 
   /**
-   * {@link addFixed} of a typed array that a hooked constructor has just
-   * made (kind `"view"`): it cannot hold a stamp yet, and takes one
-   * without the checks that {@link add} makes.
+   * True when `target` holds a stamp, of this store or another, of this
+   * session or an earlier one: a fresh object does not, and can be traced
+   * by {@link addFreshView}.
+   */
+  stamped(target: object): boolean {
+    return Stamp.stamped(target);
+  }
+
+  /**
+   * {@link addFixed} of a fresh typed array (kind `"view"`) that holds no
+   * stamp (one that a hooked constructor has just made, or that
+   * {@link stamped} said holds none): it takes one without the checks that
+   * {@link add} makes.
    */
   addFreshView(view: object, size: number, stack: CapturedStack): void {
     this.#addToGroup(view, true, this.#fixedGroup(size, stack), true);
@@ -417,8 +427,6 @@ export class TraceStore {
   }
 
   #addToGroup(target: object, view: boolean, group: FixedGroup, fresh: boolean): void {
-    group.count++;
-    this.#fixed++;
     const slots = this.#slots;
     // Literals, not a class: JavaScriptCore defines a class's declared fields one by one.
     if (WATCH_RECORDS) {
@@ -439,6 +447,8 @@ export class TraceStore {
       else Stamp.add(target, trace);
       slots.registry.register(target, trace);
     }
+    group.count++;
+    this.#fixed++;
     const current = this.current += group.size;
     if (current > this.peak) this.peak = current;
   }
