@@ -2,13 +2,13 @@
  * How each request's result crosses the channel: as JSON in the reply's
  * header, except snapshots, which travel as dump bytes in the frame's
  * body (tens of megabytes without a JSON detour) and are decoded in the
- * controller. A live refresh carries both: its status as JSON, its
- * snapshot as the body.
+ * controller (off its thread when the target has a `DumpDecoder`). A live
+ * refresh carries both: its status as JSON, its snapshot as the body.
  *
  * @module
  */
 import { decodeSnapshot, encodeSnapshot } from "../model/codec.ts";
-import { Snapshot } from "../model/snapshot.ts";
+import { Snapshot, type SnapshotParts } from "../model/snapshot.ts";
 import type { Allocated } from "../tracer.ts";
 import type { LiveRefresh, Method, ProgramStatus, Result } from "./requests.ts";
 import type { RetainerProbe, RetainerSnapshot } from "../retainers/probe.ts";
@@ -42,7 +42,13 @@ export interface Received {
 
 interface BytesCodec<M extends Method> {
   encode(result: Result<M>): Answer & { body: Uint8Array };
-  decode(received: Received, source: string): Result<M>;
+  /**
+   * Whether the body is a snapshot's dump, decoded before {@link decode} is
+   * called: always, or unless it is empty (a refresh while not tracing).
+   */
+  readonly dump?: "always" | "unless-empty";
+  /** The result, given the snapshot the body holds (null when it holds none). */
+  decode(received: Received, snapshot: Snapshot | null): Result<M>;
 }
 
 const NO_BYTES = new Uint8Array(0);
@@ -51,25 +57,22 @@ const NO_BYTES = new Uint8Array(0);
 const BINARY: { readonly [M in Method]?: BytesCodec<M> } = {
   takeSnapshot: {
     encode: (snapshot) => ({ body: encodeSnapshot(snapshot) }),
-    decode: ({ body }, source) => new Snapshot(decodeSnapshot(body, source)),
+    dump: "always",
+    decode: (_, snapshot) => snapshot!,
   },
   refresh: {
     encode: ({ status, snapshot }: LiveRefresh) => ({
       result: { status },
       body: snapshot ? encodeSnapshot(snapshot) : NO_BYTES,
     }),
-    decode: ({ result, body }, source) => ({
-      status: (result as { status: ProgramStatus }).status,
-      snapshot: body.byteLength ? new Snapshot(decodeSnapshot(body, source)) : null,
-    }),
+    dump: "unless-empty",
+    decode: ({ result }, snapshot) => ({ status: (result as { status: ProgramStatus }).status, snapshot }),
   },
   // Allocations freed or not: the figures as JSON, the traces per site as dump bytes.
   allocated: {
     encode: ({ snapshot, ...figures }: Allocated) => ({ result: figures, body: encodeSnapshot(snapshot) }),
-    decode: ({ result, body }, source) => ({
-      ...(result as Omit<Allocated, "snapshot">),
-      snapshot: new Snapshot(decodeSnapshot(body, source)),
-    }),
+    dump: "always",
+    decode: ({ result }, snapshot) => ({ ...(result as Omit<Allocated, "snapshot">), snapshot: snapshot! }),
   },
   // For retainers: the probe's report as JSON, the heap snapshot's bytes as they are.
   retainerSnapshot: {
@@ -119,5 +122,53 @@ export function encodeResult<M extends Method>(method: M, result: Result<M>): An
  */
 export function decodeResult<M extends Method>(method: M, received: unknown, source: string): Result<M> {
   const codec = BINARY[method] as BytesCodec<M> | undefined;
-  return codec ? codec.decode(received as Received, source) : received as Result<M>;
+  if (!codec) return received as Result<M>;
+  const dumped = holdsDump(codec, received as Received);
+  return codec.decode(received as Received, dumped ? new Snapshot(decodeSnapshot(dumped, source)) : null);
+}
+
+/**
+ * Decodes a dump's bytes into a snapshot's parts, as `decodeSnapshot` does,
+ * possibly elsewhere (a `DumpDecoder`'s worker); `move` says the bytes'
+ * buffer is handed over.
+ *
+ * @example
+ * ```ts
+ * import type { DumpDecoding } from "./results.ts";
+ * import { decodeSnapshot } from "../model/codec.ts";
+ * const here: DumpDecoding = (bytes, source) => Promise.resolve(decodeSnapshot(bytes, source));
+ * ```
+ */
+export type DumpDecoding = (bytes: Uint8Array, source: string, move: boolean) => Promise<SnapshotParts>;
+
+/**
+ * {@link decodeResult} with the snapshot's dump, if the result holds one,
+ * decoded by `decoding` (off this thread, for a `DumpDecoder`). The body's
+ * buffer is handed over: a channel's frame is read once.
+ *
+ * @example
+ * ```ts
+ * import { decodeResultWith } from "./results.ts";
+ * import { DumpDecoder } from "./dump-decoder.ts";
+ * declare const dump: Uint8Array;
+ * const decoder = new DumpDecoder();
+ * const snapshot = await decodeResultWith("takeSnapshot", { body: dump }, "snapshot from pid 4243", (b, s, m) => decoder.decode(b, s, m));
+ * ```
+ */
+export async function decodeResultWith<M extends Method>(
+  method: M,
+  received: unknown,
+  source: string,
+  decoding: DumpDecoding,
+): Promise<Result<M>> {
+  const codec = BINARY[method] as BytesCodec<M> | undefined;
+  if (!codec) return received as Result<M>;
+  const dumped = holdsDump(codec, received as Received);
+  return codec.decode(received as Received, dumped ? new Snapshot(await decoding(dumped, source, true)) : null);
+}
+
+/** The dump in a received body, or null when the body is not one (or an empty one where none is a result). */
+function holdsDump<M extends Method>(codec: BytesCodec<M>, { body }: Received): Uint8Array | null {
+  if (!codec.dump || (codec.dump === "unless-empty" && !body.byteLength)) return null;
+  return body;
 }
