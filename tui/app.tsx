@@ -146,7 +146,7 @@ export function App(props: AppProps): ReactElement {
     data: table.data,
     grouping: ui.grouping,
     paused: ui.paused,
-    regrouping: table.state?.regrouping ?? false,
+    regrouping: view.kind === "leaks" ? leaks.pending : table.state?.regrouping ?? false,
     shownSort: table.data ? table.sort : undefined,
     snapshots: labels.length,
     filters: filters.length,

@@ -20,10 +20,11 @@
  * @module
  */
 import { formatSize } from "./format.ts";
-import { checkKey, groupTraces, keyRanks, KeyTracebacks, type KeyType } from "./group.ts";
+import { compareStrings } from "./frame.ts";
+import { checkKey, groupTraces, KeyTracebacks, type KeyType } from "./group.ts";
+import { frameRanks, stackRanks } from "./order.ts";
 import type { Snapshot } from "./snapshot.ts";
 import type { TracebackSource } from "./statistic.ts";
-import { numericKeys, orderByKeys } from "./order.ts";
 import { NONE, TraceTable } from "./table.ts";
 import type { Traceback } from "./traceback.ts";
 
@@ -37,6 +38,9 @@ import type { Traceback } from "./traceback.ts";
  * ```
  */
 export const MIN_SNAPSHOTS = 3;
+
+/** Places handled between two steps of {@link findLeaksSteps}, less one (a power of two). */
+const STEP_MASK = 4095;
 
 /** One bar per level, lowest first. */
 const BARS = "▁▂▃▄▅▆▇█";
@@ -147,13 +151,44 @@ export class LeakStatistic {
  * ```
  */
 export function findLeaks(snapshots: readonly Snapshot[], keyType: KeyType): LeakStatistic[] {
+  const steps = findLeaksSteps(snapshots, keyType);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * {@link findLeaks} in steps: the same ranking, made between `yield`s
+ * (after each snapshot's grouping, every few thousand places, and between
+ * the phases of the sort), so that a caller can give its event loop a turn
+ * at each one (the TUI's leaks view does, every 8 ms) and stop when the
+ * ranking is no longer wanted. Checks its arguments at the first step.
+ *
+ * @param snapshots at least {@link MIN_SNAPSHOTS}, in the order they were taken
+ * @throws {RangeError} with fewer than {@link MIN_SNAPSHOTS} snapshots
+ * @example
+ * ```ts
+ * import { Snapshot } from "./snapshot.ts";
+ *
+ * const at = (size: number) => new Snapshot([[0, size, [["app.ts", 12]], 1]], 1);
+ * const steps = findLeaksSteps([at(100), at(200), at(300)], "lineno");
+ * let step = steps.next();
+ * while (!step.done) step = steps.next(); // or a turn of the event loop between steps
+ * String(step.value[0].traceback); // "app.ts:12"
+ * ```
+ */
+export function* findLeaksSteps(
+  snapshots: readonly Snapshot[],
+  keyType: KeyType,
+): Generator<void, LeakStatistic[], void> {
   checkKey(keyType, false);
   if (snapshots.length < MIN_SNAPSHOTS) {
     throw new RangeError(`leaks need at least ${MIN_SNAPSHOTS} snapshots, not ${snapshots.length}`);
   }
   const places = new Places(keyType, snapshots.length);
-  snapshots.forEach((snapshot, i) => places.add(i, snapshot));
-  return places.grown();
+  for (let i = 0; i < snapshots.length; i++) yield* places.add(i, snapshots[i]);
+  return yield* places.grown();
 }
 
 /**
@@ -199,8 +234,10 @@ class Places {
   }
 
   /** Adds snapshot number `i`, grouped as `statistics()` groups it. */
-  add(i: number, snapshot: Snapshot): void {
+  *add(i: number, snapshot: Snapshot): Generator<void, void, void> {
+    // One pass over the traces' ids: a few ms at 100k traces.
     const { keys, size, count } = groupTraces(snapshot.table, snapshot.columns, this.#keyType, false);
+    yield;
     let translation = this.#translations.get(snapshot.table);
     if (!translation) {
       this.#translations.set(snapshot.table, translation = new Translation(snapshot.table, this.#table));
@@ -210,11 +247,12 @@ class Places {
       const place = this.#place(translation.key(this.#keyType, keys[g]));
       this.#sizes[place * n + i] += size[g];
       this.#counts[place * n + i] += count[g];
+      if ((g & STEP_MASK) === STEP_MASK) yield;
     }
   }
 
   /** The places bigger in the last snapshot than in the first, in ranking order. */
-  grown(): LeakStatistic[] {
+  *grown(): Generator<void, LeakStatistic[], void> {
     const n = this.#snapshots;
     const sizes = this.#sizes, counts = this.#counts;
     const tracebacks = new KeyTracebacks(this.#table, this.#keyType);
@@ -225,17 +263,104 @@ class Places {
       const key = this.#keys[p];
       found.push(LeakStatistic.ofKey(tracebacks, key, slice(sizes, p * n, n), slice(counts, p * n, n)));
       keys.push(key);
+      if ((p & STEP_MASK) === STEP_MASK) yield;
     }
-    // Sorted by radix passes over numeric keys, as statistics() sorts: no comparator, no traceback made.
-    const ranks = keyRanks(this.#table, this.#keyType, Uint32Array.from(keys));
-    const values = new Float64Array(found.length);
-    const fields = [(l: LeakStatistic) => l.steadiness, (l: LeakStatistic) => l.growth, (l: LeakStatistic) => l.last];
-    const order = orderByKeys(found.length, 4, (k, out) => {
-      if (k === 3) return out.set(ranks); // ties in CPython's traceback order
-      for (let i = 0; i < found.length; i++) values[i] = -fields[k](found[i]); // biggest first
-      numericKeys(values, out);
-    });
-    return Array.from(order, (i) => found[i]);
+    // Steadiest first, then biggest growth, then biggest last size: a merge sort in steps, no traceback made.
+    const m = found.length;
+    const steadiness = new Float64Array(m), growth = new Float64Array(m), last = new Float64Array(m);
+    for (let i = 0; i < m; i++) {
+      steadiness[i] = found[i].steadiness;
+      growth[i] = found[i].growth;
+      last[i] = found[i].last;
+    }
+    const order = yield* mergeSortSteps(
+      m,
+      (a, b) => steadiness[b] - steadiness[a] || growth[b] - growth[a] || last[b] - last[a],
+    );
+    // Ties in CPython's traceback order, ranked among the tied places only (usually few).
+    yield* this.#settleTies(order, [steadiness, growth, last], keys);
+    const ranked = new Array<LeakStatistic>(m);
+    for (let p = 0; p < m; p++) {
+      ranked[p] = found[order[p]];
+      if ((p & STEP_MASK) === STEP_MASK) yield;
+    }
+    return ranked;
+  }
+
+  /**
+   * Orders each run of `order` tied on `columns` by the places' tracebacks,
+   * as `keyRanks` ranks them: ranked among the tied places only, their
+   * strings sorted in steps.
+   */
+  *#settleTies(
+    order: Uint32Array,
+    columns: readonly Float64Array[],
+    keys: readonly number[],
+  ): Generator<void, void, void> {
+    const same = (a: number, b: number) => columns.every((column) => column[a] === column[b]);
+    // Tied places, in the order they stand in: each one's item and the start of its run.
+    const items: number[] = [], runOf: number[] = [];
+    let done = 0;
+    for (let p = 0; p < order.length;) {
+      let q = p + 1;
+      while (q < order.length && same(order[p], order[q])) q++;
+      for (let r = p; q - p > 1 && r < q; r++) {
+        items.push(order[r]);
+        runOf.push(p);
+      }
+      done += q - p;
+      p = q;
+      if (done > STEP_MASK) {
+        done = 0;
+        yield;
+      }
+    }
+    if (!items.length) return;
+    const tied = new Uint32Array(items.length);
+    for (let t = 0; t < items.length; t++) tied[t] = keys[items[t]];
+    const ranks = yield* this.#rankSteps(tied);
+    // Ranks are distinct, 0 up: each run filled from its start in rank order.
+    const byRank = new Uint32Array(tied.length);
+    for (let t = 0; t < tied.length; t++) byRank[ranks[t]] = t;
+    const next = new Map<number, number>();
+    for (let r = 0; r < byRank.length; r++) {
+      const t = byRank[r], run = runOf[t];
+      const at = next.get(run) ?? run;
+      order[at] = items[t];
+      next.set(run, at + 1);
+      if ((r & STEP_MASK) === STEP_MASK) yield;
+    }
+  }
+
+  /**
+   * What `keyRanks` gives for `keys` (distinct ranks, 0 up, in CPython's
+   * order of their tracebacks), the strings they name sorted in steps
+   * (most of its time, and the part done in one piece there).
+   */
+  *#rankSteps(keys: Uint32Array): Generator<void, Uint32Array, void> {
+    const table = this.#table, keyType = this.#keyType;
+    const used = new Uint8Array(table.strings.length);
+    const { frameFile, frameFunction, stackStart, stackFrames } = table;
+    const useFrame = (f: number) => {
+      used[frameFile[f]] = 1;
+      if (frameFunction[f] !== NONE) used[frameFunction[f]] = 1;
+    };
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i];
+      if (keyType === "filename") used[key] = 1;
+      else if (keyType === "lineno") useFrame(key);
+      else for (let j = stackStart[key]; j < stackStart[key + 1]; j++) useFrame(stackFrames[j]);
+    }
+    yield;
+    const stringRank = yield* stringRankSteps(table.strings, used);
+    yield;
+    if (keyType === "lineno") return frameRanks(table, keys, stringRank);
+    if (keyType === "traceback") return stackRanks(table, keys, stringRank);
+    // Distinct strings (a table interns each once) have distinct ranks; those of the keys alone, 0 up.
+    const order = yield* mergeSortSteps(keys.length, (a, b) => stringRank[keys[a]] - stringRank[keys[b]]);
+    const ranks = new Uint32Array(keys.length);
+    for (let p = 0; p < order.length; p++) ranks[order[p]] = p;
+    return ranks;
   }
 
   #place(key: number): number {
@@ -301,6 +426,127 @@ class Translation {
     for (let j = stackStart[id]; j < stackStart[id + 1]; j++) ids.push(this.frame(stackFrames[j]));
     return this.#stacks[id] = this.to.internStack(ids);
   }
+}
+
+/** Items compared per step of {@link mergeSortSteps}, about. */
+const MERGE_STEP = 8192;
+
+/**
+ * The items `0..n-1` ordered by `compare` (negative: `a` first), stably, in
+ * steps: runs of 16 sorted by insertion, then merged pairwise.
+ */
+function* mergeSortSteps(n: number, compare: (a: number, b: number) => number): Generator<void, Uint32Array, void> {
+  let src = new Uint32Array(n);
+  for (let i = 0; i < n; i++) src[i] = i;
+  const RUN = 16;
+  let done = 0;
+  for (let lo = 0; lo < n; lo += RUN) {
+    const hi = Math.min(n, lo + RUN);
+    for (let i = lo + 1; i < hi; i++) {
+      const item = src[i];
+      let j = i - 1;
+      for (; j >= lo && compare(src[j], item) > 0; j--) src[j + 1] = src[j];
+      src[j + 1] = item;
+    }
+    if ((done += RUN) >= MERGE_STEP) {
+      done = 0;
+      yield;
+    }
+  }
+  let dst = new Uint32Array(n);
+  for (let width = RUN; width < n; width *= 2) {
+    for (let lo = 0; lo < n; lo += 2 * width) {
+      const mid = Math.min(n, lo + width), hi = Math.min(n, lo + 2 * width);
+      let i = lo, j = mid, k = lo;
+      while (i < mid && j < hi) {
+        dst[k++] = compare(src[j], src[i]) < 0 ? src[j++] : src[i++];
+        if (++done >= MERGE_STEP) {
+          done = 0;
+          yield;
+        }
+      }
+      while (i < mid) dst[k++] = src[i++];
+      while (j < hi) dst[k++] = src[j++];
+    }
+    [src, dst] = [dst, src];
+  }
+  return src;
+}
+
+/** Strings sorted at once, natively, before the sorted chunks are merged in steps. */
+const STRING_CHUNK = 4096;
+
+/** A UTF-16 unit above U+D7FF: where the built-in order (by unit) differs from code point order. */
+const HIGH = /[\ud800-\uffff]/;
+
+/**
+ * The ranks `stringRanks` (`order.ts`) gives the strings marked in `used`
+ * (code point order, 0 up; 0 for those not marked), in steps: chunks
+ * sorted natively, then merged.
+ */
+function* stringRankSteps(strings: readonly string[], used: Uint8Array): Generator<void, Uint32Array, void> {
+  let high = false;
+  let runs: string[][] = [];
+  let chunk: string[] = [];
+  const flush = () => {
+    if (!chunk.length) return;
+    if (high) chunk.sort(compareStrings);
+    else chunk.sort();
+    runs.push(chunk);
+    chunk = [];
+  };
+  for (let i = 0; i < used.length; i++) {
+    if (!used[i]) continue;
+    const s = strings[i];
+    if (!high && HIGH.test(s)) {
+      // The order by code point from now on; the runs sorted by unit so far are sorted again.
+      high = true;
+      for (const run of runs) run.sort(compareStrings);
+    }
+    chunk.push(s);
+    if (chunk.length === STRING_CHUNK) {
+      flush();
+      yield;
+    }
+  }
+  flush();
+  const before = high ? (a: string, b: string) => compareStrings(a, b) < 0 : (a: string, b: string) => a < b;
+  let merged = 0;
+  while (runs.length > 1) {
+    const next: string[][] = [];
+    for (let r = 0; r < runs.length; r += 2) {
+      const a = runs[r], b = runs[r + 1];
+      if (!b) {
+        next.push(a);
+        continue;
+      }
+      const out = new Array<string>(a.length + b.length);
+      let i = 0, j = 0, k = 0;
+      while (i < a.length && j < b.length) {
+        out[k++] = before(b[j], a[i]) ? b[j++] : a[i++];
+        if (++merged >= MERGE_STEP) {
+          merged = 0;
+          yield;
+        }
+      }
+      while (i < a.length) out[k++] = a[i++];
+      while (j < b.length) out[k++] = b[j++];
+      next.push(out);
+    }
+    runs = next;
+  }
+  const list = runs[0] ?? [];
+  const rankOf = new Map<string, number>();
+  for (let r = 0; r < list.length; r++) {
+    rankOf.set(list[r], r);
+    if ((r & STEP_MASK) === STEP_MASK) yield;
+  }
+  const ranks = new Uint32Array(strings.length);
+  for (let i = 0; i < strings.length; i++) {
+    if (used[i]) ranks[i] = rankOf.get(strings[i])!;
+    if ((i & STEP_MASK) === STEP_MASK) yield;
+  }
+  return ranks;
 }
 
 /** `n` numbers of `from` from `at`, as an array (a typed subarray costs more to make than this loop). */

@@ -29,7 +29,7 @@ export interface TitleFacts {
   readonly grouping: Grouping;
   /** Whether the live table is paused (space). */
   readonly paused: boolean;
-  /** A new grouping or filter set is being applied. */
+  /** A new grouping or filter set is being applied (in the leaks view: a new ranking is being made). */
   readonly regrouping: boolean;
   /** The order the rows are shown in, when it is not yet the view's (its order is being computed). */
   readonly shownSort?: SortKey;
@@ -108,6 +108,8 @@ export function titleOf(view: View, facts: TitleFacts): Part[] {
       return [
         { text: ` LEAKS over ${facts.snapshots} snapshots`, bold: true },
         { text: ` · by ${facts.grouping.keyType} · every snapshot held, in the order taken · steadiest first` },
+        // The previous ranking stays on screen while the one asked for is made.
+        ...(facts.regrouping ? [{ text: " · updating…", color: "yellow" }] : []),
       ];
     case "traceback":
       return [

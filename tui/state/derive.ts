@@ -67,9 +67,21 @@ const copies = new WeakMap<Snapshot, { readonly key: string; readonly snapshot: 
 
 /**
  * `raw` with `filters` applied (itself when there are none), a chunk of
- * traces per step: `Snapshot.filterTraces`'s rules, trace by trace.
+ * traces per step: `Snapshot.filterTraces`'s rules, trace by trace. The
+ * copy is kept while `raw` lives, for the last set of filters only.
+ *
+ * @example
+ * ```ts
+ * import { Filter } from "../../src/model/filter.ts";
+ * import type { Snapshot } from "../../src/model/snapshot.ts";
+ * import { filtersKey } from "../../src/session/filtered.ts";
+ * import { runNow } from "./pace.ts";
+ * declare const snapshot: Snapshot;
+ * const filters = [new Filter(true, "*app.ts")];
+ * const mine = runNow(filterSteps(snapshot, filters, filtersKey(filters))); // snapshot.filterTraces(filters)'s traces
+ * ```
  */
-function* filterSteps(raw: Snapshot, filters: Filters, filtersKey: string): Steps<Snapshot> {
+export function* filterSteps(raw: Snapshot, filters: Filters, filtersKey: string): Steps<Snapshot> {
   if (!filters.length) return raw;
   const hit = copies.get(raw);
   if (hit?.key === filtersKey) return hit.snapshot;
