@@ -52,6 +52,8 @@ export class TraceTable {
   #tracebackSlots: Int32Array = new Int32Array(64);
   /** Entries below these counts are in the indexes; see the module comment on bulk loading. */
   #indexed = { strings: 0, frames: 0, stacks: 0, tracebacks: 0 };
+  /** What a dump needs to know of the whole table, kept as entries are interned; null once any came in bulk. */
+  #summary: Summary | null = new Summary();
 
   get frameCount(): number {
     return this.#frames;
@@ -65,9 +67,25 @@ export class TraceTable {
     return this.#tracebacks;
   }
 
+  /**
+   * The ranges of the table's columns, when every string is used by a
+   * frame, every frame by a stack and every stack by a traceback, every
+   * line and column is a small integer and every known totalNframe a small
+   * integer at least its stack's length; else null (then a dump looks at
+   * the table entry by entry). Kept up to date by interning, so that a dump
+   * of a snapshot made from raw traces needs no pass over its table; unknown
+   * (null) once entries were added in bulk.
+   */
+  summary(): TableSummary | null {
+    const s = this.#summary;
+    if (!s || s.odd || s.strings !== this.strings.length || s.frames !== this.#frames) return null;
+    return s.stacks === this.#stacks ? s : null;
+  }
+
   /** Adds frames known to be distinct from each other and from those in the table (bulk loading). */
   addFrames(file: Int32Array, line: Float64Array, column: Float64Array, fn: Int32Array): void {
     const at = this.#frames, n = file.length;
+    this.#summary = null;
     if (at === 0) {
       // Taken over: a fresh table's arrays hold nothing yet, and copying would touch as much new memory again.
       this.frameFile = file;
@@ -91,6 +109,7 @@ export class TraceTable {
    */
   addStacks(start: Uint32Array, frames: Int32Array): void {
     const n = start.length - 1, at = this.#stacks, base = this.stackStart[at];
+    this.#summary = null;
     if (at === 0 && start[0] === 0) {
       this.stackStart = start;
       this.stackFrames = frames;
@@ -107,6 +126,7 @@ export class TraceTable {
   /** Adds tracebacks known to be distinct (bulk loading). */
   addTracebacks(stack: Int32Array, total: Float64Array): void {
     const at = this.#tracebacks, n = stack.length;
+    this.#summary = null;
     if (at === 0) {
       this.tracebackStack = stack;
       this.tracebackTotal = total;
@@ -169,6 +189,7 @@ export class TraceTable {
     this.frameColumn[id] = column;
     this.frameFunction[id] = fn;
     slots[h] = id + 1;
+    this.#summary?.frame(file, line, column, fn, this.strings.length);
     if (++this.#indexed.frames * 2 > slots.length) {
       this.#frameSlots = this.#rehash(slots, this.frameCount, (i) => this.#frameHashOf(i));
     }
@@ -250,6 +271,7 @@ export class TraceTable {
     for (let k = 0; k < n; k++) frames[at + k] = frameIds[k];
     this.stackStart[id + 1] = at + n;
     slots[h] = id + 1;
+    this.#summary?.stack(frameIds, this.#frames);
     if (++this.#indexed.stacks * 2 > slots.length) {
       const starts = this.stackStart;
       this.#stackSlots = this.#rehash(slots, this.stackCount, (i) => stackHash(frames, starts[i], starts[i + 1]));
@@ -273,6 +295,7 @@ export class TraceTable {
     this.tracebackStack[id] = stack;
     this.tracebackTotal[id] = totalNframe;
     slots[h] = id + 1;
+    this.#summary?.traceback(stack, totalNframe, this.#stacks, this.stackStart);
     if (++this.#indexed.tracebacks * 2 > slots.length) {
       const stacks = this.tracebackStack, totals = this.tracebackTotal;
       this.#tracebackSlots = this.#rehash(slots, this.tracebackCount, (i) => tracebackHash(stacks[i], totals[i]));
@@ -340,8 +363,107 @@ export class TraceTable {
   }
 }
 
+/**
+ * The ranges of a table's columns, for a dump that writes the whole table
+ * (see {@link TraceTable.summary}). Empty ranges are `Infinity, -Infinity`.
+ */
+export interface TableSummary {
+  readonly lineMin: number;
+  readonly lineMax: number;
+  readonly columnMin: number;
+  readonly columnMax: number;
+  /** Of the frames' function string ids, `NONE` included. */
+  readonly fnMin: number;
+  readonly fnMax: number;
+  /** Of the stacks' lengths. */
+  readonly lengthMin: number;
+  readonly lengthMax: number;
+  /** Of the tracebacks' totalNframe, `NONE` included. */
+  readonly totalMin: number;
+  readonly totalMax: number;
+}
+
+/** A {@link TableSummary} kept up to date entry by entry, with which entries are used. */
+class Summary implements TableSummary {
+  lineMin = Infinity;
+  lineMax = -Infinity;
+  columnMin = Infinity;
+  columnMax = -Infinity;
+  fnMin = Infinity;
+  fnMax = -Infinity;
+  lengthMin = Infinity;
+  lengthMax = -Infinity;
+  totalMin = Infinity;
+  totalMax = -Infinity;
+  /** Some entry needs a closer look: a fractional or huge line, column or totalNframe, or one below its stack's length. */
+  odd = false;
+  /** How many strings, frames and stacks are used by an entry of the next kind; which ones, 1 each. */
+  strings = 0;
+  frames = 0;
+  stacks = 0;
+  #string: Uint8Array = new Uint8Array(64);
+  #frame: Uint8Array = new Uint8Array(64);
+  #stack: Uint8Array = new Uint8Array(64);
+
+  /** A new frame, of `strings` strings. */
+  frame(file: number, line: number, column: number, fn: number, strings: number): void {
+    // Small whole numbers pass the first test; the writer checks the others entry by entry.
+    if ((line | 0) !== line || (column | 0) !== column) this.odd = true;
+    if (line < this.lineMin) this.lineMin = line;
+    if (line > this.lineMax) this.lineMax = line;
+    if (column < this.columnMin) this.columnMin = column;
+    if (column > this.columnMax) this.columnMax = column;
+    if (fn < this.fnMin) this.fnMin = fn;
+    if (fn > this.fnMax) this.fnMax = fn;
+    if (file >= 0 && file < strings) this.#useString(file);
+    if (fn >= 0 && fn < strings) this.#useString(fn);
+  }
+
+  #useString(s: number): void {
+    if (s >= this.#string.length) this.#string = widen(this.#string, s);
+    if (this.#string[s] === 0) {
+      this.#string[s] = 1;
+      this.strings++;
+    }
+  }
+
+  /** A new stack of `frameIds`, of `frames` frames. */
+  stack(frameIds: ArrayLike<number>, frames: number): void {
+    const n = frameIds.length;
+    if (n < this.lengthMin) this.lengthMin = n;
+    if (n > this.lengthMax) this.lengthMax = n;
+    for (let k = 0; k < n; k++) {
+      const f = frameIds[k];
+      if (f < 0 || f >= frames) continue;
+      if (f >= this.#frame.length) this.#frame = widen(this.#frame, f);
+      if (this.#frame[f] === 0) {
+        this.#frame[f] = 1;
+        this.frames++;
+      }
+    }
+  }
+
+  /** A new traceback, of `stacks` stacks starting at `stackStart`. */
+  traceback(s: number, total: number, stacks: number, stackStart: Uint32Array): void {
+    if (total < this.totalMin) this.totalMin = total;
+    if (total > this.totalMax) this.totalMax = total;
+    if (s < 0 || s >= stacks) return;
+    if (total !== NONE && !((total | 0) === total && total >= stackStart[s + 1] - stackStart[s])) this.odd = true;
+    if (s >= this.#stack.length) this.#stack = widen(this.#stack, s);
+    if (this.#stack[s] === 0) {
+      this.#stack[s] = 1;
+      this.stacks++;
+    }
+  }
+}
+
+/** `flags` in an array that has index `need`, twice as long at least. */
+function widen(flags: Uint8Array, need: number): Uint8Array {
+  return grow(new Uint8Array(Math.max(need + 1, 2 * flags.length)), flags);
+}
+
 /** `to` with `from` copied to its start. */
-function grow<T extends Int32Array | Uint32Array | Float64Array>(to: T, from: T): T {
+function grow<T extends Uint8Array | Int32Array | Uint32Array | Float64Array>(to: T, from: T): T {
   to.set(from);
   return to;
 }

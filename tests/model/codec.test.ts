@@ -15,7 +15,7 @@ import {
 import { readSnapshotFile, writeFileAtomic } from "../../src/model/file.ts";
 import { Filter } from "../../src/model/filter.ts";
 import { type RawTrace, Snapshot } from "../../src/model/snapshot.ts";
-import { NONE } from "../../src/model/table.ts";
+import { NONE, TraceTable } from "../../src/model/table.ts";
 import { v1Fixtures } from "./codec-fixtures.ts";
 
 /** Made by python3: tracemalloc.take_snapshot().filter_traces(...).dump(path). */
@@ -375,8 +375,18 @@ test("encoding refuses a traceback limit above 65535 and tracebacks longer than 
 });
 
 test("encoding refuses a totalNframe below the frames kept, naming the traceback", () => {
-  const snapshot = new Snapshot([[0, 1, [["a.ts", 1], ["b.ts", 2]], 2]], 2);
-  snapshot.table.tracebackTotal[0] = 1; // only parts made by hand can hold it (see the next test)
+  // Only parts made by hand can hold it (see the next test): a traceback added in bulk, as a loader adds them.
+  const table = new TraceTable();
+  const a = table.internRawFrame(["a.ts", 1]), b = table.internRawFrame(["b.ts", 2]);
+  table.addTracebacks(Int32Array.of(table.internStack([a, b])), Float64Array.of(1));
+  const columns = {
+    length: 1,
+    domain: Int32Array.of(0),
+    size: Float64Array.of(1),
+    traceback: Uint32Array.of(0),
+    count: null,
+  };
+  const snapshot = new Snapshot({ table, columns, tracebackLimit: 2 });
   assert.throws(
     () => encodeSnapshot(snapshot),
     (e: Error) =>
@@ -1082,6 +1092,54 @@ test("a table holding entries its traces do not use dumps only those they use", 
   const loaded = roundTrip(base);
   assert.ok(!loaded.table.strings.includes("other/only-there.ts"));
   assert.deepEqual(rawOf(loaded), rawOf(base));
+});
+
+test("a table's kept summary writes the same bytes as a look at every entry", () => {
+  // A snapshot made from raw traces is written from the ranges its table kept while interning; a loaded one
+  // (entries added in bulk) from a pass over its table: both must choose the same columns. (The rich fixture's
+  // lines beyond 2^31 send it to the pass too.)
+  assert.notEqual(new Snapshot(small, 2).table.summary(), null);
+  const cases: [RawTrace[], number][] = [
+    [small, 2],
+    ...Object.values(v1Fixtures()).map((f) => [f.raw, f.limit] as [RawTrace[], number]),
+  ];
+  for (const [raw, limit] of cases) {
+    const made = new Snapshot(raw, limit);
+    const bytes = encodeSnapshot(made);
+    const loaded = new Snapshot(decodeSnapshot(bytes, "memory"));
+    assert.equal(loaded.table.summary(), null);
+    assert.deepEqual(encodeSnapshot(loaded), bytes);
+  }
+});
+
+test("entries interned but used by nothing are left out of a dump", () => {
+  const snapshot = new Snapshot(small, 2);
+  const before = encodeSnapshot(snapshot);
+  const { table } = snapshot;
+  const file = table.internString("unused.ts");
+  const frame = table.internFrame(file, 7, NONE, NONE);
+  table.internStack([frame]);
+  assert.deepEqual(encodeSnapshot(snapshot), before);
+  // A traceback the traces do not use, over a stack of used frames.
+  table.internTraceback(table.internStack([0]), 40);
+  assert.deepEqual(encodeSnapshot(snapshot), before);
+});
+
+test("an interned totalNframe below its stack's length is refused as one added in bulk is", () => {
+  const table = new TraceTable();
+  const a = table.internRawFrame(["a.ts", 1]), b = table.internRawFrame(["b.ts", 2]);
+  table.internTraceback(table.internStack([a, b]), 1);
+  const columns = {
+    length: 1,
+    domain: Int32Array.of(0),
+    size: Float64Array.of(1),
+    traceback: Uint32Array.of(0),
+    count: null,
+  };
+  assert.throws(
+    () => encodeSnapshot(new Snapshot({ table, columns, tracebackLimit: 2 })),
+    /cannot dump: the traceback at a\.ts:1 has totalNframe 1, fewer than its 2 frames/,
+  );
 });
 
 test("encoding picks used entries out of a shared table with the same refusals", () => {

@@ -249,6 +249,27 @@ export function wholeTable(table: TraceTable, uses: Uint32Array, limit: number):
   const frames = table.frameCount, stacks = table.stackCount, tracebacks = table.tracebackCount;
   const { frameFile, frameLine, frameColumn, frameFunction, stackStart, stackFrames } = table;
   const { tracebackStack, tracebackTotal } = table;
+  const summary = table.summary();
+  if (summary && (stacks === 0 || summary.lengthMin > 0 && summary.lengthMax <= limit)) {
+    // The table kept its ranges as entries came, and found all of them used and none odd: no pass over it.
+    const range = (min: number, max: number) => min <= max ? stats(min, max, true, 0) : stats(0, 0, true, 0);
+    return {
+      strings: Array.from(table.strings.keys()),
+      frameFile: frameFile.subarray(0, frames),
+      frameLine: frameLine.subarray(0, frames),
+      frameColumn: frameColumn.subarray(0, frames),
+      frameFunction: frameFunction.subarray(0, frames),
+      stackLength: stackLengths(stackStart, stacks),
+      stackFrames: stackFrames.subarray(0, stackStart[stacks]),
+      tracebackStack: tracebackStack.subarray(0, tracebacks),
+      tracebackTotal: tracebackTotal.subarray(0, tracebacks),
+      line: range(summary.lineMin, summary.lineMax),
+      column: range(summary.columnMin, summary.columnMax),
+      function: range(summary.fnMin, summary.fnMax),
+      length: range(summary.lengthMin, summary.lengthMax),
+      total: range(summary.totalMin, summary.totalMax),
+    };
+  }
   // Whether each string, frame and stack is used, the first bad entry of each kind, and the columns' ranges.
   const usedString = new Uint8Array(table.strings.length), usedFrame = new Uint8Array(frames);
   const usedStack = new Uint8Array(stacks);
@@ -279,6 +300,13 @@ export function wholeTable(table: TraceTable, uses: Uint32Array, limit: number):
     length: range(nMin, nMax),
     total: range(tMin, tMax),
   };
+}
+
+/** The lengths of the first `n` stacks. */
+function stackLengths(start: Uint32Array, n: number): Uint16Array {
+  const lengths = new Uint16Array(n);
+  for (let s = 0; s < n; s++) lengths[s] = start[s + 1] - start[s];
+  return lengths;
 }
 
 /**
