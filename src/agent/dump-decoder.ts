@@ -388,14 +388,13 @@ function startThread(receive: (reply: DumpReply) => void, failed: (reason: strin
 
 /**
  * The table the worker decoded, rebuilt here in `table` (its strings there
- * already) from its columns, taken as they are: as the codec adds them.
+ * already) from its columns, taken as they are: added as the codec adds
+ * them.
  */
 function unpack(packed: PackedParts, table: TraceTable): SnapshotParts {
-  if (packed.frameFile.length) {
-    table.addFrames(packed.frameFile, packed.frameLine, packed.frameColumn, packed.frameFunction);
-  }
-  if (packed.stackStart.length > 1) table.addStacks(packed.stackStart, packed.stackFrames);
-  if (packed.tracebackStack.length) table.addTracebacks(packed.tracebackStack, packed.tracebackTotal);
+  table.addFrames(packed.frameFile, packed.frameLine, packed.frameColumn, packed.frameFunction);
+  table.addStacks(packed.stackStart, packed.stackFrames);
+  table.addTracebacks(packed.tracebackStack, packed.tracebackTotal);
   return { table, columns: packed.columns, tracebackLimit: packed.tracebackLimit };
 }
 
