@@ -13,17 +13,27 @@
  * keys are pressed. Every kind of key: moves, pages, sorts, drill-in,
  * regrouping, cumulative, a glob filter typed and removed.
  *
- * For each key it prints the percentiles of the time until the screen
- * acknowledges it (budget: 100 ms at p95) and, for keys that start work (a
- * sort, a grouping, a filter), the time until its result is on screen. The
- * live scene also prints how often the table on screen was refreshed (idle
- * and while keys were pressed), how long the event loop was held at once,
- * and how many key samples waited for the decoding of a snapshot, which is
- * done in one piece by the session's target (`src/session/`), not by the
- * TUI.
+ * A fourth scene, the leaks view, ranks three snapshots of 100k rows that
+ * all grow (`l`, then `g` three times, each a new ranking), keys pressed
+ * while each ranking is made (`:` opening the command line, Esc closing
+ * it).
+ *
+ * For each key it prints the percentiles of the time from when it was
+ * due (the end of the pause before it: the event loop held then delays the
+ * key as it would a key typed) until the screen acknowledges it (budget:
+ * 100 ms at p95) and, for keys that start work (a
+ * sort, a grouping, a filter, a ranking), the time until its result is on
+ * screen. The live and leaks scenes also print how long the event loop was
+ * held at once; the live scene how often the table on screen was refreshed
+ * (idle and while keys were pressed). The target decodes each snapshot as
+ * `AgentTarget` does, in a worker (`src/agent/dump-decoder.ts`); with
+ * `--inline`, in one piece on the TUI's thread, as before, and then the
+ * key samples that waited for a decoding are counted. `--moves` presses
+ * only the moves (for a million rows, where every regrouping takes
+ * seconds).
  *
  * ```sh
- * node --import tsx scripts/bench-tui.ts [ROWS] [--only snapshot,compare,live]
+ * node --import tsx scripts/bench-tui.ts [ROWS] [--only snapshot,compare,live,leaks] [--inline] [--moves]
  * ```
  *
  * @module
@@ -34,6 +44,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
 import { performance } from "node:perf_hooks";
+import { DumpDecoder } from "../src/agent/dump-decoder.ts";
 import type { TracerOptions } from "../src/engines/engine.ts";
 import { decodeSnapshot } from "../src/model/codec.ts";
 import { readSnapshotFile } from "../src/model/file.ts";
@@ -58,6 +69,9 @@ const args = process.argv.slice(2);
 const only = args.includes("--only") ? args[args.indexOf("--only") + 1].split(",") : null;
 const ROWS = Number(args.find((a, i) => /^\d+$/.test(a) && args[i - 1] !== "--only") ?? 100_000);
 const runs = (scene: string) => !only || only.includes(scene);
+const INLINE = args.includes("--inline");
+/** Only moves (j, k, pages, End and Home) in the table scenes: for 1M rows, where each regrouping takes seconds. */
+const MOVES_ONLY = args.includes("--moves");
 const BUDGET_MS = 100;
 
 /**
@@ -213,16 +227,20 @@ class Keyboard extends EventEmitter {
   }
 }
 
-/** When the main thread was taken by something else than the TUI: the target's decoding of each snapshot. */
+/** When the main thread was taken by something else than the TUI: the target's decoding of each snapshot (`--inline`). */
 const decoding: [number, number][] = [];
+/** How long each snapshot took to come back from the decoding worker (the TUI's thread free meanwhile). */
+const offThread: number[] = [];
 
 /**
  * A target serving the snapshots of dump files in turn, each decoded afresh
- * at every request into a table of its own, as a child's are (the bytes
- * read first, then decoded in one piece, as `AgentTarget` does).
+ * at every request into a table of its own, as a child's are: the bytes
+ * read first, then decoded by a worker as `AgentTarget` does (or, with
+ * `--inline`, in one piece on this thread).
  */
 class DumpTarget implements Target {
   #next = 0;
+  readonly #decoder = new DumpDecoder();
   constructor(readonly files: readonly string[]) {}
   start(_n: number, _o?: TracerOptions): Promise<void> {
     return Promise.resolve();
@@ -253,6 +271,11 @@ class DumpTarget implements Target {
     const file = this.files[this.#next++ % this.files.length];
     const bytes = await readSnapshotFile(file);
     const started = performance.now();
+    if (!INLINE) {
+      const snapshot = new Snapshot(await this.#decoder.decode(bytes, file, true));
+      offThread.push(performance.now() - started);
+      return snapshot;
+    }
     const snapshot = new Snapshot(decodeSnapshot(bytes, file));
     decoding.push([started, performance.now()]);
     return snapshot;
@@ -269,6 +292,7 @@ class DumpTarget implements Target {
   onOutput(): void {}
   onExit(_listener: (exit: TargetExit) => void): void {}
   close(): Promise<void> {
+    this.#decoder.close();
     return Promise.resolve();
   }
 }
@@ -282,6 +306,7 @@ interface Scene {
 }
 
 function mount(name: string, session: Session, live: boolean): Scene {
+  due = null;
   const screen = new Screen();
   const keyboard = new Keyboard();
   const controller = new Controller(session);
@@ -307,6 +332,7 @@ function mount(name: string, session: Session, live: boolean): Scene {
       app.unmount();
       app.cleanup();
       controller.dispose();
+      void session.target.close();
     },
   };
 }
@@ -337,7 +363,8 @@ function press(
   timeoutMs = 60_000,
 ): Promise<Sample> {
   return new Promise((resolve, reject) => {
-    const pressed = performance.now();
+    const pressed = Math.min(due ?? Infinity, performance.now());
+    due = null;
     let shown = 0;
     const check = () => {
       const text = scene.screen.text();
@@ -365,6 +392,8 @@ function press(
 
 /** Waits until the screen shows what `shows` looks for (the scene settled). */
 function settled(scene: Scene, shows: (screen: string) => boolean, timeoutMs = 60_000): Promise<void> {
+  // The next key is pressed when the scene has settled, not when a pause before it ended.
+  due = null;
   return new Promise((resolve, reject) => {
     const check = () => {
       if (!shows(scene.screen.text())) return;
@@ -383,9 +412,21 @@ function settled(scene: Scene, shows: (screen: string) => boolean, timeoutMs = 6
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/**
+ * When the next key is due: the end of the pause before it. A key is
+ * counted from then, not from when this script gets to press it: a timer
+ * fires late when the event loop is held, as a key typed meanwhile would be
+ * read late, and that wait is the user's.
+ */
+let due: number | null = null;
+
 /** A short pause between keys, varied so that keys land at every phase of the live refreshes. */
 let jitterSeed = 7;
-const between = () => pause(10 + ((jitterSeed = (jitterSeed * 48271) % 2147483647) % 60));
+const between = () => {
+  const ms = 10 + ((jitterSeed = (jitterSeed * 48271) % 2147483647) % 60);
+  due = performance.now() + ms;
+  return pause(ms);
+};
 
 interface Row {
   readonly scene: string;
@@ -473,6 +514,7 @@ async function driveTable(scene: Scene, rows: Row[], ordered: boolean): Promise<
       await between();
     }
     row("End, Home", ends);
+    if (MOVES_ONLY) return;
   } else {
     const down: Sample[] = [];
     for (let i = 0; i < 60; i++) {
@@ -580,6 +622,20 @@ function traces(shift: number): RawTrace[] {
       2,
       1 + (i * 7919) % 1000 + changed,
     ]);
+  }
+  return raw;
+}
+
+/**
+ * Snapshot `k` of the leaks scene: row p grows by 8 bytes per snapshot
+ * times one of 16 factors, so that many rows tie on steadiness, growth and
+ * last size, and are ordered by their frames.
+ */
+function growing(k: number): RawTrace[] {
+  const raw: RawTrace[] = [];
+  for (let i = 0; i < ROWS; i++) {
+    const size = 64 + 8 * k * (1 + (i % 16));
+    raw.push([0, size, [[`/srv/app/f${i}.ts`, 1 + (i % 50), 1, `fn${i % 97}`], ["/srv/app/main.ts", 9]], 2, 1]);
   }
   return raw;
 }
@@ -731,11 +787,12 @@ async function main(): Promise<void> {
       const idleGaps = held(loop.stop());
       const busyLoop = watchEventLoop();
       const busy = watchRefreshes(scene);
-      const decodedBefore = decoding.length;
+      const decodedBefore = decoding.length, offBefore = offThread.length;
       await driveTable(scene, rows, true);
       const busyTimes = busy.stop();
       const busyGaps = held(busyLoop.stop());
-      const decodes = decoding.slice(decodedBefore).map(([a, b]) => b - a).sort((a, b) => a - b);
+      const decodes = (INLINE ? decoding.slice(decodedBefore).map(([a, b]) => b - a) : offThread.slice(offBefore))
+        .sort((a, b) => a - b);
       const took = scene.feed.state.took;
       scene.close();
       notes.push(
@@ -743,10 +800,50 @@ async function main(): Promise<void> {
         `live table on screen, keys pressed:          ${intervals(busyTimes)}`,
         `event loop held, no key pressed: ${idleGaps}`,
         `event loop held, keys pressed:   ${busyGaps}`,
-        `decoding one snapshot in the target (one piece, src/session): median ${ms(at(decodes, 0.5))}, max ${
+        `decoding one snapshot in the target (${
+          INLINE ? "one piece, on this thread" : "in a worker, until its table is here"
+        }): median ${ms(at(decodes, 0.5))}, max ${
           ms(at(decodes, 1))
         } (${decodes.length} decoded); the last refresh took ${took.toFixed(0)} ms`,
       );
+    }
+
+    // Scene 4: the leaks view over three snapshots of ROWS rows that all grow, ranked in slices.
+    if (runs("leaks")) {
+      const grown = [0, 1, 2].map((k) => join(dir, `grown${k}.tmsnap`));
+      for (const [k, file] of grown.entries()) await new Snapshot(growing(k), 2).dump(file);
+      const session = new Session({ target: new DumpTarget(grown) });
+      for (const [k, file] of grown.entries()) await session.execute(`load ${file} g${k + 1}`);
+      const scene = mount("leaks", session, false);
+      await pause(50);
+      const ranking = (t: string) => t.includes("ranking the places") || title(t).includes("updating");
+      const ranked = (keyType: string) => (t: string) =>
+        title(t).includes(`by ${keyType}`) && t.includes("LEAKS over 3") && !ranking(t) && t.includes("steadiness");
+      const opened: Sample[] = [], meanwhile: Sample[] = [];
+      const loop = watchEventLoop();
+      for (const [key, keyType] of [["l", "lineno"], ["g", "filename"], ["g", "traceback"], ["g", "lineno"]]) {
+        const shown = (t: string) => t.includes("LEAKS over 3") && title(t).includes(`by ${keyType}`);
+        let done = false;
+        const result = press(scene, key, shown, ranked(keyType)).then((sample) => {
+          done = true;
+          return sample;
+        });
+        await settled(scene, shown);
+        // Keys while the ranking is made: the command line opened and closed.
+        while (!done) {
+          meanwhile.push(await press(scene, ":", (t) => t.includes("a REPL command")));
+          await between();
+          meanwhile.push(await press(scene, "\x1b", (t) => !t.includes("a REPL command")));
+          await between();
+        }
+        opened.push(await result);
+        await between();
+      }
+      const gaps = held(loop.stop());
+      scene.close();
+      rows.push({ scene: scene.name, key: "l, g (a new ranking)", samples: opened });
+      rows.push({ scene: scene.name, key: ": and Esc while ranking", samples: meanwhile });
+      notes.push(`event loop held in the leaks view (4 rankings of 3 x ${ROWS} rows): ${gaps}`);
     }
   } finally {
     await rm(dir, { recursive: true, force: true });
