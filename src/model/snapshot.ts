@@ -14,8 +14,8 @@ import { NONE, TraceTable } from "./table.ts";
 import { Trace, TraceSequence } from "./trace.ts";
 import type { DomainFilter, Filter } from "./filter.ts";
 import { filterColumns } from "./filtering.ts";
-import { decodeSnapshot, encodeSnapshot } from "./codec.ts";
-import { readSnapshotFile, writeFileAtomic } from "./file.ts";
+import { encodeSnapshot } from "./codec.ts";
+import { loadSnapshotParts, writeFileAtomic } from "./file.ts";
 
 /**
  * A trace in CPython's raw form: `[domain, size, frames, totalNframe]`, frames
@@ -191,8 +191,12 @@ export class Snapshot {
   }
 
   /** Reads a snapshot written by {@link Snapshot.dump}; a damaged or foreign file rejects with an error naming it. */
-  static async load(path: string): Promise<Snapshot> {
-    return new Snapshot(decodeSnapshot(await readSnapshotFile(path), path));
+  static load(path: string): Promise<Snapshot> {
+    try {
+      return Promise.resolve(new Snapshot(loadSnapshotParts(path)));
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
   #frameCache(): FrameCache {

@@ -513,6 +513,73 @@ test("every single damaged byte of a dump is detected", () => {
   }
 });
 
+/** What loading `bytes` from a file says: the error's message, or null when it loads. */
+async function loadedFromFile(dir: string, bytes: Uint8Array): Promise<string | null> {
+  const path = join(dir, "dump.tmjs");
+  await writeFile(path, bytes);
+  try {
+    await Snapshot.load(path);
+    return null;
+  } catch (error) {
+    assert.ok(error instanceof SnapshotFormatError, `expected SnapshotFormatError, got ${error}`);
+    return error.message.slice(path.length + 2);
+  }
+}
+
+/** What decoding `bytes` in memory says, as {@link loadedFromFile}. */
+function decodedInMemory(bytes: Uint8Array): string | null {
+  try {
+    decodeSnapshot(bytes, "memory");
+    return null;
+  } catch (error) {
+    assert.ok(error instanceof SnapshotFormatError, `expected SnapshotFormatError, got ${error}`);
+    return error.message.slice("memory: ".length);
+  }
+}
+
+test("a file loads as its bytes decode, damaged, truncated or crafted, with the same messages", async () => {
+  // Snapshot.load reads a current dump piece by piece and checks the checksum last, where decodeSnapshot checks it
+  // first: the messages must not differ.
+  await withTempDir(async (dir) => {
+    const bytes = encodeSnapshot(new Snapshot([...small, [1, 2 ** 40, [["x.ts", 1]], 3, 2.5]], 2));
+    const cases: Uint8Array[] = [bytes, new Uint8Array(0)];
+    for (let length = 0; length < bytes.length; length += 5) cases.push(bytes.slice(0, length));
+    for (let i = 0; i < bytes.length; i += 3) {
+      const damaged = bytes.slice();
+      damaged[i] ^= 0x41;
+      cases.push(damaged);
+    }
+    let seed = 11;
+    const random = (n: number) => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return seed % n;
+    };
+    for (let round = 0; round < 300; round++) {
+      const payload = [...bytes.subarray(24)];
+      for (let k = 1 + random(3); k > 0; k--) payload[random(payload.length)] = random(256);
+      cases.push(withHeader(payload, DUMP_FORMAT_VERSION));
+    }
+    for (const bytes of cases) assert.equal(await loadedFromFile(dir, bytes), decodedInMemory(bytes));
+  });
+});
+
+test("a dump larger than the pieces a load reads loads as it decodes in memory", async () => {
+  await withTempDir(async (dir) => {
+    const raw: RawTrace[] = [];
+    for (let i = 0; i < 40_000; i++) {
+      raw.push([i % 3, i * 7919 % 100_003, [[`f${i % 3001}.ts`, i % 70_000, i % 5 ? i % 90 : null, `g${i % 7}`]], 1]);
+    }
+    const snapshot = new Snapshot(raw, 1);
+    const path = join(dir, "big.tmjs");
+    await snapshot.dump(path);
+    const bytes = await readFile(path);
+    assert.ok(bytes.length > 4 * 65536);
+    const loaded = await Snapshot.load(path);
+    assert.deepEqual(rawOf(loaded), rawOf(new Snapshot(decodeSnapshot(bytes, path))));
+    assert.deepEqual(rawOf(loaded), rawOf(snapshot));
+  });
+});
+
 test("extra bytes after a dump are refused", () => {
   const bytes = encodeSnapshot(new Snapshot(small, 2));
   const longer = new Uint8Array(bytes.length + 1);

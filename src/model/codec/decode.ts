@@ -7,7 +7,10 @@
  * size before anything is allocated, every column's type against what its
  * values may be, every id against its table, and every value against the
  * bounds writing checks (see `format.ts`), so that whatever loads can be
- * dumped again.
+ * dumped again. `Snapshot.load` reads a version 2 file piece by piece (see
+ * `source.ts`) and so hashes it as it parses; the counts are then bounded by
+ * the file's size, and a failure is reported as a checksum mismatch when
+ * the rest of the file does not match its checksum, as if that came first.
  *
  * Unlike version 1, a version 2 reader does not check that no table entry
  * repeats another. Only a file made to hold a repeat can have one (damage
@@ -89,53 +92,98 @@ export function decodeSnapshot(bytes: Uint8Array, name: string): SnapshotParts {
   return version === 1 ? decodeV1(payload, name) : decodeV2(payload, name);
 }
 
-/** Reads 8-aligned parts of a version 2 payload; every read checks its bounds. */
+/**
+ * Where a version 2 payload's bytes come from, in order: memory (a dump's
+ * bytes), or a file read piece by piece into one small buffer (see
+ * `source.ts`), so that a load touches no fresh memory for the file's bytes.
+ */
+export interface PayloadSource {
+  /** The payload's length in bytes. */
+  readonly length: number;
+  /** Whether what {@link PayloadSource.next} returns stays valid; else only until the next call. */
+  readonly stable: boolean;
+  /** The largest piece to ask for at once when reading entries (a multiple of 8). */
+  readonly piece: number;
+  /** The `n` bytes after those of the previous call (from the start of the payload at first), 8-aligned in memory. */
+  next(n: number): Uint8Array;
+  /** Reads the `into.length` bytes after those of the previous call into `into`. */
+  nextInto(into: Uint8Array): void;
+}
+
+/** A payload in memory. */
+class MemorySource implements PayloadSource {
+  readonly stable = true;
+  readonly piece = Infinity;
+  #pos = 0;
+
+  constructor(readonly bytes: Uint8Array) {}
+
+  get length(): number {
+    return this.bytes.length;
+  }
+
+  next(n: number): Uint8Array {
+    return this.bytes.subarray(this.#pos, this.#pos += n);
+  }
+
+  nextInto(into: Uint8Array): void {
+    into.set(this.next(into.length));
+  }
+}
+
+/** Reads 8-aligned parts of a version 2 payload in order; every read checks its bounds. */
 class Reader {
   pos = 0;
-  readonly words: DataView;
 
-  constructor(readonly bytes: Uint8Array, readonly name: string) {
-    this.words = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
-  }
+  constructor(readonly source: PayloadSource, readonly name: string) {}
 
   fail(problem: string): never {
     throw new SnapshotFormatError(this.name, problem);
   }
 
   get left(): number {
-    return this.bytes.length - this.pos;
+    return this.source.length - this.pos;
   }
 
-  u32(at: number): number {
-    return this.words.getUint32(at, true);
-  }
-
-  /** Checks that the `n` bytes at `pos` are there, and returns where they start. */
-  take(n: number, what: string): number {
+  /** Checks that the next `n` bytes are there, and returns them (see {@link PayloadSource.next}). */
+  take(n: number, what: string): Uint8Array {
     if (n > this.left) this.fail(`${what} longer than the file (damaged file)`);
-    const at = this.pos;
     this.pos += n;
-    return at;
+    return this.source.next(n);
+  }
+
+  /** As {@link Reader.take}, into `into`. */
+  takeInto(into: Uint8Array, what: string): void {
+    if (into.length > this.left) this.fail(`${what} longer than the file (damaged file)`);
+    this.pos += into.length;
+    this.source.nextInto(into);
   }
 
   /** Skips the padding up to the next multiple of 8, which must be zero bytes. */
   pad(what: string): void {
-    const end = align(this.pos);
-    if (end > this.bytes.length) this.fail(`${what} longer than the file (damaged file)`);
-    for (let p = this.pos; p < end; p++) {
-      if (this.bytes[p]) this.fail(`nonzero padding after the ${what} (damaged file)`);
+    const n = align(this.pos) - this.pos;
+    if (n === 0) return;
+    const bytes = this.take(n, what);
+    for (let p = 0; p < n; p++) {
+      if (bytes[p]) this.fail(`nonzero padding after the ${what} (damaged file)`);
     }
-    this.pos = end;
   }
 
-  /** The `n` entries of `type` at `at`: a view where the machine is little-endian, else a swapped copy. */
-  view(type: number, at: number, n: number): NumberArray {
-    const bytes = this.bytes;
-    if (LITTLE_ENDIAN || WIDTH[type] < 2) return view(type, bytes.buffer, bytes.byteOffset + at, n);
-    const copy = bytes.slice(at, at + WIDTH[type] * n);
+  /**
+   * The `n` entries of `type` in `bytes` (from {@link Reader.take}): a view
+   * where the machine is little-endian, else a swapped copy.
+   */
+  view(type: number, bytes: Uint8Array, n: number): NumberArray {
+    if (LITTLE_ENDIAN || WIDTH[type] < 2) return view(type, bytes.buffer, bytes.byteOffset, n);
+    const copy = bytes.slice(0, WIDTH[type] * n);
     swapEntries(copy, WIDTH[type]);
     return view(type, copy.buffer, 0, n);
   }
+}
+
+/** A little-endian u32 of `bytes` at `at`. */
+function u32(bytes: Uint8Array, at: number): number {
+  return (bytes[at] | bytes[at + 1] << 8 | bytes[at + 2] << 16 | bytes[at + 3] << 24) >>> 0;
 }
 
 /** Type names, for messages. */
@@ -152,56 +200,69 @@ const ALLOWED: readonly (readonly number[])[] = [
 interface Descriptor {
   type: number;
   runs: number;
-  /** Where its entries (or its constant) start. */
-  at: number;
 }
 
 /**
- * Reads the descriptor and skips the entries of a column of `n` entries
- * read into an array of kind `target` (`TO_INT32`...), checking that its
- * type is allowed there and that its bytes are in the file. A `key` column
- * of more than one entry must be fixed-width (see `format.ts`).
+ * Reads the descriptor of a column of `n` entries read into an array of
+ * kind `target` (`TO_INT32`...), checking that its type is allowed there
+ * and that its entries are in the file. A `key` column of more than one
+ * entry must be fixed-width (see `format.ts`). Its entries come next.
  */
 function column(r: Reader, n: number, target: number, what: string, key: boolean): Descriptor {
-  const { bytes } = r;
-  const at = r.take(8, `${what} column`);
-  const type = bytes[at];
+  const bytes = r.take(8, `${what} column`);
+  const type = bytes[0];
   if (type >= TYPE_NAMES.length) r.fail(`unknown ${what} column type ${type} (damaged file)`);
   if (!ALLOWED[target].includes(type) || (key && n > 1 && WIDTH[type] === 0)) {
     r.fail(`${what} column of type ${TYPE_NAMES[type]} (damaged file)`);
   }
-  const runs = type === RUNS ? r.u32(at + 4) : 0;
-  for (let p = at + 1; p < at + (type === RUNS ? 4 : 8); p++) {
+  const runs = type === RUNS ? u32(bytes, 4) : 0;
+  for (let p = 1; p < (type === RUNS ? 4 : 8); p++) {
     if (bytes[p]) r.fail(`nonzero padding in the ${what} column's descriptor (damaged file)`);
   }
   if (type === RUNS && (runs > n || (runs === 0) !== (n === 0))) {
     r.fail(`${runs} runs in the ${what} column of ${n} entries (damaged file)`);
   }
-  const start = r.pos;
-  if (type === CONST) r.take(8, `${what} column`);
-  for (let part = 0; part < (type === RUNS ? 2 : type === CONST ? 0 : 1); part++) {
-    r.take(type === RUNS ? 4 * runs : WIDTH[type] * n, `${what} column`);
-    r.pad(`${what} column`);
-  }
-  return { type, runs, at: start };
+  const size = type === CONST ? 8 : type === RUNS ? 2 * align(4 * runs) : align(WIDTH[type] * n);
+  if (size > r.left) r.fail(`${what} column longer than the file (damaged file)`);
+  return { type, runs };
 }
 
-/** Fills `out`, one entry per value, from the column `c` (of kind `target`), widening natively. */
+/** The type whose entries are those of each kind of array (see `TO_INT32`...). */
+const SAME = [I32, U32, F64];
+
+/** Reads the entries of the column `c` (of kind `target`) into `out`, one per value, widening natively. */
 function fill(r: Reader, c: Descriptor, out: NumberArray, target: number, what: string): void {
-  const { type, runs, at } = c;
+  const { type, runs } = c;
+  const n = out.length;
   if (type === CONST) {
-    const value = r.words.getFloat64(at, true);
+    const bytes = r.take(8, `${what} column`);
+    const value = new DataView(bytes.buffer, bytes.byteOffset, 8).getFloat64(0, true);
     const ok = target === TO_FLOAT64 ||
       Number.isInteger(value) && (target === TO_INT32 ? value === (value | 0) : value === value >>> 0);
     if (!ok) r.fail(`${what} ${value} out of range (damaged file)`);
     out.fill(value);
   } else if (type === RUNS) {
-    const values = r.view(I32, at, runs) as Int32Array;
-    const lengths = r.view(U32, at + align(4 * runs), runs) as Uint32Array;
+    const half = align(4 * runs);
+    const bytes = r.take(2 * half, `${what} column`);
+    for (let p = 4 * runs; p < half; p++) {
+      if (bytes[p] || bytes[half + p]) r.fail(`nonzero padding after the ${what} column (damaged file)`);
+    }
+    const values = r.view(I32, bytes, runs) as Int32Array;
+    const lengths = r.view(U32, bytes.subarray(half), runs) as Uint32Array;
     const bad = fillRuns(out, values, lengths, target === TO_UINT32);
     if (bad >= 0) r.fail(`${what} column's run ${bad} does not fit (damaged file)`);
+  } else if (type === SAME[target] && LITTLE_ENDIAN) {
+    // Stored as the array holds them: read straight into it.
+    r.takeInto(new Uint8Array(out.buffer, out.byteOffset, WIDTH[type] * n), `${what} column`);
+    r.pad(`${what} column`);
   } else {
-    out.set(r.view(type, at, out.length));
+    // In pieces: from a file, each is read into one small buffer, widened from there.
+    const width = WIDTH[type], step = Math.max(1, Math.floor(r.source.piece / width));
+    for (let i = 0; i < n; i += step) {
+      const k = Math.min(step, n - i);
+      out.set(r.view(type, r.take(width * k, `${what} column`), k), i);
+    }
+    r.pad(`${what} column`);
   }
 }
 
@@ -212,19 +273,18 @@ function readInto(r: Reader, out: NumberArray, target: number, what: string, key
   return c.type;
 }
 
-/** The type whose entries are those of each kind of array (see `TO_INT32`...). */
-const SAME = [I32, U32, F64];
-
 /**
- * A column of `n` entries read into an Int32Array: a view of the file's bytes
- * when they are stored as such and make a quarter of the file or more (no
- * copy, no fresh memory; the view keeps the whole file alive, at most three
- * times what it spares), else a fresh array.
+ * A column of `n` entries read into an Int32Array: from bytes in memory, a
+ * view of them when they are stored as such and make a quarter of the file
+ * or more (no copy, no fresh memory; the view keeps the whole file alive, at
+ * most three times what it spares), else a fresh array.
  */
 function readInt32(r: Reader, n: number, what: string, key = false): { values: Int32Array; type: number } {
   const c = column(r, n, TO_INT32, what, key);
-  if (c.type === SAME[TO_INT32] && LITTLE_ENDIAN && 4 * 4 * n >= r.bytes.length) {
-    return { values: r.view(I32, c.at, n) as Int32Array, type: c.type };
+  if (c.type === I32 && LITTLE_ENDIAN && r.source.stable && 4 * 4 * n >= r.source.length) {
+    const values = r.view(I32, r.take(4 * n, `${what} column`), n) as Int32Array;
+    r.pad(`${what} column`);
+    return { values, type: c.type };
   }
   const values = new Int32Array(n);
   fill(r, c, values, TO_INT32, what);
@@ -233,11 +293,17 @@ function readInt32(r: Reader, n: number, what: string, key = false): { values: I
 
 /**
  * The entries of a column of `n` unsigned integers as they are stored: a
- * view of the file's bytes when fixed-width, else a fresh array.
+ * view of the bytes in memory or a copy of those read from a file when
+ * fixed-width, else a fresh array.
  */
 function readView(r: Reader, n: number, what: string): NumberArray {
   const c = column(r, n, TO_UINT32, what, false);
-  if (WIDTH[c.type]) return r.view(c.type, c.at, n);
+  if (WIDTH[c.type]) {
+    const bytes = r.take(WIDTH[c.type] * n, `${what} column`);
+    const values = r.view(c.type, r.source.stable ? bytes : bytes.slice(), n);
+    r.pad(`${what} column`);
+    return values;
+  }
   const out = new Uint32Array(n);
   fill(r, c, out, TO_UINT32, what);
   return out;
@@ -272,19 +338,27 @@ function fillRuns(out: NumberArray, values: Int32Array, lengths: Uint32Array, un
  */
 export function decodeV2(payload: Uint8Array, name: string): SnapshotParts {
   // Views of the columns need their entries at multiples of their width in memory.
-  const r = new Reader(payload.byteOffset % ALIGN ? payload.slice() : payload, name);
-  const head = r.take(HEAD_BYTES, "head");
-  const tracebackLimit = r.u32(head);
+  return decodeV2From(new MemorySource(payload.byteOffset % ALIGN ? payload.slice() : payload), name);
+}
+
+/**
+ * Reads a version 2 payload from `source` into a fresh table (see
+ * {@link decodeV2}).
+ */
+export function decodeV2From(source: PayloadSource, name: string): SnapshotParts {
+  const r = new Reader(source, name);
+  const head = r.take(HEAD_BYTES, "head").slice();
+  const tracebackLimit = u32(head, 0);
   if (tracebackLimit > MAX_TRACEBACK_LIMIT) {
     r.fail(`traceback limit ${tracebackLimit} is above ${MAX_TRACEBACK_LIMIT} (damaged file)`);
   }
-  const flags = r.u32(head + 4);
+  const flags = u32(head, 4);
   if (flags & ~FLAG_COUNT) r.fail(`unknown flags ${flags} (damaged file)`);
   const names = ["string", "frame", "stack", "stack frame", "traceback", "trace"];
   const [strings, frames, stacks, stackFrames, tracebacks, traces] = names.map((what, k) => {
-    const n = r.u32(head + 8 + 4 * k);
+    const n = u32(head, 8 + 4 * k);
     // Each entry takes at least a byte (see format.ts on key columns): nothing larger than that is allocated.
-    if (n > payload.length) r.fail(`${what} count ${n} exceeds the file's size (damaged file)`);
+    if (n > source.length) r.fail(`${what} count ${n} exceeds the file's size (damaged file)`);
     return n;
   });
   if (stackFrames < stacks) r.fail(`${stacks} stacks of ${framesText(stackFrames)} in all (damaged file)`);
@@ -314,13 +388,13 @@ export function decodeV2(payload: Uint8Array, name: string): SnapshotParts {
 
 function readStrings(r: Reader, table: TraceTable, n: number): void {
   const lengths = readView(r, n, "string length");
-  const at = r.take(8, "string table");
-  const encoding = r.u32(at), byteLength = r.u32(at + 4);
+  const word = r.take(8, "string table");
+  const encoding = u32(word, 0), byteLength = u32(word, 4);
   if (encoding !== UTF8 && encoding !== UTF16LE) r.fail(`unknown string encoding ${encoding} (damaged file)`);
-  const blob = r.bytes.subarray(r.pos, r.take(byteLength, "string table") + byteLength);
-  r.pad("string table");
+  const blob = r.take(byteLength, "string table");
   // Not checked for repeats: see the module comment.
   decodeStrings(r, blob, encoding, lengths, table.strings, false);
+  r.pad("string table");
 }
 
 function readFrames(r: Reader, table: TraceTable, n: number): void {

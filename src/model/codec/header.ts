@@ -55,30 +55,60 @@ export interface Checked {
  * ```
  */
 export function checkHeader(bytes: Uint8Array, name: string): Checked {
+  const { version, checksum } = checkHeaderStart(bytes, bytes.length, name);
+  const payload = bytes.subarray(HEADER_BYTES);
+  const sum = version === 1 ? xxhash32(payload) : sha256Prefix(payload);
+  if (sum !== checksum) throw checksumMismatch(name);
+  return { version, payload };
+}
+
+/** What {@link checkHeaderStart} finds. */
+export interface HeaderStart {
+  version: number;
+  /** The checksum the header gives for the payload. */
+  checksum: number;
+}
+
+/**
+ * The format version and checksum of a dump of `fileLength` bytes that
+ * starts with `start` (its first 512 bytes at least, or all of it), after
+ * checking magic, version and length in that order, as {@link checkHeader}
+ * does before it checks the checksum.
+ *
+ * @param name the file's path, for error messages
+ * @throws SnapshotFormatError when a check fails
+ */
+export function checkHeaderStart(start: Uint8Array, fileLength: number, name: string): HeaderStart {
   const fail = (problem: string): never => {
     throw new SnapshotFormatError(name, problem);
   };
-  if (bytes.length === 0) fail("empty file, not a snapshot dump");
-  for (let i = 0; i < Math.min(bytes.length, MAGIC.length); i++) {
-    if (bytes[i] !== MAGIC[i]) fail(`not a snapshot dump (${describeForeign(bytes)})`);
+  if (fileLength === 0) fail("empty file, not a snapshot dump");
+  for (let i = 0; i < Math.min(start.length, MAGIC.length); i++) {
+    if (start[i] !== MAGIC[i]) fail(`not a snapshot dump (${describeForeign(start)})`);
   }
-  const truncated = `truncated snapshot dump: ${bytes.length} bytes, shorter than its header`;
-  if (bytes.length < 12) fail(truncated);
+  const truncated = `truncated snapshot dump: ${fileLength} bytes, shorter than its header`;
+  if (fileLength < 12) fail(truncated);
   // The version comes first: later versions may lay out the rest differently.
-  const view = new DataView(bytes.buffer, bytes.byteOffset);
+  const view = new DataView(start.buffer, start.byteOffset);
   const version = view.getUint32(8, true);
   if (version < 1 || version > DUMP_FORMAT_VERSION) {
     fail(`unsupported dump format version ${version} (this build reads versions 1 to ${DUMP_FORMAT_VERSION})`);
   }
-  if (bytes.length < HEADER_BYTES) fail(truncated);
+  if (fileLength < HEADER_BYTES) fail(truncated);
   const length = view.getUint32(12, true) + view.getUint32(16, true) * TWO_32;
-  const actual = bytes.length - HEADER_BYTES;
+  const actual = fileLength - HEADER_BYTES;
   if (length > actual) fail(`truncated snapshot dump: ${actual} of ${length} payload bytes`);
   if (length < actual) fail(`${actual - length} unexpected bytes after the end of the snapshot dump`);
-  const payload = bytes.subarray(HEADER_BYTES);
-  const sum = version === 1 ? xxhash32(payload) : sha256Prefix(payload);
-  if (sum !== view.getUint32(20, true)) fail("checksum mismatch: the snapshot dump is damaged");
-  return { version, payload };
+  return { version, checksum: view.getUint32(20, true) };
+}
+
+/**
+ * The error for a payload whose checksum is not the header's.
+ *
+ * @param name the file's path, for the message
+ */
+export function checksumMismatch(name: string): SnapshotFormatError {
+  return new SnapshotFormatError(name, "checksum mismatch: the snapshot dump is damaged");
 }
 
 /**
