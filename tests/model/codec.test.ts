@@ -1096,6 +1096,30 @@ test("a version 2 dump with values dump would refuse is refused on load, naming 
   );
 });
 
+test("ids outside their tables are found among many, first of all, in every id column", () => {
+  // Past the slices a load may bound at once (16384 ids, see decode.ts), low and high, two bad ones each.
+  const n = 20_000;
+  const frames = Array.from({ length: n }, (): [number, number, number, number] => [0, 1, -1, -1]);
+  const stacks = Array.from({ length: n }, (_, i) => [i]);
+  const tracebacks = Array.from({ length: n }, (_, i): [number, number] => [i, -1]);
+  const traces = Array.from({ length: n }, (_, i): [number, number, number] => [0, i, 5]);
+  const bad = <T>(list: T[], at: number, value: (entry: T) => T): T[] =>
+    list.map((entry, i) => i === at || i === at + 500 ? value(entry) : entry);
+  const cases: [V2Parts, string][] = [
+    [{ frames: bad(frames, 18_500, () => [1, 1, -1, -1]) }, "frame 18500 refers to string 1 of 1"],
+    [{ frames: bad(frames, 16_500, () => [-1, 1, -1, -1]) }, "frame 16500 refers to string -1 of 1"],
+    [{ frames: bad(frames, 17_000, () => [0, 1, -1, -2]) }, "frame 17000 refers to string -2 of 1"],
+    [{ stacks: bad(stacks, 19_000, () => [n]) }, `stack 19000 refers to frame ${n} of ${n}`],
+    [{ stacks: bad(stacks, 16_384, () => [-3]) }, `stack 16384 refers to frame -3 of ${n}`],
+    [{ traces: bad(traces, 18_000, () => [0, n + 5, 5]) }, `trace 18000 refers to traceback ${n + 5} of ${n}`],
+  ];
+  for (const [parts, message] of cases) {
+    const dump = v2Dump({ frames, stacks, tracebacks, traces, ...parts });
+    assert.equal(refused(dump), `dump.tmjs: ${message} (damaged file)`);
+  }
+  assert.equal(new Snapshot(decodeSnapshot(v2Dump({ frames, stacks, tracebacks, traces }), "ok")).columns.length, n);
+});
+
 test("a version 2 dump's framing is checked: types, padding, runs, string table, length", () => {
   const good = v2Dump();
   // The domain column's descriptor: after the head (32), strings (8 + 8 + 8 + 8), frames (4 × 16), stacks
