@@ -23,6 +23,7 @@ import { formatSize } from "./format.ts";
 import { compareStrings } from "./frame.ts";
 import { checkKey, groupTraces, KeyTracebacks, type KeyType } from "./group.ts";
 import { frameRanks, stackRanks } from "./order.ts";
+import { identity, sortSteps } from "./sort-steps.ts";
 import type { Snapshot } from "./snapshot.ts";
 import type { TracebackSource } from "./statistic.ts";
 import { NONE, TraceTable } from "./table.ts";
@@ -273,8 +274,8 @@ class Places {
       growth[i] = found[i].growth;
       last[i] = found[i].last;
     }
-    const order = yield* mergeSortSteps(
-      m,
+    const order = yield* sortSteps(
+      identity(m),
       (a, b) => steadiness[b] - steadiness[a] || growth[b] - growth[a] || last[b] - last[a],
     );
     // Ties in CPython's traceback order, ranked among the tied places only (usually few).
@@ -357,7 +358,7 @@ class Places {
     if (keyType === "lineno") return frameRanks(table, keys, stringRank);
     if (keyType === "traceback") return stackRanks(table, keys, stringRank);
     // Distinct strings (a table interns each once) have distinct ranks; those of the keys alone, 0 up.
-    const order = yield* mergeSortSteps(keys.length, (a, b) => stringRank[keys[a]] - stringRank[keys[b]]);
+    const order = yield* sortSteps(identity(keys.length), (a, b) => stringRank[keys[a]] - stringRank[keys[b]]);
     const ranks = new Uint32Array(keys.length);
     for (let p = 0; p < order.length; p++) ranks[order[p]] = p;
     return ranks;
@@ -428,51 +429,6 @@ class Translation {
   }
 }
 
-/** Items compared per step of {@link mergeSortSteps}, about. */
-const MERGE_STEP = 8192;
-
-/**
- * The items `0..n-1` ordered by `compare` (negative: `a` first), stably, in
- * steps: runs of 16 sorted by insertion, then merged pairwise.
- */
-function* mergeSortSteps(n: number, compare: (a: number, b: number) => number): Generator<void, Uint32Array, void> {
-  let src = new Uint32Array(n);
-  for (let i = 0; i < n; i++) src[i] = i;
-  const RUN = 16;
-  let done = 0;
-  for (let lo = 0; lo < n; lo += RUN) {
-    const hi = Math.min(n, lo + RUN);
-    for (let i = lo + 1; i < hi; i++) {
-      const item = src[i];
-      let j = i - 1;
-      for (; j >= lo && compare(src[j], item) > 0; j--) src[j + 1] = src[j];
-      src[j + 1] = item;
-    }
-    if ((done += RUN) >= MERGE_STEP) {
-      done = 0;
-      yield;
-    }
-  }
-  let dst = new Uint32Array(n);
-  for (let width = RUN; width < n; width *= 2) {
-    for (let lo = 0; lo < n; lo += 2 * width) {
-      const mid = Math.min(n, lo + width), hi = Math.min(n, lo + 2 * width);
-      let i = lo, j = mid, k = lo;
-      while (i < mid && j < hi) {
-        dst[k++] = compare(src[j], src[i]) < 0 ? src[j++] : src[i++];
-        if (++done >= MERGE_STEP) {
-          done = 0;
-          yield;
-        }
-      }
-      while (i < mid) dst[k++] = src[i++];
-      while (j < hi) dst[k++] = src[j++];
-    }
-    [src, dst] = [dst, src];
-  }
-  return src;
-}
-
 /** Strings sorted at once, natively, before the sorted chunks are merged in steps. */
 const STRING_CHUNK = 4096;
 
@@ -524,10 +480,7 @@ function* stringRankSteps(strings: readonly string[], used: Uint8Array): Generat
       let i = 0, j = 0, k = 0;
       while (i < a.length && j < b.length) {
         out[k++] = before(b[j], a[i]) ? b[j++] : a[i++];
-        if (++merged >= MERGE_STEP) {
-          merged = 0;
-          yield;
-        }
+        if ((++merged & 8191) === 0) yield;
       }
       while (i < a.length) out[k++] = a[i++];
       while (j < b.length) out[k++] = b[j++];
