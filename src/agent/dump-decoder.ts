@@ -13,14 +13,12 @@
  *
  * @module
  */
-import { createRequire } from "node:module";
-import process from "node:process";
-import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { TraceColumns } from "../model/columns.ts";
 import { decodeSnapshot, SnapshotFormatError } from "../model/codec.ts";
 import type { SnapshotParts } from "../model/snapshot.ts";
 import { TraceTable } from "../model/table.ts";
+import { webWorkersForBulk, workerExecArgv } from "../runtime/workers.ts";
 
 /**
  * A dump sent to the worker; `bytes` is moved there when it owns its buffer.
@@ -102,31 +100,12 @@ export interface DumpDecoderOptions {
 }
 
 const ENTRY = new URL("./dump-worker.ts", import.meta.url);
-const versions = process.versions as Record<string, string | undefined>;
-const isNode = !versions.bun && !versions.deno;
 /**
- * Deno runs the worker as a web worker: its `worker_threads` delivers large
- * messages slowly (a dump of 100k traces took 200-450 ms to reach the
- * worker, moved or shared, and as long to come back), its web workers at
- * once. A web worker has no `unref`: it is ended when idle instead.
+ * A web worker where large messages reach one sooner (Deno, see
+ * {@link webWorkersForBulk}). A web worker has no `unref`: it is ended when
+ * idle instead.
  */
-const WEB_WORKER = Boolean(versions.deno);
-
-/**
- * Node's flags for the worker, none inherited (no preload of the
- * controller's runs there): tsx's loader from this package when the worker
- * is TypeScript (the codec uses syntax Node's type stripping refuses), none
- * for the built package; null when Node cannot load the worker. Deno and
- * Bun run TypeScript as it is.
- */
-function workerExecArgv(): string[] | null {
-  if (!isNode || !ENTRY.pathname.endsWith(".ts")) return [];
-  try {
-    return ["--import", pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href];
-  } catch {
-    return null;
-  }
-}
+const WEB_WORKER = webWorkersForBulk;
 
 /** A dump sent, waiting for its table. */
 interface Pending {
@@ -370,7 +349,8 @@ function startThread(receive: (reply: DumpReply) => void, failed: (reason: strin
       terminate: () => worker.terminate(),
     };
   }
-  const execArgv = workerExecArgv();
+  // The codec uses syntax Node's type stripping refuses: tsx's loader for the TypeScript checkout.
+  const execArgv = workerExecArgv(ENTRY, false);
   if (execArgv === null) throw new Error("Node loads the worker's TypeScript with tsx, which is not installed");
   // No output of the worker's reaches the terminal (the TUI owns it).
   const worker = new Worker(ENTRY, { name: "tracemalloc-decoder", execArgv, stdout: true, stderr: true });

@@ -26,11 +26,12 @@ import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import process from "node:process";
 import { setTimeout } from "node:timers";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { fileURLToPath } from "node:url";
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from "node:worker_threads";
 import type { PlanOptions } from "./instrument.ts";
 import type { Plan } from "./plan.ts";
 import { type PlanReply, PlanSignal, type PlanWorkerSetup, unpackPlan } from "./plan-protocol.ts";
+import { workerExecArgv } from "../../runtime/workers.ts";
 
 /**
  * How the service runs its worker.
@@ -88,28 +89,7 @@ class NoPlan {
 const DEFAULT_ENTRY = new URL("./plan-worker.ts", import.meta.url);
 const MS_PER_MILLION_CHARS = 5000;
 const require = createRequire(import.meta.url);
-const versions = process.versions as Record<string, string | undefined>;
-const isNode = !versions.bun && !versions.deno;
 const describe = (err: unknown) => err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-
-/**
- * Node's flags for a worker running `entry`, none inherited, so that no
- * preload runs there: Node's own type stripping when it can load `entry`
- * (about 60 ms sooner ready than with tsx, whose hooks also compile the
- * parser's lazily required files), else tsx's loader from this package;
- * `null` when neither can (a worker's load error only shows once the
- * program's thread is free again).
- */
-function workerExecArgv(entry: URL): string[] | null {
-  if (!isNode) return []; // Deno and Bun run TypeScript, and no preload in workers
-  const strips = Boolean((process.features as { typescript?: unknown }).typescript);
-  if (strips && !entry.pathname.includes("/node_modules/")) return []; // Node strips no types under node_modules
-  try {
-    return ["--import", pathToFileURL(require.resolve("tsx")).href];
-  } catch {
-    return null;
-  }
-}
 
 /** This process's environment without the tracer's settings, so that nothing in the worker starts tracing. */
 function workerEnv(): Record<string, string> {
@@ -239,7 +219,7 @@ export class PlanService {
     if (this.#entry.protocol === "file:" && !existsSync(fileURLToPath(this.#entry))) {
       return new NoPlan(`the planning worker's module is missing: ${fileURLToPath(this.#entry)}`, true);
     }
-    const execArgv = workerExecArgv(this.#entry);
+    const execArgv = workerExecArgv(this.#entry, true);
     if (!execArgv) {
       return new NoPlan("no TypeScript loader for the planning worker (Node strips no types here, no tsx)", true);
     }
