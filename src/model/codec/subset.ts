@@ -19,7 +19,7 @@
  * @module
  */
 import type { TraceColumns } from "../columns.ts";
-import { NONE, type TraceTable } from "../table.ts";
+import { NONE, type TableSummary, type TraceTable } from "../table.ts";
 import type { ColumnStats } from "./columns.ts";
 import { framesText, MAX_LINE, MAX_UINT } from "./format.ts";
 
@@ -252,23 +252,7 @@ export function wholeTable(table: TraceTable, uses: Uint32Array, limit: number):
   const summary = table.summary();
   if (summary && (stacks === 0 || summary.lengthMin > 0 && summary.lengthMax <= limit)) {
     // The table kept its ranges as entries came, and found all of them used and none odd: no pass over it.
-    const range = (min: number, max: number) => min <= max ? stats(min, max, true, 0) : stats(0, 0, true, 0);
-    return {
-      strings: Array.from(table.strings.keys()),
-      frameFile: frameFile.subarray(0, frames),
-      frameLine: frameLine.subarray(0, frames),
-      frameColumn: frameColumn.subarray(0, frames),
-      frameFunction: frameFunction.subarray(0, frames),
-      stackLength: stackLengths(stackStart, stacks),
-      stackFrames: stackFrames.subarray(0, stackStart[stacks]),
-      tracebackStack: tracebackStack.subarray(0, tracebacks),
-      tracebackTotal: tracebackTotal.subarray(0, tracebacks),
-      line: range(summary.lineMin, summary.lineMax),
-      column: range(summary.columnMin, summary.columnMax),
-      function: range(summary.fnMin, summary.fnMax),
-      length: range(summary.lengthMin, summary.lengthMax),
-      total: range(summary.totalMin, summary.totalMax),
-    };
+    return ownTables(table, stackLengths(stackStart, stacks), summary);
   }
   // Whether each string, frame and stack is used, the first bad entry of each kind, and the columns' ranges.
   const usedString = new Uint8Array(table.strings.length), usedFrame = new Uint8Array(frames);
@@ -283,22 +267,42 @@ export function wholeTable(table: TraceTable, uses: Uint32Array, limit: number):
   if (badFrame >= 0) throwBadFrame(table, badFrame);
   if (badStack >= 0) checkStack(table, badStack, limit);
   if (badTraceback >= 0) checkTotal(table, badTraceback);
+  return ownTables(table, lengths, {
+    lineMin: lMin,
+    lineMax: lMax,
+    columnMin: cMin,
+    columnMax: cMax,
+    fnMin: fMin,
+    fnMax: fMax,
+    lengthMin: nMin,
+    lengthMax: nMax,
+    totalMin: tMin,
+    totalMax: tMax,
+  });
+}
+
+/**
+ * The table's own columns as a dump's tables, entries keeping their ids,
+ * with the stacks' `lengths` and the columns' ranges `r`.
+ */
+function ownTables(table: TraceTable, lengths: Uint16Array, r: TableSummary): Tables {
+  const frames = table.frameCount, stacks = table.stackCount, tracebacks = table.tracebackCount;
   const range = (min: number, max: number) => min <= max ? stats(min, max, true, 0) : stats(0, 0, true, 0);
   return {
     strings: Array.from(table.strings.keys()),
-    frameFile: frameFile.subarray(0, frames),
-    frameLine: frameLine.subarray(0, frames),
-    frameColumn: frameColumn.subarray(0, frames),
-    frameFunction: frameFunction.subarray(0, frames),
+    frameFile: table.frameFile.subarray(0, frames),
+    frameLine: table.frameLine.subarray(0, frames),
+    frameColumn: table.frameColumn.subarray(0, frames),
+    frameFunction: table.frameFunction.subarray(0, frames),
     stackLength: lengths,
-    stackFrames: stackFrames.subarray(0, stackStart[stacks]),
-    tracebackStack: tracebackStack.subarray(0, tracebacks),
-    tracebackTotal: tracebackTotal.subarray(0, tracebacks),
-    line: range(lMin, lMax),
-    column: range(cMin, cMax),
-    function: range(fMin, fMax),
-    length: range(nMin, nMax),
-    total: range(tMin, tMax),
+    stackFrames: table.stackFrames.subarray(0, table.stackStart[stacks]),
+    tracebackStack: table.tracebackStack.subarray(0, tracebacks),
+    tracebackTotal: table.tracebackTotal.subarray(0, tracebacks),
+    line: range(r.lineMin, r.lineMax),
+    column: range(r.columnMin, r.columnMax),
+    function: range(r.fnMin, r.fnMax),
+    length: range(r.lengthMin, r.lengthMax),
+    total: range(r.totalMin, r.totalMax),
   };
 }
 
