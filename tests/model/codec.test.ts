@@ -67,6 +67,21 @@ function withHeader(payload: ArrayLike<number>, version: number): Uint8Array {
 /** A hand-made version 1 payload in a valid header. */
 const v1 = (payload: number[]) => withHeader(payload, 1);
 
+/** A dump's payload (after its 24-byte header) with one to three bytes set at random by `random`. */
+function scrambled(bytes: Uint8Array, random: (n: number) => number): number[] {
+  const payload = [...bytes.subarray(24)];
+  for (let k = 1 + random(3); k > 0; k--) payload[random(payload.length)] = random(256);
+  return payload;
+}
+
+/** Whole numbers below `n` from a seeded generator: the same sequence on every run. */
+function seeded(seed: number): (n: number) => number {
+  return (n) => {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    return seed % n;
+  };
+}
+
 /** Asserts that decoding fails with a SnapshotFormatError naming `name`, and returns its message. */
 function refused(bytes: Uint8Array, name = "dump.tmjs"): string {
   try {
@@ -549,16 +564,8 @@ test("a file loads as its bytes decode, damaged, truncated or crafted, with the 
       damaged[i] ^= 0x41;
       cases.push(damaged);
     }
-    let seed = 11;
-    const random = (n: number) => {
-      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
-      return seed % n;
-    };
-    for (let round = 0; round < 300; round++) {
-      const payload = [...bytes.subarray(24)];
-      for (let k = 1 + random(3); k > 0; k--) payload[random(payload.length)] = random(256);
-      cases.push(withHeader(payload, DUMP_FORMAT_VERSION));
-    }
+    const random = seeded(11);
+    for (let round = 0; round < 300; round++) cases.push(withHeader(scrambled(bytes, random), DUMP_FORMAT_VERSION));
     for (const bytes of cases) assert.equal(await loadedFromFile(dir, bytes), decodedInMemory(bytes));
   });
 });
@@ -591,17 +598,9 @@ test("damaged payloads with a matching checksum are refused or decoded, never cr
   const bytes = encodeSnapshot(
     new Snapshot([...small, [1, 2 ** 40, [["x.ts", 1]], 3, 2.5]], 2),
   );
-  let seed = 7;
-  const random = (n: number) => {
-    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
-    return seed % n;
-  };
+  const random = seeded(7);
   for (let round = 0; round < 3000; round++) {
-    const payload = [...bytes.subarray(24)];
-    for (let k = 1 + random(3); k > 0; k--) {
-      payload[random(payload.length)] = random(256);
-    }
-    const damaged = withHeader(payload, DUMP_FORMAT_VERSION);
+    const damaged = withHeader(scrambled(bytes, random), DUMP_FORMAT_VERSION);
     let snapshot: Snapshot;
     try {
       snapshot = new Snapshot(decodeSnapshot(damaged, "fuzz"));
@@ -1252,14 +1251,9 @@ test("version 1 dumps are refused when damaged or truncated, and fuzzed ones ref
     damaged[i] ^= 0x80;
     refused(damaged);
   }
-  let seed = 11;
-  const random = (n: number) => {
-    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
-    return seed % n;
-  };
+  const random = seeded(11);
   for (let round = 0; round < 1000; round++) {
-    const payload = [...bytes.subarray(24)];
-    for (let k = 1 + random(3); k > 0; k--) payload[random(payload.length)] = random(256);
+    const payload = scrambled(bytes, random);
     let snapshot: Snapshot;
     try {
       snapshot = new Snapshot(decodeSnapshot(v1(payload), "fuzz"));
