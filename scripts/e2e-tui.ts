@@ -15,9 +15,10 @@
  * @module
  */
 import { writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { join } from "node:path";
 import process from "node:process";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import type { RuntimeName } from "../src/runtime/adapter.ts";
 import { isMainModule } from "../src/runtime/main.ts";
 import { currentRuntimeName } from "../src/runtime/spawn.ts";
@@ -36,6 +37,8 @@ export interface E2EOptions {
   readonly screenshot?: string;
   /** The arguments after the runtime's own (default: `mod.ts tui scripts/demo.ts`). */
   readonly entry?: readonly string[];
+  /** The folder the TUI is started from (default: the checkout). */
+  readonly cwd?: string;
 }
 
 /** What the drive saw. */
@@ -47,10 +50,16 @@ export interface E2EResult {
 /** The shell command line that starts the TUI under `runtime`. */
 function command(runtime: RuntimeName, entry: readonly string[]): string {
   const exe = join(BIN, runtime);
-  const args = runtime === "node" ? ["--import", "tsx", ...entry] : runtime === "deno" ? ["run", "-A", ...entry] : [
-    ...entry,
-  ];
-  return [exe, ...args].map((w) => `'${w.replaceAll("'", `'"'"'`)}'`).join(" ");
+  // tsx by its path: `--import tsx` is resolved from the working directory, which may be another folder.
+  const args = runtime === "node"
+    ? ["--import", pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href, ...entry]
+    : runtime === "deno"
+    ? ["run", "-A", ...entry]
+    : [
+      ...entry,
+    ];
+  // Without the NODE_ENV a test runner sets (bun test: "test"), as a user starts it.
+  return ["env", "-u", "NODE_ENV", exe, ...args].map((w) => `'${w.replaceAll("'", `'"'"'`)}'`).join(" ");
 }
 
 /**
@@ -77,7 +86,7 @@ export async function runE2E(options: E2EOptions = {}): Promise<E2EResult> {
   };
 
   const entry = options.entry ?? ["mod.ts", "tui", "scripts/demo.ts"];
-  drive.shell(ROOT, BIN);
+  drive.shell(options.cwd ?? ROOT, BIN);
   try {
     await text(`${command(runtime, entry)}; echo "TUI EXIT=$?"`);
     await keys("Enter");

@@ -6,6 +6,8 @@
  *
  * @module
  */
+// @jsxRuntime automatic
+// @jsxImportSource react
 import { Box, useApp } from "ink";
 import { type ReactElement, useCallback, useMemo, useReducer } from "react";
 import { filtersKey } from "../src/session/filtered.ts";

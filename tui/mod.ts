@@ -2,7 +2,10 @@
  * The live terminal UI: watch allocations, take labelled snapshots,
  * compare, filter and drill into tracebacks. The screen's modules are
  * loaded when first needed, with React's production build (see
- * `production.ts`).
+ * `production.ts`). Each `.tsx` file names its JSX runtime in pragmas
+ * (`@jsxRuntime automatic`, `@jsxImportSource react`): tsx compiles the
+ * checkout with the tsconfig of the working directory, so from another
+ * folder it fell back to `React.createElement` ("React is not defined").
  *
  * @example
  * ```ts

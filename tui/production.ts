@@ -11,7 +11,24 @@
  *
  * @module
  */
+import { createRequire } from "node:module";
 import process from "node:process";
+
+const require = createRequire(import.meta.url);
+
+/**
+ * Lets code compiled for React's development JSX runtime run on its
+ * production build. Bun compiles JSX for the development runtime
+ * (`jsxDEV`) unless the tsconfig of the working directory says otherwise,
+ * so the checkout's screen, started from another folder, calls `jsxDEV`,
+ * which React's production build leaves undefined. There `jsx` and `jsxs`
+ * are one function, taking `jsxDEV`'s first three arguments (type, props,
+ * key) and nothing after them.
+ */
+function acceptDevelopmentJsx(): void {
+  const dev = require("react/jsx-dev-runtime") as { jsxDEV?: unknown };
+  if (dev.jsxDEV === undefined) dev.jsxDEV = (require("react/jsx-runtime") as { jsx: unknown }).jsx;
+}
 
 /**
  * `load()`'s result, React loaded by it in its production build unless
@@ -28,6 +45,7 @@ export async function withProductionReact<T>(load: () => Promise<T>): Promise<T>
     if (process.env.NODE_ENV === undefined) {
       process.env.NODE_ENV = "production";
       set = true;
+      acceptDevelopmentJsx();
     }
   } catch {
     // An environment that cannot be written (Deno without --allow-env): React's development build.

@@ -5,6 +5,8 @@
  *
  * @module
  */
+// @jsxRuntime automatic
+// @jsxImportSource react
 import { render } from "ink";
 import process from "node:process";
 import type { Readable, Writable } from "node:stream";

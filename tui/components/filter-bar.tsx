@@ -3,6 +3,8 @@
  *
  * @module
  */
+// @jsxRuntime automatic
+// @jsxImportSource react
 import type { ReactElement } from "react";
 import { Line, type Part } from "./line.tsx";
 

@@ -4,6 +4,8 @@
  *
  * @module
  */
+// @jsxRuntime automatic
+// @jsxImportSource react
 import { Text } from "ink";
 import type { ReactElement } from "react";
 import type { Message, Prompt, View } from "../state/ui.ts";

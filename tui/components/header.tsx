@@ -4,6 +4,8 @@
  *
  * @module
  */
+// @jsxRuntime automatic
+// @jsxImportSource react
 import { Box, Text } from "ink";
 import type { ReactElement } from "react";
 import { describeExit } from "../../src/session/child.ts";

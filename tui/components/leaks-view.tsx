@@ -6,6 +6,8 @@
  *
  * @module
  */
+// @jsxRuntime automatic
+// @jsxImportSource react
 import { Box } from "ink";
 import type { ReactElement } from "react";
 import { MIN_SNAPSHOTS, sizeBars } from "../../src/model/leaks.ts";

@@ -5,6 +5,8 @@
  *
  * @module
  */
+// @jsxRuntime automatic
+// @jsxImportSource react
 import { Text } from "ink";
 import type { ReactElement } from "react";
 import { escapeControl } from "../../src/text/escape.ts";

@@ -4,6 +4,8 @@
  *
  * @module
  */
+// @jsxRuntime automatic
+// @jsxImportSource react
 import { Box } from "ink";
 import type { ReactElement } from "react";
 import type { SnapshotEntry } from "../../src/session/session.ts";

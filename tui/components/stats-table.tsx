@@ -5,6 +5,8 @@
  *
  * @module
  */
+// @jsxRuntime automatic
+// @jsxImportSource react
 import { Box } from "ink";
 import type { ReactElement } from "react";
 import type { Traceback } from "../../src/model/traceback.ts";
