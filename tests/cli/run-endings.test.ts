@@ -32,10 +32,11 @@ async function stopServer(mode: string, signal: NodeJS.Signals, args: readonly s
 
 test("run passes SIGTERM to a server, which shuts down by itself, then reports", async () => {
   const run = await stopServer("graceful", "SIGTERM");
-  assert.match(run.stdout, /^shutting down on SIGTERM$/m);
-  assert.ok(run.stderr.includes(KEPT), run.stderr);
+  const output = `stdout:\n${run.stdout}\nstderr:\n${run.stderr}`;
+  assert.match(run.stdout, /^shutting down on SIGTERM$/m, output);
+  assert.ok(run.stderr.includes(KEPT), output);
   // The line gives the status: Deno's child_process reports a child it signalled as ended by that signal.
-  assert.match(run.stderr, /^The program shut down after SIGTERM and exited with code 0\.$/m);
+  assert.match(run.stderr, /^The program shut down after SIGTERM and exited with code 0\.$/m, output);
 });
 
 test("run passes SIGINT on to a server that shuts down by itself, once", async () => {
