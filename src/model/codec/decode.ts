@@ -31,10 +31,20 @@
  * ours is the bounds checks, one pass per table, each alone in a small
  * function (quick to compile, nothing after the loop to deoptimize on).
  *
+ * From a file, a column stored narrower than its array, or as a constant,
+ * is not widened at load: its entries are read into the start of the
+ * array, checked there, and widened in place when the table (its
+ * accessors) or the traces (their columns' getters) first read it. A load
+ * then touches about as many pages of fresh memory as the file has (at
+ * 100k traces 510-800 page faults where widening everything took
+ * 1400-1900), the first statistics() about as many more as before, and a
+ * column nothing reads (the domains, for statistics) is never widened.
+ *
  * @module
  */
 import type { SnapshotParts } from "../snapshot.ts";
-import { TraceTable } from "../table.ts";
+import type { TraceColumns } from "../columns.ts";
+import { type Deferred, made, TraceTable } from "../table.ts";
 import {
   ALIGN,
   align,
@@ -235,12 +245,7 @@ function fill(r: Reader, c: Descriptor, out: NumberArray, target: number, what: 
   const { type, runs } = c;
   const n = out.length;
   if (type === CONST) {
-    const bytes = r.take(8, `${what} column`);
-    const value = new DataView(bytes.buffer, bytes.byteOffset, 8).getFloat64(0, true);
-    const ok = target === TO_FLOAT64 ||
-      Number.isInteger(value) && (target === TO_INT32 ? value === (value | 0) : value === value >>> 0);
-    if (!ok) r.fail(`${what} ${value} out of range (damaged file)`);
-    out.fill(value);
+    out.fill(readConstant(r, target, what));
   } else if (type === RUNS) {
     const half = align(4 * runs);
     const bytes = r.take(2 * half, `${what} column`);
@@ -266,11 +271,63 @@ function fill(r: Reader, c: Descriptor, out: NumberArray, target: number, what: 
   }
 }
 
-/** Reads a column into `out` (one entry per value, allocated by the caller); returns its type. */
-function readInto(r: Reader, out: NumberArray, target: number, what: string, key = false): number {
-  const c = column(r, out.length, target, what, key);
+/** The value of a constant column (of kind `target`), checked against what the array holds. */
+function readConstant(r: Reader, target: number, what: string): number {
+  const bytes = r.take(8, `${what} column`);
+  const value = new DataView(bytes.buffer, bytes.byteOffset, 8).getFloat64(0, true);
+  const ok = target === TO_FLOAT64 ||
+    Number.isInteger(value) && (target === TO_INT32 ? value === (value | 0) : value === value >>> 0);
+  if (!ok) r.fail(`${what} ${value} out of range (damaged file)`);
+  return value;
+}
+
+/** The arrays columns are read into, by kind (`TO_INT32`...). */
+const ARRAYS = [Int32Array, Uint32Array, Float64Array] as const;
+
+/**
+ * A column, read: its type; its entries as stored, for the checks (a
+ * constant's one entry); and its array, of the kind it was read for, or
+ * what makes that array (see {@link readColumn}).
+ */
+interface ReadColumn {
+  type: number;
+  stored: NumberArray;
+  values: Deferred<NumberArray>;
+}
+
+/**
+ * Reads a column of `n` entries into a fresh array of kind `target`. From a
+ * file, a constant (unless `fullConstant`: a check reads every entry) and a
+ * fixed-width column narrower than the array are widened into it only when
+ * the table or the traces first read it (see the module comment): until
+ * then the array holds the stored entries at its start, which widening
+ * overwrites in place. The rest, and every column from memory (widened
+ * straight from there), is widened now.
+ */
+function readColumn(r: Reader, n: number, target: number, what: string, key = false, fullConstant = false): ReadColumn {
+  const c = column(r, n, target, what, key);
+  const { type } = c;
+  const out = new ARRAYS[target](n);
+  if (!r.source.stable && (type === CONST ? !fullConstant : WIDTH[type] && type !== SAME[target])) {
+    if (type === CONST) {
+      const value = readConstant(r, target, what);
+      return { type, stored: ARRAYS[target].of(value), values: () => out.fill(value) };
+    }
+    const stored = readStored(r, type, n, out.buffer, what);
+    // The runtimes copy `stored` aside first, as they must when the arrays share their memory.
+    return { type, stored, values: () => (out.set(stored), out) };
+  }
   fill(r, c, out, target, what);
-  return c.type;
+  return { type, stored: out, values: out };
+}
+
+/** The `n` entries of a fixed-width column of `type`, read into the start of `buffer`, as stored. */
+function readStored(r: Reader, type: number, n: number, buffer: ArrayBuffer, what: string): NumberArray {
+  const bytes = new Uint8Array(buffer, 0, WIDTH[type] * n);
+  r.takeInto(bytes, `${what} column`);
+  r.pad(`${what} column`);
+  swapEntries(bytes, WIDTH[type]);
+  return view(type, buffer, 0, n);
 }
 
 /**
@@ -370,20 +427,47 @@ export function decodeV2From(source: PayloadSource, name: string): SnapshotParts
   readFrames(r, table, frames);
   const lengths = readStacks(r, table, stacks, stackFrames, tracebackLimit);
   readTracebacks(r, table, tracebacks, lengths);
-  const domain = new Int32Array(traces);
-  readInto(r, domain, TO_INT32, "domain");
-  const traceback = new Uint32Array(traces);
-  readInto(r, traceback, TO_UINT32, "traceback", true);
-  // Seen as int32 (an id of 2^31 or more reads as negative, and is refused as well): the check is then the same
-  // function as the frames', which the JIT has compiled by now (on its first call it costs 2 ms more at 100k).
-  const bad = firstOutside(new Int32Array(traceback.buffer, traceback.byteOffset, traces), 0, tracebacks, traces);
-  if (bad >= 0) r.fail(`trace ${bad} refers to traceback ${traceback[bad]} of ${tracebacks} (damaged file)`);
-  const size = new Float64Array(traces);
-  readInto(r, size, TO_FLOAT64, "size");
-  let count: Float64Array | null = null;
-  if (flags & FLAG_COUNT) readInto(r, count = new Float64Array(traces), TO_FLOAT64, "count");
+  const domain = readColumn(r, traces, TO_INT32, "domain");
+  const traceback = readColumn(r, traces, TO_UINT32, "traceback", true);
+  // The same check as the frames', which the JIT has compiled by now (on its first call it costs 2 ms more at 100k).
+  const bad = firstOutside(traceback.stored, 0, tracebacks, traces);
+  if (bad >= 0) r.fail(`trace ${bad} refers to traceback ${traceback.stored[bad]} of ${tracebacks} (damaged file)`);
+  const size = readColumn(r, traces, TO_FLOAT64, "size");
+  const count = flags & FLAG_COUNT ? readColumn(r, traces, TO_FLOAT64, "count") : null;
   if (r.left) r.fail(`${r.left} unexpected bytes after the traces (damaged file)`);
-  return { table, columns: { length: traces, domain, size, traceback, count }, tracebackLimit };
+  const columns = traceColumns(
+    traces,
+    domain.values as Deferred<Int32Array>,
+    size.values as Deferred<Float64Array>,
+    traceback.values as Deferred<Uint32Array>,
+    count && count.values as Deferred<Float64Array>,
+  );
+  return { table, columns, tracebackLimit };
+}
+
+/** The traces' columns, each made on its first read when deferred (see {@link readColumn}). */
+function traceColumns(
+  length: number,
+  domain: Deferred<Int32Array>,
+  size: Deferred<Float64Array>,
+  traceback: Deferred<Uint32Array>,
+  count: Deferred<Float64Array> | null,
+): TraceColumns {
+  return {
+    length,
+    get domain() {
+      return domain = made(domain);
+    },
+    get size() {
+      return size = made(size);
+    },
+    get traceback() {
+      return traceback = made(traceback);
+    },
+    get count() {
+      return count && (count = made(count));
+    },
+  };
 }
 
 function readStrings(r: Reader, table: TraceTable, n: number): void {
@@ -398,29 +482,46 @@ function readStrings(r: Reader, table: TraceTable, n: number): void {
 }
 
 function readFrames(r: Reader, table: TraceTable, n: number): void {
-  const file = new Int32Array(n), line = new Float64Array(n), column = new Float64Array(n), fn = new Int32Array(n);
-  const fileType = readInto(r, file, TO_INT32, "frame file");
-  const lineType = readInto(r, line, TO_FLOAT64, "frame line", true);
-  const columnType = readInto(r, column, TO_FLOAT64, "frame column");
-  const fnType = readInto(r, fn, TO_INT32, "frame function");
-  // Integer columns hold integers of magnitude below 2^52 by their type; a constant's first entry stands for all.
-  if (lineType === F64 || columnType === F64 || (n && (lineType === CONST || columnType === CONST))) {
-    const bad = badPosition(line, column, lineType === F64 || columnType === F64 ? n : 1);
-    if (bad >= 0) positionFailure(r, bad, line[bad], column[bad]);
+  const file = readColumn(r, n, TO_INT32, "frame file");
+  const line = readColumn(r, n, TO_FLOAT64, "frame line", true);
+  const column = readColumn(r, n, TO_FLOAT64, "frame column");
+  const fn = readColumn(r, n, TO_INT32, "frame function");
+  const badLine = badPosition(line, n, 0), badColumn = badPosition(column, n, 1);
+  if (badLine >= 0 || badColumn >= 0) {
+    const bad = badLine < 0 ? badColumn : badColumn < 0 ? badLine : Math.min(badLine, badColumn);
+    positionFailure(r, bad, entry(line, bad), entry(column, bad));
   }
   const strings = table.strings.length;
-  for (const [ids, type, min] of [[file, fileType, 0], [fn, fnType, -1]] as const) {
-    const bad = firstOutside(ids, min, strings, type === CONST ? Math.min(n, 1) : n);
-    if (bad >= 0) r.fail(`frame ${bad} refers to string ${ids[bad]} of ${strings} (damaged file)`);
+  for (const [ids, min] of [[file, 0], [fn, -1]] as const) {
+    const bad = firstOutside(ids.stored, min, strings, ids.type === CONST ? Math.min(n, 1) : n);
+    if (bad >= 0) r.fail(`frame ${bad} refers to string ${ids.stored[bad]} of ${strings} (damaged file)`);
   }
-  table.addFrames(file, line, column, fn);
+  table.addDeferredFrames(
+    n,
+    file.values as Deferred<Int32Array>,
+    line.values as Deferred<Float64Array>,
+    column.values as Deferred<Float64Array>,
+    fn.values as Deferred<Int32Array>,
+  );
 }
 
-/** The first of the first `n` frames whose line or column+1 is not an integer of magnitude below {@link MAX_LINE}, or -1. */
-function badPosition(line: Float64Array, column: Float64Array, n: number): number {
-  for (let i = 0; i < n; i++) {
-    const l = line[i], c = column[i] + 1;
-    if (!(Math.abs(l) < MAX_LINE && Math.abs(c) < MAX_LINE && Math.floor(l) === l && Math.floor(c) === c)) return i;
+/** Entry `i` of a column of more than `i` entries. */
+function entry(c: ReadColumn, i: number): number {
+  return c.stored[c.type === CONST ? 0 : i];
+}
+
+/**
+ * The first of `n` frames whose line (`offset` 0) or column+1 (`offset` 1)
+ * in `c` is not an integer of magnitude below {@link MAX_LINE}, or -1.
+ * Integer columns hold such integers by their type; a constant's one entry
+ * stands for all.
+ */
+function badPosition(c: ReadColumn, n: number, offset: number): number {
+  const values = c.stored;
+  const checked = c.type === F64 ? n : c.type === CONST ? Math.min(n, 1) : 0;
+  for (let i = 0; i < checked; i++) {
+    const v = values[i] + offset;
+    if (!(Math.abs(v) < MAX_LINE && Math.floor(v) === v)) return i;
   }
   return -1;
 }
@@ -446,9 +547,9 @@ const NATIVE_BOUNDS = typeof (globalThis as { Bun?: unknown }).Bun !== "undefine
 const BOUNDS_SLICE = 16384;
 
 /** Index of the first of the first `n` values below `min` or at least `end`, or -1. */
-function firstOutside(values: Int32Array, min: number, end: number, n: number): number {
+function firstOutside(values: NumberArray, min: number, end: number, n: number): number {
   if (!NATIVE_BOUNDS || n <= BOUNDS_SLICE) return firstOutsideLoop(values, min, end, n);
-  const apply = Function.prototype.apply as (this: (...v: number[]) => number, that: null, args: Int32Array) => number;
+  const apply = Function.prototype.apply as (this: (...v: number[]) => number, that: null, args: NumberArray) => number;
   for (let i = 0; i < n; i += BOUNDS_SLICE) {
     const slice = values.subarray(i, Math.min(n, i + BOUNDS_SLICE));
     if (apply.call(Math.min, null, slice) < min || apply.call(Math.max, null, slice) >= end) {
@@ -459,7 +560,7 @@ function firstOutside(values: Int32Array, min: number, end: number, n: number): 
 }
 
 /** As {@link firstOutside}, one value at a time. */
-function firstOutsideLoop(values: Int32Array, min: number, end: number, n: number): number {
+function firstOutsideLoop(values: NumberArray, min: number, end: number, n: number): number {
   // One unsigned comparison: a value below `min` wraps round to 2^32 or more.
   const span = end - min;
   for (let i = 0; i < n; i++) if ((values[i] - min) >>> 0 >= span) return i;
@@ -504,9 +605,10 @@ function stackStarts(lengths: NumberArray, start: Uint32Array, limit: number): n
 
 /** Reads the tracebacks into the table, given the stacks' `lengths`. */
 function readTracebacks(r: Reader, table: TraceTable, n: number, lengths: NumberArray): void {
-  const stack = new Int32Array(n), total = new Float64Array(n);
-  readInto(r, stack, TO_INT32, "traceback stack", true);
-  const totalType = readInto(r, total, TO_FLOAT64, "totalNframe");
+  const stackColumn = readColumn(r, n, TO_INT32, "traceback stack", true);
+  // Read whole when constant: the check below reads every entry.
+  const totalColumn = readColumn(r, n, TO_FLOAT64, "totalNframe", false, true);
+  const stack = stackColumn.stored, total = totalColumn.stored, totalType = totalColumn.type;
   if (totalType === F64 || totalType === CONST) {
     for (let i = 0; i < (totalType === CONST ? Math.min(n, 1) : n); i++) {
       const t = total[i];
@@ -523,14 +625,18 @@ function readTracebacks(r: Reader, table: TraceTable, n: number, lengths: Number
     const frames = framesText(lengths[s]);
     r.fail(`traceback ${bad} has totalNframe ${t}, fewer than its ${frames} (damaged file)`);
   }
-  table.addTracebacks(stack, total);
+  table.addDeferredTracebacks(
+    n,
+    stackColumn.values as Deferred<Int32Array>,
+    totalColumn.values as Deferred<Float64Array>,
+  );
 }
 
 /**
  * The first traceback whose stack is outside the table, or whose known
  * totalNframe is below its stack's length; or -1.
  */
-function checkTracebacks(stack: Int32Array, total: Float64Array, lengths: NumberArray, stacks: number): number {
+function checkTracebacks(stack: NumberArray, total: NumberArray, lengths: NumberArray, stacks: number): number {
   for (let i = 0; i < stack.length; i++) {
     const s = stack[i], t = total[i];
     if (s >>> 0 >= stacks || (t < lengths[s] && t !== -1)) return i;
