@@ -295,20 +295,33 @@ interface ReadColumn {
   values: Deferred<NumberArray>;
 }
 
+/** A column read from a file is widened into its array when the table or the traces first read it (see {@link readColumn}). */
+const DEFERRED = 0;
+/**
+ * Or now, unless it is a constant, where the bounds are checked by a loop
+ * of ours (see {@link NATIVE_BOUNDS}): for the ids a check bounds, so that
+ * the loop reads them from an Int32Array, as it reads the stack frames (a
+ * loop the JIT compiled for one kind of array and then met another took 1-2
+ * ms more on a first load at 100k).
+ */
+const IDS_NOW = 1;
+
 /**
  * Reads a column of `n` entries into a fresh array of kind `target`. From a
- * file, a constant (unless `fullConstant`: a check reads every entry) and a
- * fixed-width column narrower than the array are widened into it only when
- * the table or the traces first read it (see the module comment): until
- * then the array holds the stored entries at its start, which widening
- * overwrites in place. The rest, and every column from memory (widened
- * straight from there), is widened now.
+ * file, a constant and a fixed-width column narrower than the array are
+ * widened into it only when the table or the traces first read it, unless
+ * `widening` says otherwise (see the module comment): until then the array
+ * holds the stored entries at its start, which widening overwrites in
+ * place. The rest, and every column from memory (widened straight from
+ * there), is widened now.
  */
-function readColumn(r: Reader, n: number, target: number, what: string, key = false, fullConstant = false): ReadColumn {
+function readColumn(r: Reader, n: number, target: number, what: string, widening: number, key = false): ReadColumn {
   const c = column(r, n, target, what, key);
   const { type } = c;
   const out = new ARRAYS[target](n);
-  if (!r.source.stable && (type === CONST ? !fullConstant : WIDTH[type] && type !== SAME[target])) {
+  const deferred = type === CONST ||
+    (WIDTH[type] && type !== SAME[target] && (widening === DEFERRED || NATIVE_BOUNDS));
+  if (deferred && !r.source.stable) {
     if (type === CONST) {
       const value = readConstant(r, target, what);
       return { type, stored: ARRAYS[target].of(value), values: () => out.fill(value) };
@@ -427,13 +440,20 @@ export function decodeV2From(source: PayloadSource, name: string): SnapshotParts
   readFrames(r, table, frames);
   const lengths = readStacks(r, table, stacks, stackFrames, tracebackLimit);
   readTracebacks(r, table, tracebacks, lengths);
-  const domain = readColumn(r, traces, TO_INT32, "domain");
-  const traceback = readColumn(r, traces, TO_UINT32, "traceback", true);
-  // The same check as the frames', which the JIT has compiled by now (on its first call it costs 2 ms more at 100k).
-  const bad = firstOutside(traceback.stored, 0, tracebacks, traces);
-  if (bad >= 0) r.fail(`trace ${bad} refers to traceback ${traceback.stored[bad]} of ${tracebacks} (damaged file)`);
-  const size = readColumn(r, traces, TO_FLOAT64, "size");
-  const count = flags & FLAG_COUNT ? readColumn(r, traces, TO_FLOAT64, "count") : null;
+  const domain = readColumn(r, traces, TO_INT32, "domain", DEFERRED);
+  const traceback = readColumn(r, traces, TO_UINT32, "traceback", IDS_NOW, true);
+  // Seen as int32 (an id of 2^31 or more reads as negative, and is refused as well): the check is then the same
+  // function as the frames', which the JIT has compiled by now (on its first call it costs 2 ms more at 100k).
+  const ids = traceback.stored;
+  const bad = firstOutside(
+    ids instanceof Uint32Array ? new Int32Array(ids.buffer, ids.byteOffset, ids.length) : ids,
+    0,
+    tracebacks,
+    traceback.type === CONST ? Math.min(traces, 1) : traces,
+  );
+  if (bad >= 0) r.fail(`trace ${bad} refers to traceback ${ids[bad]} of ${tracebacks} (damaged file)`);
+  const size = readColumn(r, traces, TO_FLOAT64, "size", DEFERRED);
+  const count = flags & FLAG_COUNT ? readColumn(r, traces, TO_FLOAT64, "count", DEFERRED) : null;
   if (r.left) r.fail(`${r.left} unexpected bytes after the traces (damaged file)`);
   const columns = traceColumns(
     traces,
@@ -482,10 +502,10 @@ function readStrings(r: Reader, table: TraceTable, n: number): void {
 }
 
 function readFrames(r: Reader, table: TraceTable, n: number): void {
-  const file = readColumn(r, n, TO_INT32, "frame file");
-  const line = readColumn(r, n, TO_FLOAT64, "frame line", true);
-  const column = readColumn(r, n, TO_FLOAT64, "frame column");
-  const fn = readColumn(r, n, TO_INT32, "frame function");
+  const file = readColumn(r, n, TO_INT32, "frame file", IDS_NOW);
+  const line = readColumn(r, n, TO_FLOAT64, "frame line", DEFERRED, true);
+  const column = readColumn(r, n, TO_FLOAT64, "frame column", DEFERRED);
+  const fn = readColumn(r, n, TO_INT32, "frame function", IDS_NOW);
   const badLine = badPosition(line, n, 0), badColumn = badPosition(column, n, 1);
   if (badLine >= 0 || badColumn >= 0) {
     const bad = badLine < 0 ? badColumn : badColumn < 0 ? badLine : Math.min(badLine, badColumn);
@@ -605,9 +625,8 @@ function stackStarts(lengths: NumberArray, start: Uint32Array, limit: number): n
 
 /** Reads the tracebacks into the table, given the stacks' `lengths`. */
 function readTracebacks(r: Reader, table: TraceTable, n: number, lengths: NumberArray): void {
-  const stackColumn = readColumn(r, n, TO_INT32, "traceback stack", true);
-  // Read whole when constant: the check below reads every entry.
-  const totalColumn = readColumn(r, n, TO_FLOAT64, "totalNframe", false, true);
+  const stackColumn = readColumn(r, n, TO_INT32, "traceback stack", IDS_NOW, true);
+  const totalColumn = readColumn(r, n, TO_FLOAT64, "totalNframe", DEFERRED);
   const stack = stackColumn.stored, total = totalColumn.stored, totalType = totalColumn.type;
   if (totalType === F64 || totalType === CONST) {
     for (let i = 0; i < (totalType === CONST ? Math.min(n, 1) : n); i++) {
@@ -618,9 +637,9 @@ function readTracebacks(r: Reader, table: TraceTable, n: number, lengths: Number
     }
   }
   const stacks = table.stackCount;
-  const bad = checkTracebacks(stack, total, lengths, stacks);
+  const bad = checkTracebacks(stack, total, totalType === CONST ? 0 : 1, lengths, stacks, n);
   if (bad >= 0) {
-    const s = stack[bad], t = total[bad];
+    const s = stack[bad], t = entry(totalColumn, bad);
     if (s < 0 || s >= stacks) r.fail(`traceback ${bad} refers to stack ${s} of ${stacks} (damaged file)`);
     const frames = framesText(lengths[s]);
     r.fail(`traceback ${bad} has totalNframe ${t}, fewer than its ${frames} (damaged file)`);
@@ -633,12 +652,21 @@ function readTracebacks(r: Reader, table: TraceTable, n: number, lengths: Number
 }
 
 /**
- * The first traceback whose stack is outside the table, or whose known
- * totalNframe is below its stack's length; or -1.
+ * The first of `n` tracebacks whose stack is outside the table, or whose
+ * known totalNframe is below its stack's length; or -1. Traceback `i`'s
+ * totalNframe is `total[i * totalStep]`: a constant's one entry stands for
+ * all.
  */
-function checkTracebacks(stack: NumberArray, total: NumberArray, lengths: NumberArray, stacks: number): number {
-  for (let i = 0; i < stack.length; i++) {
-    const s = stack[i], t = total[i];
+function checkTracebacks(
+  stack: NumberArray,
+  total: NumberArray,
+  totalStep: number,
+  lengths: NumberArray,
+  stacks: number,
+  n: number,
+): number {
+  for (let i = 0; i < n; i++) {
+    const s = stack[i], t = total[i * totalStep];
     if (s >>> 0 >= stacks || (t < lengths[s] && t !== -1)) return i;
   }
   return -1;
