@@ -32,7 +32,7 @@ export const kept = new Uint8Array(64 * 1024);
 `;
 
 test("a program that ends by itself also writes its report, for a controller whose socket lost it", async () => {
-  await withFiles({ "ends.mts": PROGRAM }, async (dir) => {
+  await withFiles({ "ends.mts": PROGRAM }, (dir) => {
     const file = join(dir, "exit-report");
     const { command, args } = scriptCommand(currentRuntimeName(), join(dir, "ends.mts"), [file]);
     const run = spawnSync(command, args, { encoding: "utf8", timeout: 60_000 });
@@ -45,5 +45,6 @@ test("a program that ends by itself also writes its report, for a controller who
     const snapshot = decodeResult("takeSnapshot", { body: exit.body }, file);
     const line = snapshot.statistics("lineno").find((stat) => stat.traceback.at(0)?.lineno === 10);
     assert.equal(line?.size, 64 * 1024, snapshot.statistics("lineno").map(String).join("\n"));
+    return Promise.resolve();
   });
 });
