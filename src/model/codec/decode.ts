@@ -637,13 +637,15 @@ function readTracebacks(r: Reader, table: TraceTable, n: number, lengths: Number
     }
   }
   const stacks = table.stackCount;
-  const bad = checkTracebacks(stack, total, totalType === CONST ? 0 : 1, lengths, stacks, n);
+  // The stacks are bounded by the loop that bounds every id, compiled by now, so that the loop of the totals, whose
+  // first run costs per entry, does less (on a first load at 100k, 0.7-2.5 ms where it did both).
+  const badStack = firstOutside(stack, 0, stacks, stackColumn.type === CONST ? Math.min(n, 1) : n);
+  const bad = firstBelowLength(stack, total, totalType === CONST ? 0 : 1, lengths, badStack < 0 ? n : badStack);
   if (bad >= 0) {
-    const s = stack[bad], t = entry(totalColumn, bad);
-    if (s < 0 || s >= stacks) r.fail(`traceback ${bad} refers to stack ${s} of ${stacks} (damaged file)`);
-    const frames = framesText(lengths[s]);
-    r.fail(`traceback ${bad} has totalNframe ${t}, fewer than its ${frames} (damaged file)`);
+    const frames = framesText(lengths[stack[bad]]);
+    r.fail(`traceback ${bad} has totalNframe ${entry(totalColumn, bad)}, fewer than its ${frames} (damaged file)`);
   }
+  if (badStack >= 0) r.fail(`traceback ${badStack} refers to stack ${stack[badStack]} of ${stacks} (damaged file)`);
   table.addDeferredTracebacks(
     n,
     stackColumn.values as Deferred<Int32Array>,
@@ -652,22 +654,21 @@ function readTracebacks(r: Reader, table: TraceTable, n: number, lengths: Number
 }
 
 /**
- * The first of `n` tracebacks whose stack is outside the table, or whose
- * known totalNframe is below its stack's length; or -1. Traceback `i`'s
- * totalNframe is `total[i * totalStep]`: a constant's one entry stands for
- * all.
+ * The first of the first `n` tracebacks (whose stacks are in the table)
+ * whose known totalNframe is below its stack's length, or -1. Traceback
+ * `i`'s totalNframe is `total[i * totalStep]`: a constant's one entry
+ * stands for all.
  */
-function checkTracebacks(
+function firstBelowLength(
   stack: NumberArray,
   total: NumberArray,
   totalStep: number,
   lengths: NumberArray,
-  stacks: number,
   n: number,
 ): number {
   for (let i = 0; i < n; i++) {
-    const s = stack[i], t = total[i * totalStep];
-    if (s >>> 0 >= stacks || (t < lengths[s] && t !== -1)) return i;
+    const t = total[i * totalStep];
+    if (t < lengths[stack[i]] && t !== -1) return i;
   }
   return -1;
 }
