@@ -7,7 +7,8 @@
  * touched its 1.9 MB (at 100k traces) once more than the table's arrays do;
  * reading it in pieces into one small buffer, hashed as they come, and
  * widening each column from there into its array, touches only that buffer.
- * Columns stored as their array holds them are read straight into it.
+ * Columns stored as their array holds them are read straight into it, and
+ * so are those whose widening waits for their first use (see `decode.ts`).
  *
  * @module
  */
