@@ -41,6 +41,14 @@ export interface SnapshotParts {
   table: TraceTable;
   columns: TraceColumns;
   tracebackLimit: number;
+  /**
+   * What makes every entry of the table and the columns what it stands
+   * for, when a load left some as stored in the file, to widen them only
+   * when they are first read (see `codec/decode.ts`): a snapshot runs it
+   * when its table or its columns are first read. Nothing reads them
+   * before.
+   */
+  widen?: () => void;
 }
 
 /**
@@ -57,10 +65,10 @@ export interface SnapshotParts {
 export class Snapshot {
   /** Maximum number of frames kept per traceback when the snapshot was taken. */
   readonly tracebackLimit: number;
-  /** @internal interned frames, stacks and tracebacks (shared with filtered copies). */
-  readonly table: TraceTable;
-  /** @internal the traces, one typed-array slot each. */
-  readonly columns: TraceColumns;
+  readonly #table: TraceTable;
+  readonly #columns: TraceColumns;
+  /** See {@link SnapshotParts.widen}; null once it has run. */
+  #widen: (() => void) | null = null;
   #frames?: FrameCache;
   #traces?: TraceSequence;
 
@@ -73,15 +81,34 @@ export class Snapshot {
   constructor(parts: SnapshotParts);
   constructor(raw: Iterable<RawTrace> | SnapshotParts, tracebackLimit?: number) {
     if (raw instanceof Object && "columns" in raw && "table" in raw) {
-      ({ table: this.table, columns: this.columns, tracebackLimit: this.tracebackLimit } = raw);
+      ({ table: this.#table, columns: this.#columns, tracebackLimit: this.tracebackLimit } = raw);
+      this.#widen = raw.widen ?? null;
       return;
     }
     if (!Number.isInteger(tracebackLimit) || tracebackLimit! < 0) {
       throw new TypeError(`tracebackLimit must be a non-negative integer, not ${tracebackLimit}`);
     }
     this.tracebackLimit = tracebackLimit!;
-    this.table = new TraceTable();
-    this.columns = internRawTraces(this.table, Array.isArray(raw) ? raw : [...(raw as Iterable<RawTrace>)]);
+    this.#table = new TraceTable();
+    this.#columns = internRawTraces(this.#table, Array.isArray(raw) ? raw : [...(raw as Iterable<RawTrace>)]);
+  }
+
+  /** @internal interned frames, stacks and tracebacks (shared with filtered copies). */
+  get table(): TraceTable {
+    if (this.#widen) this.#widened();
+    return this.#table;
+  }
+
+  /** @internal the traces, one typed-array slot each. */
+  get columns(): TraceColumns {
+    if (this.#widen) this.#widened();
+    return this.#columns;
+  }
+
+  #widened(): void {
+    const widen = this.#widen!;
+    this.#widen = null;
+    widen();
   }
 
   /** The traces, in no particular order. */

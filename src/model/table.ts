@@ -20,9 +20,7 @@
  * kind: that skips the per-entry hash work of interning, and the indexes
  * catch up with such entries on the next intern call. Into a table with no
  * entries of that kind yet, the arrays are taken as they are, not copied:
- * the caller hands them over. The frame and traceback columns may also be
- * handed over deferred (see {@link Deferred}): a loaded dump's, made from
- * the file's narrower entries when something first reads them.
+ * the caller hands them over.
  *
  * @module
  */
@@ -31,30 +29,18 @@ import type { RawFrame } from "./frame.ts";
 /** Absent optional field (column, function name, totalNframe) in a table. */
 export const NONE = -1;
 
-/**
- * A column handed to a bulk loader: the array, or what makes it, called
- * when the column is first read (a loaded dump widens its columns only
- * then, see `codec/decode.ts`).
- */
-export type Deferred<T> = T | (() => T);
-
-/** The array of `column`, made now if it was deferred. */
-export function made<T extends object>(column: Deferred<T>): T {
-  return typeof column === "function" ? (column as () => T)() : column;
-}
-
 /** Interned tables; see the module comment for the meaning of each column. */
 export class TraceTable {
   readonly strings: string[] = [];
-  #frameFile: Deferred<Int32Array> = new Int32Array(16);
-  #frameLine: Deferred<Float64Array> = new Float64Array(16);
-  #frameColumn: Deferred<Float64Array> = new Float64Array(16);
-  #frameFunction: Deferred<Int32Array> = new Int32Array(16);
+  frameFile: Int32Array = new Int32Array(16);
+  frameLine: Float64Array = new Float64Array(16);
+  frameColumn: Float64Array = new Float64Array(16);
+  frameFunction: Int32Array = new Int32Array(16);
   /** Stack `s` is `stackFrames[stackStart[s] .. stackStart[s + 1])`. */
   stackStart: Uint32Array = new Uint32Array(16);
   stackFrames: Int32Array = new Int32Array(16);
-  #tracebackStack: Deferred<Int32Array> = new Int32Array(16);
-  #tracebackTotal: Deferred<Float64Array> = new Float64Array(16);
+  tracebackStack: Int32Array = new Int32Array(16);
+  tracebackTotal: Float64Array = new Float64Array(16);
   #frames = 0;
   #stacks = 0;
   #tracebacks = 0;
@@ -68,50 +54,6 @@ export class TraceTable {
   #indexed = { strings: 0, frames: 0, stacks: 0, tracebacks: 0 };
   /** What a dump needs to know of the whole table, kept as entries are interned; null once any came in bulk. */
   #summary: Summary | null = new Summary();
-
-  // Accessors, for the columns a bulk load may defer (see addDeferredFrames); each is made on its first read.
-  get frameFile(): Int32Array {
-    return typeof this.#frameFile === "function" ? (this.#frameFile = this.#frameFile()) : this.#frameFile;
-  }
-  set frameFile(values: Int32Array) {
-    this.#frameFile = values;
-  }
-  get frameLine(): Float64Array {
-    return typeof this.#frameLine === "function" ? (this.#frameLine = this.#frameLine()) : this.#frameLine;
-  }
-  set frameLine(values: Float64Array) {
-    this.#frameLine = values;
-  }
-  get frameColumn(): Float64Array {
-    return typeof this.#frameColumn === "function" ? (this.#frameColumn = this.#frameColumn()) : this.#frameColumn;
-  }
-  set frameColumn(values: Float64Array) {
-    this.#frameColumn = values;
-  }
-  get frameFunction(): Int32Array {
-    return typeof this.#frameFunction === "function"
-      ? (this.#frameFunction = this.#frameFunction())
-      : this.#frameFunction;
-  }
-  set frameFunction(values: Int32Array) {
-    this.#frameFunction = values;
-  }
-  get tracebackStack(): Int32Array {
-    return typeof this.#tracebackStack === "function"
-      ? (this.#tracebackStack = this.#tracebackStack())
-      : this.#tracebackStack;
-  }
-  set tracebackStack(values: Int32Array) {
-    this.#tracebackStack = values;
-  }
-  get tracebackTotal(): Float64Array {
-    return typeof this.#tracebackTotal === "function"
-      ? (this.#tracebackTotal = this.#tracebackTotal())
-      : this.#tracebackTotal;
-  }
-  set tracebackTotal(values: Float64Array) {
-    this.#tracebackTotal = values;
-  }
 
   get frameCount(): number {
     return this.#frames;
@@ -162,27 +104,6 @@ export class TraceTable {
   }
 
   /**
-   * As {@link TraceTable.addFrames}, for `n` frames whose columns may be
-   * deferred: into a table with no frames yet, each is made when first
-   * read; into another, all are made now.
-   */
-  addDeferredFrames(
-    n: number,
-    file: Deferred<Int32Array>,
-    line: Deferred<Float64Array>,
-    column: Deferred<Float64Array>,
-    fn: Deferred<Int32Array>,
-  ): void {
-    if (this.#frames !== 0) return this.addFrames(made(file), made(line), made(column), made(fn));
-    this.#summary = null;
-    this.#frameFile = file;
-    this.#frameLine = line;
-    this.#frameColumn = column;
-    this.#frameFunction = fn;
-    this.#frames = n;
-  }
-
-  /**
    * Adds stacks known to be distinct (bulk loading): stack `i` is
    * `frames[start[i] .. start[i + 1])`, `start[0]` being 0.
    */
@@ -216,15 +137,6 @@ export class TraceTable {
     this.tracebackStack.set(stack, at);
     this.tracebackTotal.set(total, at);
     this.#tracebacks = at + n;
-  }
-
-  /** As {@link TraceTable.addDeferredFrames}, for `n` tracebacks (see {@link TraceTable.addTracebacks}). */
-  addDeferredTracebacks(n: number, stack: Deferred<Int32Array>, total: Deferred<Float64Array>): void {
-    if (this.#tracebacks !== 0) return this.addTracebacks(made(stack), made(total));
-    this.#summary = null;
-    this.#tracebackStack = stack;
-    this.#tracebackTotal = total;
-    this.#tracebacks = n;
   }
 
   #growFrames(need: number): void {

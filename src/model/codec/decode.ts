@@ -33,18 +33,18 @@
  *
  * From a file, a column stored narrower than its array, or as a constant,
  * is not widened at load: its entries are read into the start of the
- * array, checked there, and widened in place when the table (its
- * accessors) or the traces (their columns' getters) first read it. A load
- * then touches about as many pages of fresh memory as the file has (at
- * 100k traces 510-800 page faults where widening everything took
- * 1400-1900), the first statistics() about as many more as before, and a
- * column nothing reads (the domains, for statistics) is never widened.
+ * array, checked there, and widened in place when the snapshot's table or
+ * columns are first read (see `SnapshotParts.widen`; accessors on the
+ * table's columns instead cost construction and the first statistics() of
+ * any snapshot 1-3 ms in calls before the JIT inlined them). A load then
+ * touches about as many pages of fresh memory as the file has (at 100k
+ * traces 510-800 page faults where widening everything took 1400-1900),
+ * and a load then the first statistics() fewer than before.
  *
  * @module
  */
 import type { SnapshotParts } from "../snapshot.ts";
-import type { TraceColumns } from "../columns.ts";
-import { type Deferred, made, TraceTable } from "../table.ts";
+import { TraceTable } from "../table.ts";
 import {
   ALIGN,
   align,
@@ -144,6 +144,8 @@ class MemorySource implements PayloadSource {
 /** Reads 8-aligned parts of a version 2 payload in order; every read checks its bounds. */
 class Reader {
   pos = 0;
+  /** What widens the columns whose widening waits for their first use (see {@link readColumn}). */
+  readonly deferred: (() => void)[] = [];
 
   constructor(readonly source: PayloadSource, readonly name: string) {}
 
@@ -286,52 +288,97 @@ const ARRAYS = [Int32Array, Uint32Array, Float64Array] as const;
 
 /**
  * A column, read: its type; its entries as stored, for the checks (a
- * constant's one entry); and its array, of the kind it was read for, or
- * what makes that array (see {@link readColumn}).
+ * constant's one entry); and its array, of the kind it was read for (see
+ * {@link readColumn}).
  */
 interface ReadColumn {
   type: number;
   stored: NumberArray;
-  values: Deferred<NumberArray>;
+  values: NumberArray;
 }
 
-/** A column read from a file is widened into its array when the table or the traces first read it (see {@link readColumn}). */
+/**
+ * Whether to bound ids by `Math.min()` and `Math.max()` over slices of them:
+ * on Bun, whose JavaScriptCore takes a typed array's values as arguments
+ * natively, 0.7 ms for 121k ids in any state of the JIT, where the loop below
+ * took 2-3 ms on the first load at 100k traces while the JIT was busy
+ * compiling the rest (0.6 ms alone). On Node and Deno the same calls took
+ * 3-5 ms, and the loop is kept.
+ */
+const NATIVE_BOUNDS = typeof (globalThis as { Bun?: unknown }).Bun !== "undefined";
+
+/** A column read from a file is widened into its array when the snapshot's table or traces are first read (see {@link readColumn}). */
 const DEFERRED = 0;
 /**
- * Or now, unless it is a constant, where the bounds are checked by a loop
- * of ours (see {@link NATIVE_BOUNDS}): for the ids a check bounds, so that
- * the loop reads them from an Int32Array, as it reads the stack frames (a
- * loop the JIT compiled for one kind of array and then met another took 1-2
- * ms more on a first load at 100k).
+ * Or now, unless it is a constant: for the ids a check bounds, so that the
+ * loop of the check reads them from an Int32Array, as it reads the stack
+ * frames (a loop the JIT compiled for one kind of array and then met
+ * another took 1-2 ms more on a first load at 100k). On Bun, whose bounds
+ * are native (see {@link NATIVE_BOUNDS}), widening them later cost the
+ * first statistics() more than it spared the load.
  */
 const IDS_NOW = 1;
 
 /**
  * Reads a column of `n` entries into a fresh array of kind `target`. From a
  * file, a constant and a fixed-width column narrower than the array are
- * widened into it only when the table or the traces first read it, unless
- * `widening` says otherwise (see the module comment): until then the array
- * holds the stored entries at its start, which widening overwrites in
- * place. The rest, and every column from memory (widened straight from
- * there), is widened now.
+ * widened into it only by the reader's `deferred` list, unless `widening`
+ * says otherwise (see the module comment): until then the array holds the
+ * stored entries at its start, which widening overwrites in place (see
+ * {@link IN_PLACE}). The rest, and every column from memory (widened
+ * straight from there), is widened now.
  */
 function readColumn(r: Reader, n: number, target: number, what: string, widening: number, key = false): ReadColumn {
   const c = column(r, n, target, what, key);
   const { type } = c;
   const out = new ARRAYS[target](n);
   const deferred = type === CONST ||
-    (WIDTH[type] && type !== SAME[target] && (widening === DEFERRED || NATIVE_BOUNDS));
+    (WIDTH[type] && type !== SAME[target] && widening === DEFERRED);
   if (deferred && !r.source.stable) {
     if (type === CONST) {
       const value = readConstant(r, target, what);
-      return { type, stored: ARRAYS[target].of(value), values: () => out.fill(value) };
+      r.deferred.push(() => out.fill(value));
+      return { type, stored: ARRAYS[target].of(value), values: out };
+    }
+    if (!IN_PLACE) {
+      const stored = readStored(r, type, n, new ArrayBuffer(align(WIDTH[type] * n)), what);
+      r.deferred.push(() => out.set(stored));
+      return { type, stored, values: out };
     }
     const stored = readStored(r, type, n, out.buffer, what);
-    // The runtimes copy `stored` aside first, as they must when the arrays share their memory.
-    return { type, stored, values: () => (out.set(stored), out) };
+    r.deferred.push(() => widenInPlace(out, stored));
+    return { type, stored, values: out };
   }
   fill(r, c, out, target, what);
   return { type, stored: out, values: out };
+}
+
+/**
+ * Whether a deferred column's stored entries wait at the start of its
+ * array, to be widened in place (see {@link widenInPlace}), or in memory of
+ * their own: on Bun, where JavaScriptCore's `set()` from an array sharing
+ * the target's memory converts through a copy, 2.1 ms for 364k entries
+ * where from memory of their own it took 0.3.
+ */
+const IN_PLACE = !NATIVE_BOUNDS;
+
+/**
+ * Widens `stored`, the entries at the start of the memory of `out`, into
+ * `out`, from the end, in slices that do not overlap the entries still to
+ * read: `set()` from an overlapping array copies it aside first, into fresh
+ * memory (300 more page faults for the columns a first statistics() widens
+ * after a load at 100k).
+ */
+function widenInPlace(out: NumberArray, stored: NumberArray): void {
+  const ratio = out.BYTES_PER_ELEMENT / stored.BYTES_PER_ELEMENT;
+  let end = stored.length;
+  while (end > 64) {
+    // Entry `i` of `out` covers stored entries from `ratio * i` on, which are past `end` when `i >= from`.
+    const from = Math.ceil(end / ratio);
+    out.subarray(from, end).set(stored.subarray(from, end));
+    end = from;
+  }
+  out.subarray(0, end).set(stored.subarray(0, end));
 }
 
 /** The `n` entries of a fixed-width column of `type`, read into the start of `buffer`, as stored. */
@@ -455,39 +502,16 @@ export function decodeV2From(source: PayloadSource, name: string): SnapshotParts
   const size = readColumn(r, traces, TO_FLOAT64, "size", DEFERRED);
   const count = flags & FLAG_COUNT ? readColumn(r, traces, TO_FLOAT64, "count", DEFERRED) : null;
   if (r.left) r.fail(`${r.left} unexpected bytes after the traces (damaged file)`);
-  const columns = traceColumns(
-    traces,
-    domain.values as Deferred<Int32Array>,
-    size.values as Deferred<Float64Array>,
-    traceback.values as Deferred<Uint32Array>,
-    count && count.values as Deferred<Float64Array>,
-  );
-  return { table, columns, tracebackLimit };
-}
-
-/** The traces' columns, each made on its first read when deferred (see {@link readColumn}). */
-function traceColumns(
-  length: number,
-  domain: Deferred<Int32Array>,
-  size: Deferred<Float64Array>,
-  traceback: Deferred<Uint32Array>,
-  count: Deferred<Float64Array> | null,
-): TraceColumns {
-  return {
-    length,
-    get domain() {
-      return domain = made(domain);
-    },
-    get size() {
-      return size = made(size);
-    },
-    get traceback() {
-      return traceback = made(traceback);
-    },
-    get count() {
-      return count && (count = made(count));
-    },
+  const columns = {
+    length: traces,
+    domain: domain.values as Int32Array,
+    size: size.values as Float64Array,
+    traceback: traceback.values as Uint32Array,
+    count: count && count.values as Float64Array,
   };
+  const deferred = r.deferred;
+  const widen = deferred.length ? () => deferred.forEach((widen) => widen()) : undefined;
+  return { table, columns, tracebackLimit, widen };
 }
 
 function readStrings(r: Reader, table: TraceTable, n: number): void {
@@ -516,12 +540,11 @@ function readFrames(r: Reader, table: TraceTable, n: number): void {
     const bad = firstOutside(ids.stored, min, strings, ids.type === CONST ? Math.min(n, 1) : n);
     if (bad >= 0) r.fail(`frame ${bad} refers to string ${ids.stored[bad]} of ${strings} (damaged file)`);
   }
-  table.addDeferredFrames(
-    n,
-    file.values as Deferred<Int32Array>,
-    line.values as Deferred<Float64Array>,
-    column.values as Deferred<Float64Array>,
-    fn.values as Deferred<Int32Array>,
+  table.addFrames(
+    file.values as Int32Array,
+    line.values as Float64Array,
+    column.values as Float64Array,
+    fn.values as Int32Array,
   );
 }
 
@@ -552,16 +575,6 @@ function positionFailure(r: Reader, i: number, line: number, column: number): ne
     : ["line number", line];
   return r.fail(`frame ${i} has ${what} ${value}, not an integer below 2^52 in magnitude (damaged file)`);
 }
-
-/**
- * Whether to bound ids by `Math.min()` and `Math.max()` over slices of them:
- * on Bun, whose JavaScriptCore takes a typed array's values as arguments
- * natively, 0.7 ms for 121k ids in any state of the JIT, where the loop below
- * took 2-3 ms on the first load at 100k traces while the JIT was busy
- * compiling the rest (0.6 ms alone). On Node and Deno the same calls took
- * 3-5 ms, and the loop is kept.
- */
-const NATIVE_BOUNDS = typeof (globalThis as { Bun?: unknown }).Bun !== "undefined";
 
 /** Values per `Math.min()` or `Math.max()` call (see {@link NATIVE_BOUNDS}), well below argument limits. */
 const BOUNDS_SLICE = 16384;
@@ -646,11 +659,7 @@ function readTracebacks(r: Reader, table: TraceTable, n: number, lengths: Number
     r.fail(`traceback ${bad} has totalNframe ${entry(totalColumn, bad)}, fewer than its ${frames} (damaged file)`);
   }
   if (badStack >= 0) r.fail(`traceback ${badStack} refers to stack ${stack[badStack]} of ${stacks} (damaged file)`);
-  table.addDeferredTracebacks(
-    n,
-    stackColumn.values as Deferred<Int32Array>,
-    totalColumn.values as Deferred<Float64Array>,
-  );
+  table.addTracebacks(stackColumn.values as Int32Array, totalColumn.values as Float64Array);
 }
 
 /**
