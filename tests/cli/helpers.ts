@@ -146,3 +146,18 @@ export function alive(pid: number): boolean {
     return false;
   }
 }
+
+/**
+ * Whether a `run` report (or a screen showing one) lists the line `place`
+ * ("file:line") with `kib` KiB of buffers. The report adds up every domain
+ * at a line, and the line engine may have sampled the typed-array objects
+ * made there too (one allocation in 1024, each sample standing for about 48
+ * KiB of JS heap): such a line shows the buffers' exact size plus a sample
+ * or two, in about one run in a hundred.
+ */
+export function reportsBuffers(report: string, place: string, kib: number): boolean {
+  const escaped = place.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const line = new RegExp(`${escaped}: (\\d+\\.\\d) KiB$`, "m").exec(report);
+  const shown = line ? Number(line[1]) : NaN;
+  return shown >= kib && shown < kib + 256;
+}
