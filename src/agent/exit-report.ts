@@ -1,8 +1,7 @@
 /**
  * The traced program's report of how it ended, for `run`: a snapshot at its
- * end, sent over the channel when the program ends by itself (and written to
- * a file, should the socket's last bytes be lost), only written to the file
- * when it ends with no task left to send anything (`process.exit()`, an
+ * end, sent over the channel when the program ends by itself, written to a
+ * file when it ends with no task left to send anything (`process.exit()`, an
  * uncaught exception, a signal), and the snapshot kept nearest its peak.
  *
  * @module
@@ -122,7 +121,7 @@ export function reportEnding(
     peak.stop();
     link.hold();
     const ending: Ending = { how: "end", code: Number(process.exitCode ?? 0) || 0, after: watch.after };
-    sendReport(tracer, peak, link, ending, orphaned() ? null : file).finally(() => link.release());
+    sendReport(tracer, peak, link, ending).finally(() => link.release());
   });
   return {
     stop() {
@@ -132,19 +131,8 @@ export function reportEnding(
   };
 }
 
-/**
- * The end of a program whose event loop ran empty: a snapshot of live
- * objects (collected first), written to `file` too, then sent. The program
- * exits as soon as the send is done, and the last bytes written to a socket
- * then can still be lost: the controller reads the file when none came.
- */
-async function sendReport(
-  tracer: AgentTracer,
-  peak: PeakKeeper,
-  link: ControllerLink,
-  ending: Ending,
-  file: string | null,
-): Promise<void> {
+/** The end of a program whose event loop ran empty: a snapshot of live objects (collected first), sent. */
+async function sendReport(tracer: AgentTracer, peak: PeakKeeper, link: ControllerLink, ending: Ending): Promise<void> {
   let event: AgentEvent;
   let body: Uint8Array | undefined;
   try {
@@ -155,11 +143,7 @@ async function sendReport(
     event = { event: "exitSnapshot", error: messageOf(e), ending };
   }
   const kept = event.memory ? peak.above(event.memory) : null;
-  const keptBody = kept ? encodeResult("takeSnapshot", kept.snapshot).body : undefined;
-  if (file !== null) {
-    writeReport(file, [...(kept ? encodeFrame(0, peakEvent(kept), keptBody) : []), ...encodeFrame(0, event, body)]);
-  }
-  if (kept) await link.send(peakEvent(kept), keptBody);
+  if (kept) await link.send(peakEvent(kept), encodeResult("takeSnapshot", kept.snapshot).body);
   await link.send(event, body);
 }
 
