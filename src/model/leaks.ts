@@ -22,7 +22,7 @@
 import { formatSize } from "./format.ts";
 import { compareStrings } from "./frame.ts";
 import { checkKey, groupTraces, KeyTracebacks, type KeyType } from "./group.ts";
-import { frameRanks, stackRanks } from "./order.ts";
+import { frameRanks, stackRanks, stringsUsed } from "./order.ts";
 import { identity, sortSteps } from "./sort-steps.ts";
 import type { Snapshot } from "./snapshot.ts";
 import type { TracebackSource } from "./statistic.ts";
@@ -340,18 +340,7 @@ class Places {
    */
   *#rankSteps(keys: Uint32Array): Generator<void, Uint32Array, void> {
     const table = this.#table, keyType = this.#keyType;
-    const used = new Uint8Array(table.strings.length);
-    const { frameFile, frameFunction, stackStart, stackFrames } = table;
-    const useFrame = (f: number) => {
-      used[frameFile[f]] = 1;
-      if (frameFunction[f] !== NONE) used[frameFunction[f]] = 1;
-    };
-    for (let i = 0; i < keys.length; i++) {
-      const key = keys[i];
-      if (keyType === "filename") used[key] = 1;
-      else if (keyType === "lineno") useFrame(key);
-      else for (let j = stackStart[key]; j < stackStart[key + 1]; j++) useFrame(stackFrames[j]);
-    }
+    const used = stringsUsed(table, keyType, keys);
     yield;
     const stringRank = yield* stringRankSteps(table.strings, used);
     yield;

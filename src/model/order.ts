@@ -325,6 +325,34 @@ function sameRow(columns: readonly Float64Array[], a: number, b: number): boolea
   return true;
 }
 
+/**
+ * Which strings of `table` the keys of `keyType` name (1 for each used):
+ * file names, and the function names of their frames.
+ *
+ * @example
+ * ```ts
+ * import { TraceTable } from "./table.ts";
+ * const table = new TraceTable();
+ * const frame = table.internRawFrame(["app.ts", 3]);
+ * stringsUsed(table, "lineno", Uint32Array.of(frame)); // Uint8Array [1]: "app.ts"
+ * ```
+ */
+export function stringsUsed(table: TraceTable, keyType: KeyType, keys: Uint32Array): Uint8Array {
+  const { frameFile, frameFunction, stackStart, stackFrames } = table;
+  const used = new Uint8Array(table.strings.length);
+  const mark = (f: number) => {
+    used[frameFile[f]] = 1;
+    if (frameFunction[f] !== NONE) used[frameFunction[f]] = 1;
+  };
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i];
+    if (keyType === "filename") used[key] = 1;
+    else if (keyType === "lineno") mark(key);
+    else for (let j = stackStart[key]; j < stackStart[key + 1]; j++) mark(stackFrames[j]);
+  }
+  return used;
+}
+
 /** Ties longer than this are sorted with `Array#sort` rather than by insertion. */
 const INSERTION_MAX = 16;
 
@@ -342,22 +370,9 @@ class KeyOrder {
     this.#table = table;
     this.#keyType = keyType;
     this.#keys = keys;
-    const { strings, frameFile, frameFunction, stackStart, stackFrames } = table;
+    const { strings } = table;
     // Tables hold few strings next to frames: ranking them all costs less than finding the ones used.
-    let used: Uint8Array | null = null;
-    if (strings.length > 2 * keys.length) {
-      const marks = used = new Uint8Array(strings.length);
-      const mark = (f: number) => {
-        marks[frameFile[f]] = 1;
-        if (frameFunction[f] !== NONE) marks[frameFunction[f]] = 1;
-      };
-      for (let i = 0; i < keys.length; i++) {
-        const key = keys[i];
-        if (keyType === "filename") marks[key] = 1;
-        else if (keyType === "lineno") mark(key);
-        else for (let j = stackStart[key]; j < stackStart[key + 1]; j++) mark(stackFrames[j]);
-      }
-    }
+    const used = strings.length > 2 * keys.length ? stringsUsed(table, keyType, keys) : null;
     this.#strings = stringRanks(table, used);
     this.#ranked = used ? used.reduce((sum, u) => sum + u, 0) : strings.length;
   }

@@ -389,18 +389,17 @@ test("encoding refuses a traceback limit above 65535 and tracebacks longer than 
   );
 });
 
+/** The columns of one trace of 1 byte in domain 0, at traceback 0. */
+function oneTraceColumns() {
+  return { length: 1, domain: Int32Array.of(0), size: Float64Array.of(1), traceback: Uint32Array.of(0), count: null };
+}
+
 test("encoding refuses a totalNframe below the frames kept, naming the traceback", () => {
   // Only parts made by hand can hold it (see the next test): a traceback added in bulk, as a loader adds them.
   const table = new TraceTable();
   const a = table.internRawFrame(["a.ts", 1]), b = table.internRawFrame(["b.ts", 2]);
   table.addTracebacks(Int32Array.of(table.internStack([a, b])), Float64Array.of(1));
-  const columns = {
-    length: 1,
-    domain: Int32Array.of(0),
-    size: Float64Array.of(1),
-    traceback: Uint32Array.of(0),
-    count: null,
-  };
+  const columns = oneTraceColumns();
   const snapshot = new Snapshot({ table, columns, tracebackLimit: 2 });
   assert.throws(
     () => encodeSnapshot(snapshot),
@@ -1219,13 +1218,7 @@ test("an interned totalNframe below its stack's length is refused as one added i
   const table = new TraceTable();
   const a = table.internRawFrame(["a.ts", 1]), b = table.internRawFrame(["b.ts", 2]);
   table.internTraceback(table.internStack([a, b]), 1);
-  const columns = {
-    length: 1,
-    domain: Int32Array.of(0),
-    size: Float64Array.of(1),
-    traceback: Uint32Array.of(0),
-    count: null,
-  };
+  const columns = oneTraceColumns();
   assert.throws(
     () => encodeSnapshot(new Snapshot({ table, columns, tracebackLimit: 2 })),
     /cannot dump: the traceback at a\.ts:1 has totalNframe 1, fewer than its 2 frames/,
