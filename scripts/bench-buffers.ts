@@ -12,7 +12,11 @@
  * - the same with `TRACEMALLOC=5` (callers from a stack captured at a
  *   sample of the allocations of each site);
  * - in-process `start(1)` without the preload (nothing rewritten: every
- *   buffer captures a stack).
+ *   buffer captures a stack);
+ * - the floor of exact tracing (`bench/buffers-floor.ts`): the thinnest
+ *   wrappers, a stamp and a registration per buffer, nothing else; what a
+ *   tracer that keeps exact counts costs at least, so how much room the
+ *   target leaves for lines, counts by traceback and sampling.
  *
  * Children run on the runtime that runs this script, or on each runtime of
  * `--runtimes` (`all`: Node, Deno and Bun side by side in one run, their
@@ -80,6 +84,7 @@ const ALL_MODES: Mode[] = [
   { name: "traced: TRACEMALLOC=1, line engine", preload: true, env: { TRACEMALLOC: "1" } },
   { name: "traced: TRACEMALLOC=5, line engine", preload: true, env: { TRACEMALLOC: "5" } },
   { name: "in-process start(1), no preload", preload: false, env: { BENCH_BUFFERS_INPROCESS: "1" } },
+  { name: "floor: a stamp and a registration", preload: false, env: { BENCH_BUFFERS_FLOOR: "1" } },
 ];
 const picked = args.modes === undefined ? null : new Set(args.modes.split(",").map(Number));
 // The plain run is every ratio's reference: always there.

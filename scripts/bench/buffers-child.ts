@@ -11,7 +11,9 @@
  * `node --import tsx scripts/bench/buffers-child.ts ITEMS`; with the startup
  * module preloaded and `TRACEMALLOC` set it runs traced; with
  * `BENCH_BUFFERS_INPROCESS=1` instead it starts tracing itself, without the
- * preload (no module rewritten: every buffer captures a stack).
+ * preload (no module rewritten: every buffer captures a stack); with
+ * `BENCH_BUFFERS_FLOOR=1` it runs under the floor of exact tracing instead
+ * (`buffers-floor.ts`), whose `buffers` are those it has not seen freed.
  *
  * @module
  */
@@ -25,14 +27,16 @@ const tracemalloc = preloaded || inProcess ? await import("../../src/tracer.ts")
 if (inProcess) {
   await tracemalloc!.start(1, { engine: "line" === process.env.BENCH_BUFFERS_ENGINE ? "line" : undefined });
 }
+const floor = process.env.BENCH_BUFFERS_FLOOR ? await import("./buffers-floor.ts") : null;
+floor?.installFloor();
 run(2000);
 const thread0 = process.threadCpuUsage();
 const t0 = performance.now();
 const check = run(items);
 const ms = performance.now() - t0;
 const thread = process.threadCpuUsage(thread0);
-let tracing = false;
-let buffers = 0;
+let tracing = floor !== null;
+let buffers = floor?.liveBuffers() ?? 0;
 const lines = new Set<number>();
 if (tracemalloc) {
   tracing = tracemalloc.isTracing();
