@@ -7,7 +7,7 @@
  */
 import type { HeapCensus, InspectorSession, RuntimeAdapter, SourcePosition } from "./adapter.ts";
 import type { LoadHook, LoadHookOptions, ModuleTransform } from "./load-hook.ts";
-import { inspectorGc } from "./gc.ts";
+import { v8Gc } from "./gc.ts";
 import { connectInspector } from "./inspector.ts";
 import { canRegisterHooks } from "./module-hooks.ts";
 import { v8ObjectSizes, v8WordSize } from "./object-sizes.ts";
@@ -68,7 +68,7 @@ export function v8Adapter(parts: V8Parts): RuntimeAdapter {
     openInspector: (): Promise<InspectorSession | null> => connectInspector(),
     heapStatistics: processHeapStatistics,
     heapCensus: (): Promise<HeapCensus | null> => Promise.resolve(null),
-    gc: inspectorGc,
+    gc: v8Gc,
     originalPosition: parts.originalPosition,
     isInspectorFrame: (file: string): boolean => parts.inspectorFrame.test(file),
     toPath: pathOf,

@@ -2,6 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import process from "node:process";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { runInNewContext } from "node:vm";
 import { runtime } from "../../src/runtime/index.ts";
 
 const rt = runtime();
@@ -105,6 +106,13 @@ test("gc forces a collection on every runtime and frees unreachable objects", as
     if (!collected) await rt.gc();
   }
   assert.equal(collected, true);
+});
+
+test("gc shows the program no gc function, in its global or in contexts it makes later", async () => {
+  const before = typeof (globalThis as { gc?: unknown }).gc;
+  assert.equal(await rt.gc(), true);
+  assert.equal(typeof (globalThis as { gc?: unknown }).gc, before);
+  assert.equal(runInNewContext("typeof gc"), before);
 });
 
 test("call-site positions map to the TypeScript source line", () => {
