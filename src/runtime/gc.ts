@@ -23,19 +23,18 @@ let collect: Promise<(() => void) | null> | null = null;
  */
 async function exposedGc(): Promise<(() => void) | null> {
   const [{ setFlagsFromString }, { runInNewContext }] = await Promise.all([import("node:v8"), import("node:vm")]);
-  try {
+  const fresh = (): unknown => runInNewContext("typeof gc === 'function' ? gc : null");
+  // A process started with the flag (and a global `gc` deleted since) keeps it.
+  let gc = fresh();
+  if (typeof gc !== "function") {
     setFlagsFromString("--expose-gc");
-    const gc = runInNewContext("typeof gc === 'function' ? gc : null") as unknown;
-    return typeof gc === "function" ? gc as () => void : null;
-  } catch {
-    return null;
-  } finally {
     try {
+      gc = fresh();
+    } finally {
       setFlagsFromString("--no-expose-gc");
-    } catch {
-      // The flag could not be set either.
     }
   }
+  return typeof gc === "function" ? gc as () => void : null;
 }
 
 /**
