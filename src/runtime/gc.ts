@@ -40,8 +40,8 @@ async function exposedGc(): Promise<(() => void) | null> {
 /**
  * Runs a full V8 collection: `globalThis.gc` when the runtime exposes it,
  * else V8's `gc()` taken from a fresh context (see {@link exposedGc}), else
- * the inspector's `HeapProfiler.collectGarbage`, which needs no flag.
- * Resolves `false` when none works.
+ * the inspector's `HeapProfiler.collectGarbage`, which needs no flag;
+ * always in a later task than the call. Resolves `false` when none works.
  *
  * @example
  * ```ts
@@ -50,12 +50,11 @@ async function exposedGc(): Promise<(() => void) | null> {
  */
 export async function v8Gc(): Promise<boolean> {
   const exposed = (globalThis as { gc?: unknown }).gc;
-  if (typeof exposed === "function") {
-    exposed();
-    return true;
-  }
-  const gc = await (collect ??= exposedGc().catch(() => null));
+  const gc = typeof exposed === "function" ? exposed as () => void : await (collect ??= exposedGc().catch(() => null));
   if (gc) {
+    // In a later task, as the inspector's collection runs: V8 keeps every WeakRef target made or read in the
+    // current job alive until the job ends, so a collection right after a `deref()` would not free it.
+    await new Promise((resolve) => setTimeout(resolve, 0));
     gc();
     return true;
   }
