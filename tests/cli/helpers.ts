@@ -156,8 +156,12 @@ export function alive(pid: number): boolean {
  * or two, in about one run in a hundred.
  */
 export function reportsBuffers(report: string, place: string, kib: number): boolean {
-  const escaped = place.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-  const line = new RegExp(`${escaped}: (\\d+\\.\\d) KiB$`, "m").exec(report);
+  const line = new RegExp(`${escapeRegExp(place)}: (\\d+\\.\\d) KiB$`, "m").exec(report);
   const shown = line ? Number(line[1]) : NaN;
   return shown >= kib && shown < kib + 256;
+}
+
+/** `text` with the characters a regular expression gives a meaning to escaped, to match it literally. */
+export function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }

@@ -11,7 +11,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { tempDir } from "../session/helpers.ts";
-import { cli, reportsBuffers, startCli } from "./helpers.ts";
+import { cli, escapeRegExp, reportsBuffers, startCli } from "./helpers.ts";
 
 const SERVER = fileURLToPath(new URL("./fixtures/server.ts", import.meta.url));
 const lineOf = (mark: string) => readFileSync(SERVER, "utf8").split("\n").findIndex((l) => l.includes(mark)) + 1;
@@ -19,7 +19,7 @@ const lineOf = (mark: string) => readFileSync(SERVER, "utf8").split("\n").findIn
 const kept = (report: string) => reportsBuffers(report, `${SERVER}:${lineOf("// KEPT")}`, 512);
 /** The burst's line with its size: 4 MiB of buffers, plus the line engine's estimate of the arrays' JS objects. */
 const BURST = new RegExp(
-  `: ${SERVER.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}:${lineOf("// BURST")}: (\\d+)\\.\\d KiB$`,
+  `: ${escapeRegExp(SERVER)}:${lineOf("// BURST")}: (\\d+)\\.\\d KiB$`,
   "m",
 );
 

@@ -496,7 +496,7 @@ export function decodeV2From(source: PayloadSource, name: string): SnapshotParts
     ids instanceof Uint32Array ? new Int32Array(ids.buffer, ids.byteOffset, ids.length) : ids,
     0,
     tracebacks,
-    traceback.type === CONST ? Math.min(traces, 1) : traces,
+    storedCount(traceback.type, traces),
   );
   if (bad >= 0) r.fail(`trace ${bad} refers to traceback ${ids[bad]} of ${tracebacks} (damaged file)`);
   const size = readColumn(r, traces, TO_FLOAT64, "size", DEFERRED);
@@ -537,7 +537,7 @@ function readFrames(r: Reader, table: TraceTable, n: number): void {
   }
   const strings = table.strings.length;
   for (const [ids, min] of [[file, 0], [fn, -1]] as const) {
-    const bad = firstOutside(ids.stored, min, strings, ids.type === CONST ? Math.min(n, 1) : n);
+    const bad = firstOutside(ids.stored, min, strings, storedCount(ids.type, n));
     if (bad >= 0) r.fail(`frame ${bad} refers to string ${ids.stored[bad]} of ${strings} (damaged file)`);
   }
   table.addFrames(
@@ -546,6 +546,11 @@ function readFrames(r: Reader, table: TraceTable, n: number): void {
     column.values as Float64Array,
     fn.values as Int32Array,
   );
+}
+
+/** How many entries a column of `n` of `type` stores: a constant's one entry stands for all. */
+function storedCount(type: number, n: number): number {
+  return type === CONST ? Math.min(n, 1) : n;
 }
 
 /** Entry `i` of a column of more than `i` entries. */
@@ -561,7 +566,7 @@ function entry(c: ReadColumn, i: number): number {
  */
 function badPosition(c: ReadColumn, n: number, offset: number): number {
   const values = c.stored;
-  const checked = c.type === F64 ? n : c.type === CONST ? Math.min(n, 1) : 0;
+  const checked = c.type === F64 || c.type === CONST ? storedCount(c.type, n) : 0;
   for (let i = 0; i < checked; i++) {
     const v = values[i] + offset;
     if (!(Math.abs(v) < MAX_LINE && Math.floor(v) === v)) return i;
@@ -612,7 +617,7 @@ function readStacks(r: Reader, table: TraceTable, n: number, total: number, limi
   }
   if (start[n] !== total) r.fail(`the stacks' lengths add up to ${framesText(start[n])}, not ${total} (damaged file)`);
   const frameCount = table.frameCount;
-  const badFrame = firstOutside(frames, 0, frameCount, framesType === CONST ? Math.min(total, 1) : total);
+  const badFrame = firstOutside(frames, 0, frameCount, storedCount(framesType, total));
   if (badFrame >= 0) {
     let i = 0;
     while (start[i + 1] <= badFrame) i++;
@@ -642,7 +647,8 @@ function readTracebacks(r: Reader, table: TraceTable, n: number, lengths: Number
   const totalColumn = readColumn(r, n, TO_FLOAT64, "totalNframe", DEFERRED);
   const stack = stackColumn.stored, total = totalColumn.stored, totalType = totalColumn.type;
   if (totalType === F64 || totalType === CONST) {
-    for (let i = 0; i < (totalType === CONST ? Math.min(n, 1) : n); i++) {
+    const checked = storedCount(totalType, n);
+    for (let i = 0; i < checked; i++) {
       const t = total[i];
       if (!(Number.isInteger(t) && t >= -1 && t < MAX_UINT)) {
         r.fail(`traceback ${i} has totalNframe ${t}, not an integer from 0 to 2^53 - 2 or -1 (damaged file)`);
@@ -652,7 +658,7 @@ function readTracebacks(r: Reader, table: TraceTable, n: number, lengths: Number
   const stacks = table.stackCount;
   // The stacks are bounded by the loop that bounds every id, compiled by now, so that the loop of the totals, whose
   // first run costs per entry, does less (on a first load at 100k, 0.7-2.5 ms where it did both).
-  const badStack = firstOutside(stack, 0, stacks, stackColumn.type === CONST ? Math.min(n, 1) : n);
+  const badStack = firstOutside(stack, 0, stacks, storedCount(stackColumn.type, n));
   const bad = firstBelowLength(stack, total, totalType === CONST ? 0 : 1, lengths, badStack < 0 ? n : badStack);
   if (bad >= 0) {
     const frames = framesText(lengths[stack[bad]]);
